@@ -1,0 +1,1 @@
+"""Restructure a FastAPI monorepo to the package-per-layer layout of a plan."""

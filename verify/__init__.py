@@ -1,0 +1,1 @@
+"""Verification harness: prove a restructured service behaves as it did before."""
