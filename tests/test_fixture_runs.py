@@ -69,9 +69,7 @@ def test_service_has_current_state_layout(name: str) -> None:
         assert list((service.root / "alembic" / "versions").glob("*.py"))
 
 
-@pytest.mark.parametrize(
-    ("name", "relpath"), [(n, f) for n, files in LARGE_FILES.items() for f in files]
-)
+@pytest.mark.parametrize(("name", "relpath"), [(n, f) for n, files in LARGE_FILES.items() for f in files])
 def test_large_files_exceed_the_300_line_rule(name: str, relpath: str) -> None:
     path = services.get(MONOREPO, name).root / relpath
     assert len(path.read_text().splitlines()) > 300, path
@@ -98,9 +96,7 @@ def test_migrations_apply_and_match_models(name: str, monorepo_session_copy: Pat
 
 def _fixture_test_targets() -> list[str]:
     repo_level = sorted(p.relative_to(MONOREPO).as_posix() for p in (MONOREPO / "tests").glob("test_*.py"))
-    per_service = sorted(
-        p.relative_to(MONOREPO).as_posix() for p in (MONOREPO / "services").glob("*/app/tests")
-    )
+    per_service = sorted(p.relative_to(MONOREPO).as_posix() for p in (MONOREPO / "services").glob("*/app/tests"))
     return repo_level + per_service
 
 
@@ -129,9 +125,7 @@ def test_fixture_own_tests_pass_against_postgres(target: str, monorepo_session_c
 
 def test_fixture_is_ruff_clean() -> None:
     for args in (["check", "."], ["format", "--check", "."]):
-        result = subprocess.run(
-            [PYTHON, "-m", "ruff", *args], cwd=MONOREPO, capture_output=True, text=True
-        )
+        result = subprocess.run([PYTHON, "-m", "ruff", *args], cwd=MONOREPO, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -44,7 +44,9 @@ def upgrade_and_check(python: str, repo: Path, ini: Path, database_url: str) -> 
     output = check.stdout + check.stderr
     if check.returncode != 0:
         return AlembicResult(False, heads, upgrade.stderr, output, f"models and migrations differ: {_last(output)}")
-    return AlembicResult(True, heads, upgrade.stderr, output, "upgrade head applied; one head; autogenerate found no difference")
+    return AlembicResult(
+        True, heads, upgrade.stderr, output, "upgrade head applied; one head; autogenerate found no difference"
+    )
 
 
 def _last(text: str) -> str:

@@ -96,7 +96,9 @@ class DockerRun:
             raise docker.errors.BuildError(error, build_log=[])
         return BuildResult(image_id, tag, time.monotonic() - started, cached, total, log_path)
 
-    def start(self, image: str, container_port: int = 8000, environment: dict[str, str] | None = None) -> tuple[Container, int]:
+    def start(
+        self, image: str, container_port: int = 8000, environment: dict[str, str] | None = None
+    ) -> tuple[Container, int]:
         """Start ``image`` with its own CMD, no bind mounts; returns it and the host port."""
         container = self.client.containers.run(
             image,
@@ -113,9 +115,7 @@ class DockerRun:
             if binding:
                 return container, int(binding[0]["HostPort"])
             if container.status == "exited" or time.monotonic() > deadline:
-                raise ContainerUnhealthy(
-                    f"container of {image} exited at start: {_tail(container)}"
-                )
+                raise ContainerUnhealthy(f"container of {image} exited at start: {_tail(container)}")
             time.sleep(0.1)
 
     def wait_healthy(self, container: Container, port: int, path: str = "/health", timeout: float = 30.0) -> int:

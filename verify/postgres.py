@@ -108,9 +108,7 @@ def _runas_prefix() -> list[str]:
     try:
         pwd.getpwnam("postgres")
     except KeyError as exc:
-        raise PostgresUnavailable(
-            "running as root but there is no 'postgres' user to own the cluster"
-        ) from exc
+        raise PostgresUnavailable("running as root but there is no 'postgres' user to own the cluster") from exc
     return ["runuser", "-u", "postgres", "--"]
 
 

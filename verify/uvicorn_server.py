@@ -88,7 +88,9 @@ def uvicorn_server(
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             if time.monotonic() > deadline:
-                raise ServerFailed(f"uvicorn {app} did not answer {ready_path} within {timeout:.0f}s: {server.log_tail()}")
+                raise ServerFailed(
+                    f"uvicorn {app} did not answer {ready_path} within {timeout:.0f}s: {server.log_tail()}"
+                )
             time.sleep(0.1)
         yield server
     finally:

@@ -7,7 +7,7 @@ therefore global across the monorepo.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from sqlalchemy import DateTime, MetaData, func
@@ -50,6 +50,9 @@ def new_id() -> uuid.UUID:
 
 _engine: AsyncEngine | None = None
 _sessionmaker: async_sessionmaker[AsyncSession] | None = None
+# Called once with the database URL when the engine is first created (tests use it to
+# create the tables of every model imported by then).
+on_engine_created: Callable[[str], None] | None = None
 
 
 def get_engine() -> AsyncEngine:
@@ -58,7 +61,10 @@ def get_engine() -> AsyncEngine:
     if _engine is None:
         # NullPool: connections never outlive the event loop that opened them (tests run
         # each request on its own loop through TestClient).
-        _engine = create_async_engine(get_settings().database_url, poolclass=NullPool)
+        url = get_settings().database_url
+        if on_engine_created is not None:
+            on_engine_created(url)
+        _engine = create_async_engine(url, poolclass=NullPool)
         _sessionmaker = async_sessionmaker(_engine, expire_on_commit=False)
     return _engine
 

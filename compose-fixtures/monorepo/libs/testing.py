@@ -50,10 +50,11 @@ def database_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url, poolclass=NullPool)
-    libs_db.Base.metadata.create_all(engine)
-    engine.dispose()
+    create_tables(url)
     monkeypatch.setenv("DATABASE_URL", url)
+    # Apps are imported lazily by the tests' own fixtures: create the tables of whatever
+    # models are registered by the time the app first touches the database too.
+    monkeypatch.setattr(libs_db, "on_engine_created", create_tables)
     libs_db.reset_engine()
     try:
         yield url
@@ -61,6 +62,15 @@ def database_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         libs_db.reset_engine()
         with psycopg.connect(_admin_conninfo(base), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def create_tables(url: str) -> None:
+    """Create every table registered on the shared ``Base`` (existing ones are kept)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        libs_db.Base.metadata.create_all(engine)
+    finally:
+        engine.dispose()
 
 
 def bearer(user_id: uuid.UUID, *roles: str) -> dict[str, str]:

@@ -72,10 +72,8 @@ class MemberRef(Base):
 media_item_tags = Table(
     "media_item_tags",
     Base.metadata,
-    Column(
-        "item_id", ForeignKey("media_items.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
-    Column("tag_id", ForeignKey("media_tags.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", ForeignKey("media_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("media_tags.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

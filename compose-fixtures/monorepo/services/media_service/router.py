@@ -9,7 +9,7 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,20 +32,16 @@ from services.media_service.models import (
 from services.media_service.schemas import (
     AlbumCreate,
     AlbumDetail,
-    AlbumReorder,
     AlbumResponse,
     AlbumSummary,
-    AlbumUpdate,
     MediaItemAdminResponse,
     MediaItemResponse,
     MediaItemUpdate,
     MediaPage,
-    MediaStats,
     MemberTagCreate,
     MemberTagDecision,
     MemberTagResponse,
     StorageUsage,
-    TagCount,
     TagsUpdate,
 )
 from services.media_service.storage import (
@@ -118,7 +114,8 @@ def _to_admin_response(item: MediaItem) -> MediaItemAdminResponse:
 def _transition(item: MediaItem, target: MediaStatus) -> None:
     if target not in ALLOWED_TRANSITIONS[item.status]:
         raise HTTPException(
-            status.HTTP_409_CONFLICT, f"cannot move media from {item.status.value} to {target.value}"
+            status.HTTP_409_CONFLICT,
+            f"cannot move media from {item.status.value} to {target.value}",
         )
     item.status = target
     item.archived_at = datetime.now(timezone.utc) if target is MediaStatus.ARCHIVED else None
@@ -206,7 +203,9 @@ async def recent_media(
     since = datetime.now(timezone.utc) - timedelta(days=RECENT_WINDOW_DAYS)
     query = (
         _visible_items_query(user)
-        .where(MediaItem.created_at >= since, MediaItem.kind.in_([MediaKind.IMAGE, MediaKind.VIDEO]))
+        .where(
+            MediaItem.created_at >= since, MediaItem.kind.in_([MediaKind.IMAGE, MediaKind.VIDEO])
+        )
         .order_by(MediaItem.created_at.desc())
         .limit(limit)
     )
@@ -256,28 +255,14 @@ async def get_album(
     if album.visibility not in _visible_levels(user):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "album not found")
     items = await db.execute(
-        _visible_items_query(user).where(MediaItem.album_id == album.id).order_by(MediaItem.position)
+        _visible_items_query(user)
+        .where(MediaItem.album_id == album.id)
+        .order_by(MediaItem.position)
     )
     return AlbumDetail(
         **AlbumResponse.model_validate(album).model_dump(),
         items=[_to_response(item) for item in items.scalars()],
     )
-
-
-@router.get("/tags", response_model=list[TagCount])
-async def list_tags(
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser | None = Depends(get_optional_user),
-) -> list[TagCount]:
-    visible = _visible_items_query(user).with_only_columns(MediaItem.id).subquery()
-    query = (
-        select(MediaTag.name, func.count(visible.c.id))
-        .join(MediaTag.items)
-        .join(visible, visible.c.id == MediaItem.id)
-        .group_by(MediaTag.name)
-        .order_by(func.count(visible.c.id).desc(), MediaTag.name)
-    )
-    return [TagCount(name=name, items=count) for name, count in await db.execute(query)]
 
 
 @router.get("/files/{storage_key:path}")
@@ -293,35 +278,13 @@ async def serve_file(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "file not found")
     if item.status is not MediaStatus.READY and not (user and user.is_admin):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "file not found")
-    try:
-        chunks = storage_service.iter_chunks(item.storage_key)
-    except StorageError as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "file not found") from exc
+    if not storage_service.exists(item.storage_key):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "file not found")
     return StreamingResponse(
-        chunks,
+        storage_service.iter_chunks(item.storage_key),
         media_type=item.content_type,
         headers={"Cache-Control": "private, max-age=3600", "ETag": item.checksum_sha256 or ""},
     )
-
-
-@router.get("/members/{member_id}", response_model=list[MediaItemResponse])
-async def media_of_member(
-    member_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> list[MediaItemResponse]:
-    if member_id != user.user_id and not user.is_coach:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "you can only list your own photos")
-    query = (
-        _visible_items_query(user)
-        .join(MediaMemberTag, MediaMemberTag.item_id == MediaItem.id)
-        .where(
-            MediaMemberTag.member_id == member_id,
-            MediaMemberTag.status == MemberTagStatus.APPROVED,
-        )
-        .order_by(MediaItem.created_at.desc())
-    )
-    return [_to_response(item) for item in (await db.execute(query)).scalars()]
 
 
 @router.get("/me/tags", response_model=list[MemberTagResponse])
@@ -368,25 +331,6 @@ async def get_media(
     item.view_count += 1
     await db.flush()
     return _to_response(item)
-
-
-@router.get("/{media_id}/download")
-async def download_media(
-    media_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> Response:
-    item = await _get_visible_item(db, media_id, user)
-    try:
-        data = storage_service.read(item.storage_key)
-    except StorageError as exc:
-        raise HTTPException(status.HTTP_410_GONE, "file is no longer stored") from exc
-    filename = sanitize_filename(item.original_filename)
-    return Response(
-        content=data,
-        media_type=item.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 # --- Admin: upload and management ---------------------------------------------------
@@ -596,18 +540,6 @@ async def admin_tag_member(
     return response
 
 
-@router.delete("/admin/member-tags/{tag_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def admin_remove_member_tag(
-    tag_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> None:
-    tag = await db.get(MediaMemberTag, tag_id)
-    if tag is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "tag not found")
-    await db.delete(tag)
-
-
 @router.post("/admin/albums", response_model=AlbumResponse, status_code=status.HTTP_201_CREATED)
 async def admin_create_album(
     payload: AlbumCreate,
@@ -620,21 +552,6 @@ async def admin_create_album(
         raise HTTPException(status.HTTP_409_CONFLICT, f"album slug '{slug}' is taken")
     album = MediaAlbum(**payload.model_dump(exclude={"slug"}), slug=slug, created_by=user.user_id)
     db.add(album)
-    await db.flush()
-    await db.refresh(album)
-    return album
-
-
-@router.patch("/admin/albums/{album_id}", response_model=AlbumResponse)
-async def admin_update_album(
-    album_id: uuid.UUID,
-    payload: AlbumUpdate,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> MediaAlbum:
-    album = await _get_album_or_404(db, album_id)
-    for key, value in payload.model_dump(exclude_unset=True).items():
-        setattr(album, key, value)
     await db.flush()
     await db.refresh(album)
     return album
@@ -661,39 +578,6 @@ async def admin_publish_album(
     return album
 
 
-@router.post("/admin/albums/{album_id}/reorder", status_code=status.HTTP_204_NO_CONTENT)
-async def admin_reorder_album(
-    album_id: uuid.UUID,
-    payload: AlbumReorder,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> None:
-    album = await _get_album_or_404(db, album_id)
-    items = {
-        item.id: item
-        for item in (
-            await db.execute(select(MediaItem).where(MediaItem.album_id == album.id))
-        ).scalars()
-    }
-    if set(payload.item_ids) != set(items):
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, "item_ids must list every item of the album"
-        )
-    for position, item_id in enumerate(payload.item_ids):
-        items[item_id].position = position
-
-
-@router.delete("/admin/albums/{album_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def admin_delete_album(
-    album_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> None:
-    """Delete the album; its items stay in the library, unassigned."""
-    album = await _get_album_or_404(db, album_id)
-    await db.delete(album)
-
-
 @router.get("/admin/storage/usage", response_model=StorageUsage)
 async def admin_storage_usage(
     db: AsyncSession = Depends(get_async_db),
@@ -704,39 +588,4 @@ async def admin_storage_usage(
     orphaned = await run_in_threadpool(storage_service.orphaned_keys, known)
     return StorageUsage(
         bytes_by_folder=by_folder, total_bytes=sum(by_folder.values()), orphaned_files=orphaned
-    )
-
-
-@router.get("/admin/stats", response_model=MediaStats)
-async def admin_stats(
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> MediaStats:
-    by_status = dict(
-        (await db.execute(select(MediaItem.status, func.count()).group_by(MediaItem.status))).all()
-    )
-    by_kind = dict(
-        (await db.execute(select(MediaItem.kind, func.count()).group_by(MediaItem.kind))).all()
-    )
-    albums, published = (
-        await db.execute(
-            select(
-                func.count(MediaAlbum.id),
-                func.count(MediaAlbum.id).filter(MediaAlbum.is_published.is_(True)),
-            )
-        )
-    ).one()
-    pending = await db.execute(
-        select(func.count(MediaMemberTag.id)).where(
-            MediaMemberTag.status == MemberTagStatus.PENDING
-        )
-    )
-    total_bytes = await db.execute(select(func.coalesce(func.sum(MediaItem.size_bytes), 0)))
-    return MediaStats(
-        items_by_status=by_status,
-        items_by_kind=by_kind,
-        albums=albums,
-        published_albums=published,
-        pending_member_tags=pending.scalar_one(),
-        total_bytes=total_bytes.scalar_one(),
     )

@@ -23,11 +23,6 @@ class TagResponse(BaseModel):
     name: str
 
 
-class TagCount(BaseModel):
-    name: str
-    items: int
-
-
 class MediaItemUpdate(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     caption: str | None = None
@@ -112,10 +107,6 @@ class AlbumDetail(AlbumResponse):
     items: list[MediaItemResponse]
 
 
-class AlbumReorder(BaseModel):
-    item_ids: list[uuid.UUID] = Field(min_length=1)
-
-
 class TagsUpdate(BaseModel):
     names: list[str] = Field(max_length=20)
 
@@ -151,12 +142,3 @@ class StorageUsage(BaseModel):
     bytes_by_folder: dict[str, int]
     total_bytes: int
     orphaned_files: list[str]
-
-
-class MediaStats(BaseModel):
-    items_by_status: dict[MediaStatus, int]
-    items_by_kind: dict[MediaKind, int]
-    albums: int
-    published_albums: int
-    pending_member_tags: int
-    total_bytes: int

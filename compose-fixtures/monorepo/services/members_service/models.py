@@ -267,9 +267,7 @@ class CoachProfile(TimestampMixin, Base):
     headline: Mapped[Optional[str]] = mapped_column(String(200))
     bio: Mapped[Optional[str]] = mapped_column(Text)
     years_experience: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    specialties: Mapped[list[str]] = mapped_column(
-        ARRAY(String(50)), nullable=False, default=list
-    )
+    specialties: Mapped[list[str]] = mapped_column(ARRAY(String(50)), nullable=False, default=list)
     hourly_rate: Mapped[Optional[Decimal]] = mapped_column(Numeric(10, 2))
     currency: Mapped[str] = mapped_column(String(3), nullable=False, default="NGN")
     is_accepting_students: Mapped[bool] = mapped_column(default=True, nullable=False)

@@ -110,25 +110,17 @@ class Invoice(TimestampMixin, Base):
     __tablename__ = "payment_invoices"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    number: Mapped[str] = mapped_column(String(30), unique=True, nullable=False)
-    member_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("members.id"), nullable=False, index=True
-    )
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
     status: Mapped[InvoiceStatus] = mapped_column(
-        Enum(InvoiceStatus, name="invoice_status"),
-        nullable=False,
-        default=InvoiceStatus.DRAFT,
-        index=True,
+        Enum(InvoiceStatus, name="invoice_status"), default=InvoiceStatus.DRAFT, index=True
     )
-    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="NGN")
-    total: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, default=Decimal("0"))
-    amount_paid: Mapped[Decimal] = mapped_column(
-        Numeric(12, 2), nullable=False, default=Decimal("0")
-    )
+    currency: Mapped[str] = mapped_column(String(3), default="NGN")
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    due_date: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
     notes: Mapped[str | None] = mapped_column(Text)
-    void_reason: Mapped[str | None] = mapped_column(String(255))
 
     items: Mapped[list["InvoiceItem"]] = relationship(
         back_populates="invoice",
@@ -148,13 +140,13 @@ class InvoiceItem(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     invoice_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("payment_invoices.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("payment_invoices.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    description: Mapped[str] = mapped_column(String(255), nullable=False)
-    quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    unit_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(String(255))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
 
     invoice: Mapped["Invoice"] = relationship(back_populates="items")
 
@@ -163,31 +155,20 @@ class Payment(TimestampMixin, Base):
     __tablename__ = "payments"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    reference: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    member_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("members.id"), nullable=False, index=True
-    )
-    payer_email: Mapped[str] = mapped_column(String(255), nullable=False)
-    purpose: Mapped[PaymentPurpose] = mapped_column(
-        Enum(PaymentPurpose, name="payment_purpose"), nullable=False
-    )
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    payer_email: Mapped[str] = mapped_column(String(255))
+    purpose: Mapped[PaymentPurpose] = mapped_column(Enum(PaymentPurpose, name="payment_purpose"))
     method: Mapped[PaymentMethod] = mapped_column(
-        Enum(PaymentMethod, name="payment_method"),
-        nullable=False,
-        default=PaymentMethod.PAYSTACK,
+        Enum(PaymentMethod, name="payment_method"), default=PaymentMethod.PAYSTACK
     )
     status: Mapped[PaymentStatus] = mapped_column(
-        Enum(PaymentStatus, name="payment_status"),
-        nullable=False,
-        default=PaymentStatus.PENDING,
-        index=True,
+        Enum(PaymentStatus, name="payment_status"), default=PaymentStatus.PENDING, index=True
     )
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    amount_refunded: Mapped[Decimal] = mapped_column(
-        Numeric(12, 2), nullable=False, default=Decimal("0")
-    )
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount_refunded: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
     fees: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="NGN")
+    currency: Mapped[str] = mapped_column(String(3), default="NGN")
     description: Mapped[str | None] = mapped_column(String(255))
     # The cohort, order or event being paid for; owned by another service.
     source_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
@@ -201,7 +182,6 @@ class Payment(TimestampMixin, Base):
     failure_reason: Mapped[str | None] = mapped_column(String(255))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     recorded_by: Mapped[uuid.UUID | None] = mapped_column()
-    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     invoice: Mapped["Invoice | None"] = relationship(back_populates="payments")
     refunds: Mapped[list["PaymentRefund"]] = relationship(
@@ -221,12 +201,12 @@ class PaymentRefund(TimestampMixin, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     payment_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("payments.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("payments.id", ondelete="CASCADE"), index=True
     )
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    reason: Mapped[str] = mapped_column(String(255), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reason: Mapped[str] = mapped_column(String(255))
     status: Mapped[RefundStatus] = mapped_column(
-        Enum(RefundStatus, name="refund_status"), nullable=False, default=RefundStatus.PENDING
+        Enum(RefundStatus, name="refund_status"), default=RefundStatus.PENDING
     )
     provider_refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     requested_by: Mapped[uuid.UUID | None] = mapped_column()
@@ -242,15 +222,13 @@ class PaystackWebhookEvent(TimestampMixin, Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    event_type: Mapped[str] = mapped_column(String(60), nullable=False)
-    reference: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    event_type: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str] = mapped_column(String(100), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[WebhookEventStatus] = mapped_column(
-        Enum(WebhookEventStatus, name="webhook_event_status"),
-        nullable=False,
-        default=WebhookEventStatus.RECEIVED,
+        Enum(WebhookEventStatus, name="webhook_event_status"), default=WebhookEventStatus.RECEIVED
     )
-    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -261,16 +239,14 @@ class PayoutRecipient(TimestampMixin, Base):
     __tablename__ = "payout_recipients"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    member_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("members.id"), nullable=False, index=True
-    )
-    account_name: Mapped[str] = mapped_column(String(150), nullable=False)
-    bank_code: Mapped[str] = mapped_column(String(10), nullable=False)
+    member_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
+    account_name: Mapped[str] = mapped_column(String(150))
+    bank_code: Mapped[str] = mapped_column(String(10))
     bank_name: Mapped[str | None] = mapped_column(String(100))
-    account_last4: Mapped[str] = mapped_column(String(4), nullable=False)
-    recipient_code: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="NGN")
-    is_active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    account_last4: Mapped[str] = mapped_column(String(4))
+    recipient_code: Mapped[str] = mapped_column(String(64), unique=True)
+    currency: Mapped[str] = mapped_column(String(3), default="NGN")
+    is_active: Mapped[bool] = mapped_column(default=True)
 
 
 class CoachPayout(TimestampMixin, Base):
@@ -282,20 +258,15 @@ class CoachPayout(TimestampMixin, Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    coach_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("members.id"), nullable=False, index=True
-    )
+    coach_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("members.id"), index=True)
     recipient_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payout_recipients.id"))
-    reference: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    period_start: Mapped[date] = mapped_column(Date, nullable=False)
-    period_end: Mapped[date] = mapped_column(Date, nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, default=Decimal("0"))
-    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="NGN")
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="NGN")
     status: Mapped[PayoutStatus] = mapped_column(
-        Enum(PayoutStatus, name="payout_status"),
-        nullable=False,
-        default=PayoutStatus.PENDING,
-        index=True,
+        Enum(PayoutStatus, name="payout_status"), default=PayoutStatus.PENDING, index=True
     )
     transfer_code: Mapped[str | None] = mapped_column(String(64))
     approved_by: Mapped[uuid.UUID | None] = mapped_column()
@@ -314,12 +285,12 @@ class CoachPayoutItem(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     payout_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("coach_payouts.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("coach_payouts.id", ondelete="CASCADE"), index=True
     )
-    description: Mapped[str] = mapped_column(String(255), nullable=False)
+    description: Mapped[str] = mapped_column(String(255))
     session_id: Mapped[uuid.UUID | None] = mapped_column()
-    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), nullable=False)
-    rate: Mapped[Decimal] = mapped_column(Numeric(10, 2), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    rate: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
 
     payout: Mapped["CoachPayout"] = relationship(back_populates="items")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, status
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +29,6 @@ from services.sessions_service.schemas import (
     SessionCancel,
     SessionCreate,
     SessionDetail,
-    SessionReschedule,
     SessionResponse,
     SessionUpdate,
 )
@@ -43,8 +42,6 @@ EARLY_START_WINDOW = timedelta(minutes=30)
 ALLOWED_TRANSITIONS: dict[SessionStatus, set[SessionStatus]] = {
     SessionStatus.SCHEDULED: {SessionStatus.IN_PROGRESS, SessionStatus.CANCELLED},
     SessionStatus.IN_PROGRESS: {SessionStatus.COMPLETED},
-    SessionStatus.COMPLETED: set(),
-    SessionStatus.CANCELLED: set(),
 }
 
 
@@ -68,11 +65,9 @@ async def _get_session_or_404(
 
 
 def _transition(session: TrainingSession, target: SessionStatus) -> None:
-    if target not in ALLOWED_TRANSITIONS[session.status]:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"cannot move a {session.status.value} session to {target.value}",
-        )
+    if target not in ALLOWED_TRANSITIONS.get(session.status, set()):
+        detail = f"cannot move a {session.status.value} session to {target.value}"
+        raise HTTPException(status.HTTP_409_CONFLICT, detail)
     session.status = target
 
 
@@ -192,27 +187,6 @@ async def _promote_waitlist(db: AsyncSession, session: TrainingSession) -> Sessi
     return next_in_line
 
 
-def _filtered(
-    query: Select,
-    status_: SessionStatus | None,
-    session_type: SessionType | None,
-    cohort_id: uuid.UUID | None,
-    starts_after: datetime | None,
-    starts_before: datetime | None,
-) -> Select:
-    if status_ is not None:
-        query = query.where(TrainingSession.status == status_)
-    if session_type is not None:
-        query = query.where(TrainingSession.session_type == session_type)
-    if cohort_id is not None:
-        query = query.where(TrainingSession.cohort_id == cohort_id)
-    if starts_after is not None:
-        query = query.where(TrainingSession.starts_at >= starts_after)
-    if starts_before is not None:
-        query = query.where(TrainingSession.starts_at < starts_before)
-    return query
-
-
 @router.get("/", response_model=list[SessionResponse])
 async def list_sessions(
     status_: SessionStatus | None = Query(default=None, alias="status"),
@@ -225,13 +199,19 @@ async def list_sessions(
     offset: int = Query(default=0, ge=0),
     db: AsyncSession = Depends(get_async_db),
 ) -> list[TrainingSession]:
-    query = _filtered(
-        select(TrainingSession), status_, session_type, cohort_id, starts_after, starts_before
-    )
+    query = select(TrainingSession)
+    if status_ is not None:
+        query = query.where(TrainingSession.status == status_)
+    if session_type is not None:
+        query = query.where(TrainingSession.session_type == session_type)
+    if cohort_id is not None:
+        query = query.where(TrainingSession.cohort_id == cohort_id)
     if coach_id is not None:
-        query = query.where(
-            TrainingSession.coaches.any(SessionCoach.coach_id == coach_id),
-        )
+        query = query.where(TrainingSession.coaches.any(SessionCoach.coach_id == coach_id))
+    if starts_after is not None:
+        query = query.where(TrainingSession.starts_at >= starts_after)
+    if starts_before is not None:
+        query = query.where(TrainingSession.starts_at < starts_before)
     query = query.order_by(TrainingSession.starts_at).limit(limit).offset(offset)
     return list((await db.execute(query)).scalars())
 
@@ -243,15 +223,14 @@ async def upcoming_sessions(
     db: AsyncSession = Depends(get_async_db),
     now: datetime = Depends(get_clock),
 ) -> list[TrainingSession]:
-    query = _filtered(
-        select(TrainingSession),
-        SessionStatus.SCHEDULED,
-        None,
-        cohort_id,
-        now,
-        now + timedelta(days=days),
-    ).order_by(TrainingSession.starts_at)
-    return list((await db.execute(query)).scalars())
+    query = select(TrainingSession).where(
+        TrainingSession.status == SessionStatus.SCHEDULED,
+        TrainingSession.starts_at >= now,
+        TrainingSession.starts_at < now + timedelta(days=days),
+    )
+    if cohort_id is not None:
+        query = query.where(TrainingSession.cohort_id == cohort_id)
+    return list((await db.execute(query.order_by(TrainingSession.starts_at))).scalars())
 
 
 @router.get("/mine", response_model=list[SessionResponse])
@@ -263,16 +242,11 @@ async def my_sessions(
 ) -> list[TrainingSession]:
     query = (
         select(TrainingSession)
-        .outerjoin(SessionBooking)
-        .outerjoin(SessionCoach)
+        .join(SessionBooking)
         .where(
-            or_(
-                (SessionBooking.member_id == user.user_id)
-                & (SessionBooking.status != BookingStatus.CANCELLED),
-                SessionCoach.coach_id == user.user_id,
-            )
+            SessionBooking.member_id == user.user_id,
+            SessionBooking.status != BookingStatus.CANCELLED,
         )
-        .distinct()
         .order_by(TrainingSession.starts_at)
     )
     if not include_past:
@@ -332,26 +306,6 @@ async def update_session(
     if "capacity" in changes:
         await _promote_waitlist(db, session)
         await db.flush()
-    return await _to_detail(db, session_id)
-
-
-@router.post("/{session_id}/reschedule", response_model=SessionDetail)
-async def reschedule_session(
-    session_id: uuid.UUID,
-    payload: SessionReschedule,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_coach),
-    now: datetime = Depends(get_clock),
-) -> SessionDetail:
-    session = await _get_session_or_404(db, session_id)
-    if session.status is not SessionStatus.SCHEDULED:
-        raise HTTPException(status.HTTP_409_CONFLICT, "only scheduled sessions can be moved")
-    if payload.ends_at <= payload.starts_at or payload.starts_at <= now:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid new time slot")
-    session.starts_at = payload.starts_at
-    session.ends_at = payload.ends_at
-    await _ensure_pool_free(db, session)
-    await db.flush()
     return await _to_detail(db, session_id)
 
 
@@ -433,31 +387,16 @@ async def assign_coach(
     return await _to_detail(db, session_id)
 
 
-@router.delete("/{session_id}/coaches/{coach_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def unassign_coach(
-    session_id: uuid.UUID,
-    coach_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(require_admin),
-) -> None:
-    session = await _get_session_or_404(db, session_id, with_coaches=True)
-    assignment = next((c for c in session.coaches if c.coach_id == coach_id), None)
-    if assignment is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "coach is not assigned to this session")
-    session.coaches.remove(assignment)
-
-
 @router.get("/{session_id}/bookings", response_model=list[BookingResponse])
 async def list_bookings(
     session_id: uuid.UUID,
-    include_cancelled: bool = False,
     db: AsyncSession = Depends(get_async_db),
     _: AuthUser = Depends(require_coach),
 ) -> list[SessionBooking]:
     await _get_session_or_404(db, session_id)
-    query = select(SessionBooking).where(SessionBooking.session_id == session_id)
-    if not include_cancelled:
-        query = query.where(SessionBooking.status != BookingStatus.CANCELLED)
+    query = select(SessionBooking).where(
+        SessionBooking.session_id == session_id, SessionBooking.status != BookingStatus.CANCELLED
+    )
     return list((await db.execute(query.order_by(SessionBooking.booked_at))).scalars())
 
 

@@ -40,11 +40,6 @@ class SessionUpdate(BaseModel):
     notes: str | None = None
 
 
-class SessionReschedule(BaseModel):
-    starts_at: datetime
-    ends_at: datetime
-
-
 class SessionCancel(BaseModel):
     reason: str = Field(min_length=3, max_length=500)
     notify_members: bool = True

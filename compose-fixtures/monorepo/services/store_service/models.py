@@ -198,10 +198,6 @@ class Product(TimestampMixin, Base):
         primary = [image for image in self.images if image.is_primary]
         return (primary or self.images or [None])[0]
 
-    @property
-    def is_purchasable(self) -> bool:
-        return self.status is ProductStatus.ACTIVE and any(v.is_active for v in self.variants)
-
 
 class ProductVariant(TimestampMixin, Base):
     __tablename__ = "store_product_variants"

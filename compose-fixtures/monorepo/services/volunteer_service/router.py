@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from sqlalchemy import func, or_, select
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -39,12 +39,9 @@ from .schemas import (
     BadgeResponse,
     ChallengeResponse,
     HandbookResponse,
-    HandbookSummary,
     HoursCreate,
     HoursResponse,
     HoursSummary,
-    LeaderboardEntry,
-    MySignupResponse,
     OpportunityDetail,
     OpportunityListItem,
     OpportunityPage,
@@ -75,13 +72,11 @@ async def _get_opportunity_or_404(
 
 
 async def _get_shift_or_404(db: AsyncSession, shift_id: uuid.UUID) -> VolunteerShift:
-    shift = (
-        await db.execute(
-            select(VolunteerShift)
-            .options(selectinload(VolunteerShift.opportunity))
-            .where(VolunteerShift.id == shift_id)
-        )
-    ).scalar_one_or_none()
+    shift = await db.scalar(
+        select(VolunteerShift)
+        .options(selectinload(VolunteerShift.opportunity))
+        .where(VolunteerShift.id == shift_id)
+    )
     if shift is None or shift.opportunity.status not in VISIBLE_STATUSES:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "shift not found")
     return shift
@@ -171,7 +166,6 @@ async def _enrich_opportunity(
 @volunteer_router.get("/opportunities", response_model=OpportunityPage)
 async def list_opportunities(
     category: OpportunityCategory | None = None,
-    q: str | None = Query(default=None, min_length=2, max_length=100),
     include_filled: bool = False,
     page: int = Query(default=1, ge=1),
     size: int = Query(default=20, ge=1, le=100),
@@ -182,14 +176,6 @@ async def list_opportunities(
     query = select(VolunteerOpportunity).where(VolunteerOpportunity.status.in_(statuses))
     if category is not None:
         query = query.where(VolunteerOpportunity.category == category)
-    if q:
-        pattern = f"%{q}%"
-        query = query.where(
-            or_(
-                VolunteerOpportunity.title.ilike(pattern),
-                VolunteerOpportunity.description.ilike(pattern),
-            )
-        )
     total = (await db.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await db.execute(
         query.order_by(VolunteerOpportunity.starts_on.nulls_last(), VolunteerOpportunity.title)
@@ -205,16 +191,18 @@ async def my_opportunities(
     db: AsyncSession = Depends(get_async_db),
     user: AuthUser = Depends(get_current_user),
 ) -> list[OpportunityListItem]:
-    result = await db.execute(
-        select(VolunteerOpportunity)
-        .join(VolunteerShift, VolunteerShift.opportunity_id == VolunteerOpportunity.id)
+    signed_up = (
+        select(VolunteerShift.opportunity_id)
         .join(VolunteerSignup, VolunteerSignup.shift_id == VolunteerShift.id)
         .where(
             VolunteerSignup.member_id == user.user_id,
             VolunteerSignup.status.in_(ACTIVE_SIGNUPS),
             VolunteerShift.starts_at > volunteer_services.utcnow(),
         )
-        .distinct()
+    )
+    result = await db.execute(
+        select(VolunteerOpportunity)
+        .where(VolunteerOpportunity.id.in_(signed_up))
         .order_by(VolunteerOpportunity.title)
     )
     return [await _enrich_opportunity(db, opp, user) for opp in result.scalars()]
@@ -234,22 +222,6 @@ async def get_opportunity(
         **item.model_dump(),
         shifts=[_shift_response(shift, counts.get(shift.id, {})) for shift in shifts],
     )
-
-
-@volunteer_router.get("/opportunities/{opportunity_id}/shifts", response_model=list[ShiftResponse])
-async def list_shifts(
-    opportunity_id: uuid.UUID,
-    include_past: bool = False,
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(get_current_user),
-) -> list[ShiftResponse]:
-    await _get_opportunity_or_404(db, opportunity_id)
-    query = select(VolunteerShift).where(VolunteerShift.opportunity_id == opportunity_id)
-    if not include_past:
-        query = query.where(VolunteerShift.starts_at > volunteer_services.utcnow())
-    shifts = list((await db.execute(query.order_by(VolunteerShift.starts_at))).scalars())
-    counts = await _shift_counts(db, [shift.id for shift in shifts])
-    return [_shift_response(shift, counts.get(shift.id, {})) for shift in shifts]
 
 
 # --- Sign-ups ------------------------------------------------------------------------
@@ -282,13 +254,11 @@ async def cancel_sign_up(
     user: AuthUser = Depends(get_current_user),
 ) -> SignupCancelResult:
     shift = await _get_shift_or_404(db, shift_id)
-    signup = (
-        await db.execute(
-            select(VolunteerSignup).where(
-                VolunteerSignup.shift_id == shift_id, VolunteerSignup.member_id == user.user_id
-            )
+    signup = await db.scalar(
+        select(VolunteerSignup).where(
+            VolunteerSignup.shift_id == shift_id, VolunteerSignup.member_id == user.user_id
         )
-    ).scalar_one_or_none()
+    )
     if signup is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "you are not signed up for this shift")
     try:
@@ -300,36 +270,6 @@ async def cancel_sign_up(
         signup=SignupResponse.model_validate(signup),
         promoted_member_id=promoted.member_id if promoted else None,
     )
-
-
-@volunteer_router.get("/signups/mine", response_model=list[MySignupResponse])
-async def my_signups(
-    signup_status: SignupStatus | None = Query(default=None, alias="status"),
-    upcoming: bool = True,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> list[MySignupResponse]:
-    query = (
-        select(VolunteerSignup, VolunteerShift, VolunteerOpportunity)
-        .join(VolunteerShift, VolunteerSignup.shift_id == VolunteerShift.id)
-        .join(VolunteerOpportunity, VolunteerShift.opportunity_id == VolunteerOpportunity.id)
-        .where(VolunteerSignup.member_id == user.user_id)
-        .order_by(VolunteerShift.starts_at)
-    )
-    if signup_status is not None:
-        query = query.where(VolunteerSignup.status == signup_status)
-    if upcoming:
-        query = query.where(VolunteerShift.starts_at > volunteer_services.utcnow())
-    return [
-        MySignupResponse(
-            **SignupResponse.model_validate(signup).model_dump(),
-            opportunity_id=opportunity.id,
-            opportunity_title=opportunity.title,
-            shift_starts_at=shift.starts_at,
-            shift_ends_at=shift.ends_at,
-        )
-        for signup, shift, opportunity in (await db.execute(query)).all()
-    ]
 
 
 # --- Hours ---------------------------------------------------------------------------
@@ -364,17 +304,12 @@ async def log_hours(
 @volunteer_router.get("/hours/mine", response_model=list[HoursResponse])
 async def my_hours(
     hours_status: HoursStatus | None = Query(default=None, alias="status"),
-    year: int | None = Query(default=None, ge=2000, le=2100),
     db: AsyncSession = Depends(get_async_db),
     user: AuthUser = Depends(get_current_user),
 ) -> list[HoursLog]:
     query = select(HoursLog).where(HoursLog.member_id == user.user_id)
     if hours_status is not None:
         query = query.where(HoursLog.status == hours_status)
-    if year is not None:
-        query = query.where(
-            HoursLog.worked_on >= date(year, 1, 1), HoursLog.worked_on <= date(year, 12, 31)
-        )
     result = await db.execute(query.order_by(HoursLog.worked_on.desc()))
     return list(result.scalars())
 
@@ -388,51 +323,21 @@ async def my_hours_summary(
     return await volunteer_services.hours_summary(db, user.user_id, since)
 
 
-@volunteer_router.delete("/hours/{hours_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def withdraw_hours(
-    hours_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> Response:
-    entry = await db.get(HoursLog, hours_id)
-    if entry is None or entry.member_id != user.user_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "hours entry not found")
-    if entry.status is not HoursStatus.PENDING:
-        raise HTTPException(status.HTTP_409_CONFLICT, "reviewed hours cannot be withdrawn")
-    await db.delete(entry)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
 # --- Handbook ------------------------------------------------------------------------
 
 
 async def _handbook_response(
     db: AsyncSession, handbook: HandbookVersion, member_id: uuid.UUID
 ) -> HandbookResponse:
-    acknowledged_at = (
-        await db.execute(
-            select(HandbookAcknowledgement.acknowledged_at).where(
-                HandbookAcknowledgement.handbook_version_id == handbook.id,
-                HandbookAcknowledgement.member_id == member_id,
-            )
+    acknowledged_at = await db.scalar(
+        select(HandbookAcknowledgement.acknowledged_at).where(
+            HandbookAcknowledgement.handbook_version_id == handbook.id,
+            HandbookAcknowledgement.member_id == member_id,
         )
-    ).scalar_one_or_none()
+    )
     return HandbookResponse.model_validate(handbook).model_copy(
         update={"acknowledged_at": acknowledged_at}
     )
-
-
-@volunteer_router.get("/handbook", response_model=list[HandbookSummary])
-async def list_handbook_versions(
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(get_current_user),
-) -> list[HandbookVersion]:
-    result = await db.execute(
-        select(HandbookVersion)
-        .where(HandbookVersion.status != HandbookStatus.DRAFT)
-        .order_by(HandbookVersion.published_at.desc())
-    )
-    return list(result.scalars())
 
 
 @volunteer_router.get("/handbook/current", response_model=HandbookResponse)
@@ -458,14 +363,12 @@ async def acknowledge_handbook(
     handbook = await volunteer_services.current_handbook(db)
     if handbook is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no handbook has been published yet")
-    existing = (
-        await db.execute(
-            select(HandbookAcknowledgement).where(
-                HandbookAcknowledgement.handbook_version_id == handbook.id,
-                HandbookAcknowledgement.member_id == user.user_id,
-            )
+    existing = await db.scalar(
+        select(HandbookAcknowledgement).where(
+            HandbookAcknowledgement.handbook_version_id == handbook.id,
+            HandbookAcknowledgement.member_id == user.user_id,
         )
-    ).scalar_one_or_none()
+    )
     if existing is not None:
         return existing
     acknowledgement = HandbookAcknowledgement(
@@ -484,13 +387,11 @@ async def get_handbook_version(
     db: AsyncSession = Depends(get_async_db),
     user: AuthUser = Depends(get_current_user),
 ) -> HandbookResponse:
-    handbook = (
-        await db.execute(
-            select(HandbookVersion).where(
-                HandbookVersion.version == version, HandbookVersion.status != HandbookStatus.DRAFT
-            )
+    handbook = await db.scalar(
+        select(HandbookVersion).where(
+            HandbookVersion.version == version, HandbookVersion.status != HandbookStatus.DRAFT
         )
-    ).scalar_one_or_none()
+    )
     if handbook is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"handbook version {version} not found")
     return await _handbook_response(db, handbook, user.user_id)
@@ -552,16 +453,6 @@ async def my_badges(
     return list(result.scalars())
 
 
-@challenge_router.get("/{challenge_id}", response_model=ChallengeResponse)
-async def get_challenge(
-    challenge_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> ChallengeResponse:
-    challenge = await _get_challenge_or_404(db, challenge_id)
-    return await _challenge_response(db, challenge, user.user_id)
-
-
 @challenge_router.post(
     "/{challenge_id}/join",
     response_model=ParticipantResponse,
@@ -575,14 +466,12 @@ async def join_challenge(
     challenge = await _get_challenge_or_404(db, challenge_id)
     if challenge.status is not ChallengeStatus.ACTIVE or challenge.ends_on < date.today():
         raise HTTPException(status.HTTP_409_CONFLICT, "this challenge is closed")
-    existing = (
-        await db.execute(
-            select(ChallengeParticipant).where(
-                ChallengeParticipant.challenge_id == challenge_id,
-                ChallengeParticipant.member_id == user.user_id,
-            )
+    existing = await db.scalar(
+        select(ChallengeParticipant).where(
+            ChallengeParticipant.challenge_id == challenge_id,
+            ChallengeParticipant.member_id == user.user_id,
         )
-    ).scalar_one_or_none()
+    )
     if existing is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, "you have already joined this challenge")
     participant = ChallengeParticipant(
@@ -594,53 +483,3 @@ async def join_challenge(
     db.add(participant)
     await db.flush()
     return participant
-
-
-@challenge_router.delete("/{challenge_id}/join", status_code=status.HTTP_204_NO_CONTENT)
-async def leave_challenge(
-    challenge_id: uuid.UUID,
-    db: AsyncSession = Depends(get_async_db),
-    user: AuthUser = Depends(get_current_user),
-) -> Response:
-    participant = (
-        await db.execute(
-            select(ChallengeParticipant).where(
-                ChallengeParticipant.challenge_id == challenge_id,
-                ChallengeParticipant.member_id == user.user_id,
-            )
-        )
-    ).scalar_one_or_none()
-    if participant is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "you have not joined this challenge")
-    if participant.completed_at is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, "a completed challenge cannot be left")
-    await db.delete(participant)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@challenge_router.get("/{challenge_id}/leaderboard", response_model=list[LeaderboardEntry])
-async def challenge_leaderboard(
-    challenge_id: uuid.UUID,
-    limit: int = Query(default=10, ge=1, le=50),
-    db: AsyncSession = Depends(get_async_db),
-    _: AuthUser = Depends(get_current_user),
-) -> list[LeaderboardEntry]:
-    challenge = await _get_challenge_or_404(db, challenge_id)
-    result = await db.execute(
-        select(ChallengeParticipant)
-        .where(ChallengeParticipant.challenge_id == challenge_id)
-        .order_by(
-            ChallengeParticipant.progress.desc(), ChallengeParticipant.completed_at.nulls_last()
-        )
-        .limit(limit)
-    )
-    return [
-        LeaderboardEntry(
-            rank=rank,
-            member_id=participant.member_id,
-            progress=participant.progress,
-            percent=min(float(participant.progress / challenge.target) * 100, 100.0),
-            completed=participant.completed_at is not None,
-        )
-        for rank, participant in enumerate(result.scalars(), start=1)
-    ]

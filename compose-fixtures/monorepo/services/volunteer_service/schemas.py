@@ -61,19 +61,6 @@ class OpportunityCreate(OpportunityBase):
     pass
 
 
-class OpportunityUpdate(BaseModel):
-    title: str | None = Field(default=None, min_length=3, max_length=200)
-    description: str | None = None
-    category: OpportunityCategory | None = None
-    location: str | None = Field(default=None, max_length=255)
-    coordinator_id: uuid.UUID | None = None
-    required_skills: list[str] | None = None
-    min_age: int | None = Field(default=None, ge=10, le=99)
-    requires_safeguarding: bool | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
-
-
 class OpportunityStatusUpdate(BaseModel):
     status: OpportunityStatus
     reason: str | None = Field(default=None, max_length=500)
@@ -113,15 +100,6 @@ class AdminOpportunityResponse(OpportunityResponse):
     no_show_rate: float | None = None
 
 
-class StatusChangeResponse(ORMModel):
-    id: uuid.UUID
-    from_status: OpportunityStatus
-    to_status: OpportunityStatus
-    changed_by: uuid.UUID
-    reason: str | None
-    changed_at: datetime
-
-
 # --- Shifts and sign-ups -------------------------------------------------------------
 
 
@@ -139,14 +117,6 @@ class ShiftCreate(BaseModel):
         if (self.ends_at - self.starts_at).total_seconds() > 12 * 3600:
             raise ValueError("a shift cannot be longer than 12 hours")
         return self
-
-
-class ShiftUpdate(BaseModel):
-    label: str | None = Field(default=None, max_length=120)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    capacity: int | None = Field(default=None, ge=1, le=200)
-    notes: str | None = None
 
 
 class ShiftResponse(ORMModel):
@@ -180,13 +150,6 @@ class SignupResponse(ORMModel):
     created_at: datetime
 
 
-class MySignupResponse(SignupResponse):
-    opportunity_id: uuid.UUID
-    opportunity_title: str
-    shift_starts_at: datetime
-    shift_ends_at: datetime
-
-
 class SignupCancelResult(BaseModel):
     signup: SignupResponse
     promoted_member_id: uuid.UUID | None = None
@@ -198,7 +161,6 @@ class RosterEntry(SignupResponse):
 
 class CheckOutRequest(BaseModel):
     hours: Decimal | None = Field(default=None, gt=0, le=24)
-    auto_approve: bool = True
 
 
 # --- Hours ---------------------------------------------------------------------------
@@ -274,15 +236,6 @@ class ChallengeCreate(BaseModel):
         return self
 
 
-class ChallengeUpdate(BaseModel):
-    title: str | None = Field(default=None, min_length=3, max_length=200)
-    description: str | None = None
-    target: Decimal | None = Field(default=None, gt=0, le=1000)
-    ends_on: date | None = None
-    badge_name: str | None = Field(default=None, min_length=2, max_length=100)
-    badge_tier: BadgeTier | None = None
-
-
 class ChallengeResponse(ORMModel):
     id: uuid.UUID
     title: str
@@ -305,14 +258,6 @@ class ParticipantResponse(ORMModel):
     joined_at: datetime
     progress: Decimal
     completed_at: datetime | None
-
-
-class LeaderboardEntry(BaseModel):
-    rank: int
-    member_id: uuid.UUID
-    progress: Decimal
-    percent: float
-    completed: bool
 
 
 class BadgeResponse(ORMModel):
@@ -348,13 +293,6 @@ class HandbookCreate(BaseModel):
         return version
 
 
-class HandbookUpdate(BaseModel):
-    title: str | None = Field(default=None, min_length=3, max_length=200)
-    body: str | None = Field(default=None, min_length=1)
-    summary_of_changes: str | None = None
-    requires_acknowledgement: bool | None = None
-
-
 class HandbookSummary(ORMModel):
     id: uuid.UUID
     version: str
@@ -384,13 +322,3 @@ class AcknowledgementReport(BaseModel):
 
 
 # --- Reporting -----------------------------------------------------------------------
-
-
-class VolunteerStats(BaseModel):
-    open_opportunities: int
-    upcoming_shifts: int
-    unfilled_spots: int
-    pending_hours_entries: int
-    approved_hours_this_year: Decimal
-    active_volunteers_this_year: int
-    badges_awarded_this_year: int

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
+import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,12 +53,11 @@ def round_hours(value: Decimal) -> Decimal:
 
 
 async def count_signups(db: AsyncSession, shift_id: uuid.UUID, status: SignupStatus) -> int:
-    result = await db.execute(
+    return await db.scalar(
         select(func.count(VolunteerSignup.id)).where(
             VolunteerSignup.shift_id == shift_id, VolunteerSignup.status == status
         )
     )
-    return int(result.scalar_one())
 
 
 async def signup_for_shift(
@@ -67,20 +68,18 @@ async def signup_for_shift(
     if shift.opportunity.status is not OpportunityStatus.OPEN:
         raise VolunteerRuleError("this opportunity is not open for sign-ups")
 
-    signup = (
-        await db.execute(
-            select(VolunteerSignup).where(
-                VolunteerSignup.shift_id == shift.id, VolunteerSignup.member_id == member_id
-            )
+    signup = await db.scalar(
+        select(VolunteerSignup).where(
+            VolunteerSignup.shift_id == shift.id, VolunteerSignup.member_id == member_id
         )
-    ).scalar_one_or_none()
+    )
     if signup is not None and signup.status is not SignupStatus.CANCELLED:
         raise VolunteerRuleError("already signed up for this shift")
+
+    confirmed = await count_signups(db, shift.id, SignupStatus.CONFIRMED)
     if signup is None:
         signup = VolunteerSignup(shift_id=shift.id, member_id=member_id)
         db.add(signup)
-
-    confirmed = await count_signups(db, shift.id, SignupStatus.CONFIRMED)
     signup.note = note
     if confirmed < shift.capacity:
         signup.status = SignupStatus.CONFIRMED
@@ -96,17 +95,15 @@ async def promote_waitlist(db: AsyncSession, shift: VolunteerShift) -> Volunteer
     """Move the longest-waiting volunteer onto the shift when a place frees up."""
     if await count_signups(db, shift.id, SignupStatus.CONFIRMED) >= shift.capacity:
         return None
-    candidate = (
-        await db.execute(
-            select(VolunteerSignup)
-            .where(
-                VolunteerSignup.shift_id == shift.id,
-                VolunteerSignup.status == SignupStatus.WAITLISTED,
-            )
-            .order_by(VolunteerSignup.waitlisted_at, VolunteerSignup.created_at)
-            .limit(1)
+    candidate = await db.scalar(
+        select(VolunteerSignup)
+        .where(
+            VolunteerSignup.shift_id == shift.id,
+            VolunteerSignup.status == SignupStatus.WAITLISTED,
         )
-    ).scalar_one_or_none()
+        .order_by(VolunteerSignup.waitlisted_at, VolunteerSignup.created_at)
+        .limit(1)
+    )
     if candidate is not None:
         candidate.status = SignupStatus.CONFIRMED
         await db.flush()
@@ -117,7 +114,7 @@ async def cancel_signup(
     db: AsyncSession, signup: VolunteerSignup, shift: VolunteerShift
 ) -> VolunteerSignup | None:
     if signup.status not in (SignupStatus.CONFIRMED, SignupStatus.WAITLISTED):
-        raise VolunteerRuleError(f"a {signup.status.value} sign-up cannot be cancelled")
+        raise VolunteerRuleError(f"sign-up is {signup.status.value} and cannot be cancelled")
     if shift.starts_at <= utcnow():
         raise VolunteerRuleError("the shift has already started")
     was_confirmed = signup.status is SignupStatus.CONFIRMED
@@ -130,46 +127,44 @@ async def hours_summary(
     db: AsyncSession, member_id: uuid.UUID, since: date | None = None
 ) -> HoursSummary:
     """Approved and pending hours of one member, optionally from a date onwards."""
-    conditions = [HoursLog.member_id == member_id]
-    if since is not None:
-        conditions.append(HoursLog.worked_on >= since)
-    rows = (
-        await db.execute(
-            select(HoursLog.category, HoursLog.status, func.sum(HoursLog.hours))
-            .where(*conditions)
-            .group_by(HoursLog.category, HoursLog.status)
+    query = (
+        select(
+            HoursLog.category,
+            HoursLog.status,
+            HoursLog.source,
+            func.sum(HoursLog.hours),
+            func.count(HoursLog.id),
         )
-    ).all()
-    approved: dict[OpportunityCategory, Decimal] = {}
-    pending = Decimal(0)
-    for category, entry_status, total in rows:
+        .where(HoursLog.member_id == member_id)
+        .group_by(HoursLog.category, HoursLog.status, HoursLog.source)
+    )
+    if since is not None:
+        query = query.where(HoursLog.worked_on >= since)
+    approved: dict[OpportunityCategory, Decimal] = defaultdict(Decimal)
+    pending, attended = Decimal(0), 0
+    for category, entry_status, source, total, entries in await db.execute(query):
         if entry_status is HoursStatus.APPROVED:
-            approved[category] = approved.get(category, Decimal(0)) + total
+            approved[category] += total
+            attended += entries if source is HoursSource.SHIFT else 0
         elif entry_status is HoursStatus.PENDING:
             pending += total
-    attended = await db.execute(
-        select(func.count(HoursLog.id)).where(
-            *conditions,
-            HoursLog.source == HoursSource.SHIFT,
-            HoursLog.status == HoursStatus.APPROVED,
-        )
-    )
+    by_category = sorted(approved.items(), key=lambda item: item[1], reverse=True)
     return HoursSummary(
         member_id=member_id,
         approved_hours=sum(approved.values(), Decimal(0)),
         pending_hours=pending,
-        shifts_attended=int(attended.scalar_one()),
-        by_category=[
-            HoursByCategory(category=category, hours=hours)
-            for category, hours in sorted(approved.items(), key=lambda item: -item[1])
-        ],
+        shifts_attended=attended,
+        by_category=[HoursByCategory(category=c, hours=h) for c, h in by_category],
         since=since,
     )
 
 
 def worked_hours(signup: VolunteerSignup, shift: VolunteerShift) -> Decimal:
-    start = signup.checked_in_at or shift.starts_at
-    end = signup.checked_out_at or shift.ends_at
+    """Time on site when the volunteer was checked in, otherwise the rostered shift."""
+    if signup.checked_in_at and signup.checked_out_at:
+        start, end = signup.checked_in_at, signup.checked_out_at
+    else:
+        start, end = shift.starts_at, shift.ends_at
     seconds = max((end - start).total_seconds(), 0)
     return round_hours(Decimal(seconds) / Decimal(3600))
 
@@ -180,9 +175,8 @@ async def record_attendance(
     shift: VolunteerShift,
     reviewer_id: uuid.UUID,
     hours: Decimal | None = None,
-    auto_approve: bool = True,
 ) -> HoursLog:
-    """Close a sign-up as attended and credit its hours."""
+    """Close a sign-up as attended and credit its hours, approved by the coordinator."""
     if signup.status is not SignupStatus.CONFIRMED:
         raise VolunteerRuleError("only confirmed sign-ups can be checked out")
     signup.checked_out_at = signup.checked_out_at or utcnow()
@@ -198,32 +192,11 @@ async def record_attendance(
         worked_on=shift.starts_at.date(),
         hours=credited,
         source=HoursSource.SHIFT,
-        status=HoursStatus.APPROVED if auto_approve else HoursStatus.PENDING,
-        reviewed_by=reviewer_id if auto_approve else None,
-        reviewed_at=utcnow() if auto_approve else None,
+        status=HoursStatus.APPROVED,
+        reviewed_by=reviewer_id,
+        reviewed_at=signup.checked_out_at,
     )
     db.add(entry)
-    await db.flush()
-    return entry
-
-
-async def review_hours(
-    db: AsyncSession,
-    entry: HoursLog,
-    reviewer_id: uuid.UUID,
-    approve: bool,
-    reason: str | None = None,
-) -> HoursLog:
-    if entry.status is not HoursStatus.PENDING:
-        raise VolunteerRuleError(f"hours entry is already {entry.status.value}")
-    if entry.member_id == reviewer_id:
-        raise VolunteerRuleError("volunteers cannot review their own hours")
-    if not approve and not reason:
-        raise VolunteerRuleError("a reason is required to reject hours")
-    entry.status = HoursStatus.APPROVED if approve else HoursStatus.REJECTED
-    entry.rejection_reason = None if approve else reason
-    entry.reviewed_by = reviewer_id
-    entry.reviewed_at = utcnow()
     await db.flush()
     return entry
 
@@ -245,8 +218,7 @@ async def measure_progress(
     else:
         conditions.append(HoursLog.source == HoursSource.SHIFT)
         measure = func.count(HoursLog.id)
-    result = await db.execute(select(measure).where(*conditions))
-    return Decimal(result.scalar_one())
+    return Decimal(await db.scalar(select(measure).where(*conditions)))
 
 
 async def refresh_challenge_progress(
@@ -256,10 +228,10 @@ async def refresh_challenge_progress(
     if challenge.status not in (ChallengeStatus.ACTIVE, ChallengeStatus.COMPLETED):
         raise VolunteerRuleError("only active or completed challenges track progress")
     participants = (
-        await db.execute(
+        await db.scalars(
             select(ChallengeParticipant).where(ChallengeParticipant.challenge_id == challenge.id)
         )
-    ).scalars().all()
+    ).all()
     awarded: list[VolunteerBadge] = []
     for participant in participants:
         participant.progress = await measure_progress(db, challenge, participant.member_id)
@@ -291,7 +263,7 @@ async def notify_badge_awarded(badge: VolunteerBadge) -> None:
                 "context": {"badge": badge.name, "tier": badge.tier.value},
             },
         )
-    except ServiceUnavailable as exc:
+    except (ServiceUnavailable, httpx.HTTPStatusError) as exc:
         logger.warning("badge notification for %s not sent: %s", badge.member_id, exc)
 
 
@@ -300,34 +272,9 @@ def parse_version(version: str) -> tuple[int, ...]:
 
 
 async def current_handbook(db: AsyncSession) -> HandbookVersion | None:
-    result = await db.execute(
+    return await db.scalar(
         select(HandbookVersion)
         .where(HandbookVersion.status == HandbookStatus.PUBLISHED)
         .order_by(HandbookVersion.published_at.desc())
         .limit(1)
     )
-    return result.scalar_one_or_none()
-
-
-async def publish_handbook(
-    db: AsyncSession, handbook: HandbookVersion, publisher_id: uuid.UUID
-) -> HandbookVersion:
-    if handbook.status is not HandbookStatus.DRAFT:
-        raise VolunteerRuleError(f"version {handbook.version} is already {handbook.status.value}")
-    previous = await current_handbook(db)
-    if previous is not None:
-        if parse_version(handbook.version) <= parse_version(previous.version):
-            raise VolunteerRuleError(
-                f"version {handbook.version} must be newer than {previous.version}"
-            )
-        previous.status = HandbookStatus.SUPERSEDED
-    handbook.status = HandbookStatus.PUBLISHED
-    handbook.published_at = utcnow()
-    handbook.published_by = publisher_id
-    await db.flush()
-    return handbook
-
-
-def year_start(today: date | None = None) -> date:
-    today = today or date.today()
-    return date(today.year, 1, 1)

@@ -1,0 +1,83 @@
+"""What the Invoke tasks do, as plain functions: run phases, show status, check conventions.
+
+Every error a user can hit becomes one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from restructure import conventions, engine
+from restructure.gitrepo import GitError, GitRepo
+from restructure.plan import PlanError, load_plan
+
+
+class UserError(RuntimeError):
+    """An error to show the user as one line."""
+
+
+def _one_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def run_phases(
+    repo: str, numbers: Iterable[int], plan: str | None, dry_run: bool, commit: bool, allow_dirty: bool
+) -> None:
+    try:
+        loaded = load_plan(plan)
+        numbers = list(numbers)
+        for number in numbers:
+            loaded.phase(number)
+        if not dry_run and not allow_dirty:
+            GitRepo.open(repo).require_clean()
+        for index, number in enumerate(numbers):
+            # after the first phase the tree holds our own uncommitted changes
+            dirty_ok = allow_dirty or (index > 0 and not commit)
+            engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
+    except (PlanError, GitError, engine.PhaseError) as exc:
+        raise UserError(_one_line(exc)) from exc
+
+
+def all_phase_numbers(plan: str | None) -> list[int]:
+    try:
+        return list(load_plan(plan).phases)
+    except PlanError as exc:
+        raise UserError(_one_line(exc)) from exc
+
+
+def default_titles() -> dict[int, str]:
+    """Phase titles of the shipped plan, for ``invoke --list``."""
+    try:
+        return {n: p.title for n, p in load_plan().phases.items()}
+    except PlanError:
+        return {}
+
+
+def print_status(repo: str, plan: str | None) -> None:
+    try:
+        rows = engine.status(repo, plan)
+    except (PlanError, GitError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    current = None
+    for row in rows:
+        if row.phase != current:
+            current = row.phase
+            print(f"phase {row.phase}")
+        print(f"  {row.service:<16} {row.state}")
+
+
+def check_conventions(repo: str) -> int:
+    path = Path(repo).resolve()
+    if not path.is_dir():
+        raise UserError(f"{path}: not a directory; pass --repo PATH")
+    violations = conventions.check_repo(path)
+    for violation in violations:
+        print(violation)
+    print(f"{len(violations)} convention violation(s)" if violations else "conventions: all rules hold")
+    return 1 if violations else 0
+
+
+def fail(exc: UserError) -> None:
+    print(f"error: {exc}", file=sys.stderr)

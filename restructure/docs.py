@@ -1,0 +1,123 @@
+"""Repository-level documentation operations of the cleanup phase.
+
+Generated sections sit between HTML comment markers so that running the phase again
+replaces them in place instead of adding a second copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from restructure.conventions import RULES
+from restructure.editset import VirtualTree
+from restructure.plan import Plan
+from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem, PhaseReport
+
+LAYOUT = """\
+Every service follows one layout; `CONVENTIONS.md` states the rules and `invoke conventions`
+checks them.
+
+```
+services/<svc>/
+├── __init__.py
+├── main.py            # FastAPI app (create_app); run as services.<svc>.main:app
+├── models.py | models/        # SQLAlchemy models; a package re-exports all in __init__.py
+├── schemas.py | schemas/      # Pydantic schemas; a package re-exports all in __init__.py
+├── router.py | routers/       # HTTP routes; routers/__init__.py assembles the top-level router
+├── services/          # business logic (if needed)
+├── clients/           # external API clients (if needed)
+├── tasks.py, worker.py        # background tasks and the ARQ worker (if needed)
+├── alembic/ + alembic.ini     # migrations of this service's tables (no __init__.py in alembic/)
+├── Dockerfile         # CMD ["uvicorn", "services.<svc>.main:app", ...]
+└── tests/             # service tests, with __init__.py
+```
+
+A single layer file becomes a package with one file per entity or feature once it
+grows past {limit} lines.
+"""
+
+
+def _section(marker: str, heading: str, body: str) -> str:
+    return f"<!-- restructure:{marker} -->\n## {heading}\n\n{body.rstrip()}\n<!-- /restructure:{marker} -->\n"
+
+
+def _upsert_section(tree: VirtualTree, path: str, marker: str, heading: str, body: str) -> str:
+    if not tree.exists(path):
+        return NOT_FOUND
+    text = tree.read(path)
+    section = _section(marker, heading, body)
+    start, end = f"<!-- restructure:{marker} -->", f"<!-- /restructure:{marker} -->"
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
+        new = head + section.rstrip("\n") + tail
+    else:
+        new = text.rstrip("\n") + "\n\n" + section
+    if new == text:
+        return ALREADY_DONE
+    tree.write(path, new)
+    return DONE
+
+
+def layout_section(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
+    heading = args.get("heading", "Standard service layout")
+    outcome = _upsert_section(tree, args["file"], "standard-layout", heading, LAYOUT.format(limit=plan.line_limit))
+    return outcome, heading
+
+
+def conventions_body(plan: Plan) -> str:
+    rules = "\n".join(f"{n}. {rule.format(limit=plan.line_limit)}" for n, rule in enumerate(RULES, start=1))
+    return rules + "\n\nCheck them with `invoke conventions` (also usable as a pre-commit hook).\n"
+
+
+def conventions_section(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
+    heading = args.get("heading", "Service structure conventions")
+    outcome = _upsert_section(tree, args["file"], "conventions", heading, conventions_body(plan))
+    return outcome, heading
+
+
+def write_conventions(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
+    path = args["file"]
+    text = "# Conventions\n\nEvery backend service follows these rules.\n\n" + conventions_body(plan)
+    if tree.exists(path) and tree.read(path) == text:
+        return ALREADY_DONE, path
+    if not tree.exists(path):
+        report.created.append(path)
+    tree.write(path, text)
+    return DONE, path
+
+
+def check_no_app_dirs(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
+    prefix = plan.services_dir.rstrip("/") + "/"
+    left = sorted(
+        {"/".join(p.split("/")[:3]) for p in tree.files if p.startswith(prefix) and p.split("/")[2:3] == ["app"]}
+    )
+    for path in left:
+        report.needs_human.append(HumanItem(path, 0, path, "an app/ directory remains"))
+    return (DONE, "no app/ directory remains") if not left else ("failed", f"{len(left)} app/ directories remain")
+
+
+REPO_OPERATIONS: dict[str, Callable[[Plan, VirtualTree, dict[str, Any], PhaseReport], tuple[str, str]]] = {
+    "docs-layout-section": layout_section,
+    "docs-conventions-section": conventions_section,
+    "write-conventions": write_conventions,
+    "check-no-app-dirs": check_no_app_dirs,
+}
+
+
+def _marker_state(marker: str) -> Callable[[VirtualTree, dict[str, Any]], str | None]:
+    def state(tree: VirtualTree, args: dict[str, Any]) -> str | None:
+        if not tree.exists(args["file"]):
+            return None
+        return "done" if f"<!-- restructure:{marker} -->" in tree.read(args["file"]) else "pending"
+
+    return state
+
+
+STATUS: dict[str, Callable[[VirtualTree, dict[str, Any]], str | None]] = {
+    "docs-layout-section": _marker_state("standard-layout"),
+    "docs-conventions-section": _marker_state("conventions"),
+    "write-conventions": lambda tree, args: "done" if tree.exists(args["file"]) else "pending",
+    "check-no-app-dirs": lambda tree, args: None,
+}

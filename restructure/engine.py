@@ -1,0 +1,408 @@
+"""Run one phase of a plan: operations -> relocation map -> rewriters -> checks -> atomic write.
+
+Nothing touches the disk until every changed file has been re-parsed; then
+:func:`restructure.editset.apply` writes it all or nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from restructure import docs, operations
+from restructure.editset import Changes, VirtualTree, apply, diff_tree
+from restructure.gitrepo import GitRepo
+from restructure.operations import OperationError, Scope
+from restructure.plan import Phase, Plan, Step, load_plan
+from restructure.python.references import rewrite_python
+from restructure.relocation import RelocationMap
+from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.text.references import TextRewriter
+from restructure.text.validate import InvalidResult, check, file_kind
+
+
+class PhaseError(RuntimeError):
+    """A phase that cannot run; the message is one line naming the file or step and the fix."""
+
+
+NOT_YET = {"split", "merge", "extract-schemas"}
+
+
+@dataclass
+class PhaseContext:
+    plan: Plan
+    repo: GitRepo
+    tree: VirtualTree
+    report: PhaseReport
+    relocation: RelocationMap = field(default_factory=RelocationMap)
+    removed: list[str] = field(default_factory=list)
+    parse_counts: Counter[str] = field(default_factory=Counter)
+    phase_scope: str = ""
+
+
+def service_dirs(plan: Plan, tree: VirtualTree) -> dict[str, str]:
+    """short name -> service directory, for every service directory in the tree."""
+    found: dict[str, str] = {}
+    prefix = plan.services_dir.rstrip("/") + "/"
+    for path in tree.files:
+        if not path.startswith(prefix):
+            continue
+        parts = path[len(prefix) :].split("/")
+        if len(parts) > 1 and parts[0].endswith(plan.service_suffix):
+            found[parts[0].removesuffix(plan.service_suffix)] = prefix + parts[0]
+    return dict(sorted(found.items()))
+
+
+def targets(plan: Plan, phase: Phase, tree: VirtualTree, report: PhaseReport) -> list[Scope]:
+    dirs = service_dirs(plan, tree)
+    if phase.scope == "repo":
+        return [Scope("", "repo")]
+    if phase.scope == "all":
+        scopes = []
+        for name, base in dirs.items():
+            if tree.exists(f"{base}/app/main.py") or tree.exists(f"{base}/main.py"):
+                scopes.append(Scope(base, name))
+            else:
+                report.add(name, "phase", NOT_APPLICABLE, "no app/main.py or main.py")
+        return scopes
+    if phase.scope not in dirs:
+        report.add(
+            phase.scope, "phase", NOT_FOUND, f"{plan.services_dir}/{phase.scope}{plan.service_suffix} does not exist"
+        )
+        return []
+    return [Scope(dirs[phase.scope], phase.scope)]
+
+
+def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
+    tree, report = ctx.tree, ctx.report
+    if scope.service != "repo" and not step.applies_to(scope.service):
+        report.add(scope.service, step.describe(), NOT_APPLICABLE, "excluded by the plan")
+        return
+    args = step.args
+    if step.op == "move":
+        outcome, detail, pairs = operations.move(tree, ctx.relocation, scope, args["from"], args["to"])
+        report.moves.extend(pairs)
+        if ctx.phase_scope == "all" and outcome == DONE:
+            ctx.relocation.add_placeholder_move(ctx.plan.services_dir, args["from"], args["to"])
+    elif step.op == "delete-if-empty":
+        outcome, detail, files = operations.delete_if_empty(tree, scope, args["path"])
+        ctx.removed.append(scope.path(args["path"])) if outcome == DONE else None
+        report.deleted.extend(files)
+    elif step.op == "delete":
+        outcome, detail, files = operations.delete(tree, scope, args["path"])
+        ctx.removed.append(scope.path(args["path"])) if outcome == DONE else None
+        report.deleted.extend(files)
+    elif step.op == "ensure-package":
+        outcome, detail, files = operations.ensure_package(tree, scope, args["path"])
+        report.created.extend(files)
+    elif step.op == "note":
+        outcome, detail = DONE, ""
+        report.notes.append(f"{scope.service}: {args['text']}")
+    elif step.op in docs.REPO_OPERATIONS:
+        outcome, detail = docs.REPO_OPERATIONS[step.op](ctx.plan, tree, args, report)
+    elif step.op in NOT_YET:
+        raise PhaseError(
+            f"{ctx.plan.path}:{step.line}: operation {step.op!r} ({step.describe()}) is not implemented in this version"
+        )
+    else:  # pragma: no cover - the plan validator knows every operation
+        raise PhaseError(f"{ctx.plan.path}:{step.line}: unknown operation {step.op!r}")
+    report.add(scope.service, step.describe(), outcome, detail)
+
+
+def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | None:
+    """The file's text, None for binary files; a non-UTF-8 file that mentions a moved path is an error."""
+    origin = tree.files[path]
+    if path in tree.texts or origin is None:
+        return tree.read(path)
+    full = tree.root / origin
+    if full.is_symlink():
+        target = full.resolve()
+        if not target.is_relative_to(tree.root):
+            data = target.read_bytes() if target.is_file() else b""
+            if any(n in data for n in needles_bytes):
+                raise PhaseError(
+                    f"{origin}: symlink pointing outside the repository (to {target}); "
+                    "the tool will not edit through it: replace it with a file or remove it"
+                )
+            return None
+    data = full.read_bytes()
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if any(n in data for n in needles_bytes):
+            raise PhaseError(
+                f"{origin}: not UTF-8 (byte {exc.start}); convert it to UTF-8 so its references can be rewritten"
+            ) from exc
+        return None
+
+
+def rewrite_references(ctx: PhaseContext) -> None:
+    relocation = ctx.relocation
+    if relocation.empty:
+        return
+    text_rewriter = TextRewriter(relocation)
+    needles = sorted(relocation.needles())
+    needles_bytes = [n.encode() for n in needles]
+    affected = {f.service_dir + "/" for f in relocation.relative}
+    moved_leaves = {m.rsplit(".", 1)[-1] for m in relocation.old_module_names()}
+    relative_hint = (
+        re.compile(r"from \.+[\w.]*\s+import\b|from \.+[\w.]*\b(?:" + "|".join(map(re.escape, moved_leaves)) + r")\b")
+        if moved_leaves
+        else None
+    )
+    for path in sorted(ctx.tree.files):
+        origin = ctx.tree.files[path] or path
+        text = _read(ctx.tree, path, needles_bytes)
+        if text is None:
+            continue
+        is_python = path.endswith(".py")
+        moved = origin != path
+        relevant = any(n in text for n in needles) or (
+            is_python
+            and any(path.startswith(a) for a in affected)
+            and (moved or (relative_hint is not None and _mentions_moved_relative(text, relative_hint, moved_leaves)))
+        )
+        if not relevant:
+            continue
+        counts: Counter[str] = Counter()
+        if is_python:
+            try:
+                module = cst.parse_module(text)
+            except cst.ParserSyntaxError as exc:
+                raise PhaseError(
+                    f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
+                ) from exc
+            ctx.parse_counts[path] += 1
+            new = rewrite_python(module, origin, path, relocation, text_rewriter)
+            new_text, counts = new.code, new.counts
+        else:
+            new_text = text_rewriter.rewrite(text, path, counts, _text_kind(path))
+        if new_text != text:
+            ctx.tree.write(path, new_text)
+            ctx.report.files_rewritten.append(path)
+            ctx.report.rewrites.update(counts)
+
+
+def _mentions_moved_relative(text: str, hint: re.Pattern[str], leaves: set[str]) -> bool:
+    """A relative import that could reach a moved module: ``from .x import`` with x moved,
+    or ``from . import x`` naming a moved leaf."""
+    for match in hint.finditer(text):
+        line_end = text.find("\n", match.end())
+        statement = text[match.start() : line_end if line_end != -1 else len(text)]
+        if any(re.search(rf"\b{re.escape(leaf)}\b", statement) for leaf in leaves):
+            return True
+    return False
+
+
+def _text_kind(path: str) -> str:
+    kind = file_kind(path)
+    return {"docs": "markdown" if path.endswith(".md") else "docs"}.get(kind, kind)
+
+
+def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
+    """Lines that still mention a path the phase removed or moved: prose for a human."""
+    gone = {p for p in ctx.removed} | {a for a, _ in ctx.report.moves}
+    gone |= {o for o in ctx.relocation.dir_paths}
+    if not gone:
+        return
+    forms = set(gone)
+    if phase.scope == "all":
+        prefix = ctx.plan.services_dir + "/"
+        forms |= {p.split("/", 2)[2] for p in gone if p.startswith(prefix) and p.count("/") >= 3}
+    pattern = re.compile(
+        r"(?<![\w./-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w.-])"
+    )
+    for path in sorted(ctx.tree.files):
+        if file_kind(path) not in {"docs"}:
+            continue
+        text = ctx.tree.read(path) if path in ctx.tree.texts else _read(ctx.tree, path, [])
+        if not text:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            if pattern.search(line):
+                ctx.report.needs_human.append(
+                    HumanItem(path, number, line, "prose mentions a path that no longer exists")
+                )
+
+
+def validate(ctx: PhaseContext, changes: Changes) -> None:
+    for path, text in changes.writes.items():
+        try:
+            check(path, text)
+        except InvalidResult as exc:
+            origin = ctx.tree.files.get(path)
+            if origin:
+                try:
+                    check(origin, (ctx.repo.root / origin).read_text(encoding="utf-8"))
+                except InvalidResult as before:
+                    raise PhaseError(f"{before}; fix the file before restructuring") from exc
+            raise PhaseError(f"refusing to write an invalid result: {exc}") from exc
+
+
+def unified_diff(ctx: PhaseContext, changes: Changes) -> str:
+    out: list[str] = []
+    renamed = dict(changes.moves)
+    for old, new in changes.moves:
+        out.append(f"rename {old} -> {new}")
+    for path in changes.deletes:
+        out.append(f"delete {path}")
+    origin_of = {new: old for old, new in renamed.items()}
+    for path, text in sorted(changes.writes.items()):
+        origin = origin_of.get(path, path)
+        before_path = ctx.repo.root / origin
+        before = before_path.read_text(encoding="utf-8") if ctx.tree.files.get(path) and before_path.exists() else ""
+        out.extend(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                fromfile=f"a/{origin}" if before else "/dev/null",
+                tofile=f"b/{path}",
+            )
+        )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in out)
+
+
+def commit_message(phase: Phase, report: PhaseReport) -> str:
+    lines = [f"restructure: phase {phase.number}: {phase.title}", ""]
+    if report.moves:
+        lines.append("Moved:")
+        lines.extend(f"  {a} -> {b}" for a, b in report.moves)
+    if report.deleted:
+        lines.append(f"Deleted {len(report.deleted)} file(s).")
+    if report.created:
+        lines.append("Created: " + ", ".join(report.created))
+    if report.rewrites:
+        lines.append("Rewrote references: " + ", ".join(f"{k} {v}" for k, v in sorted(report.rewrites.items())))
+    return "\n".join(lines) + "\n"
+
+
+def run_phase(
+    repo_path: Path | str,
+    number: int,
+    plan_path: Path | str | None = None,
+    dry_run: bool = False,
+    commit: bool = False,
+    allow_dirty: bool = False,
+    echo: Callable[[str], None] = print,
+    plan: Plan | None = None,
+) -> PhaseReport:
+    started = time.perf_counter()
+    plan = plan or load_plan(plan_path)
+    phase = plan.phase(number)
+    repo = GitRepo.open(repo_path)
+    if not dry_run and not allow_dirty:
+        repo.require_clean()
+    report = PhaseReport(phase.number, phase.title, dry_run=dry_run)
+    tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
+    original = list(tree.files)
+    ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
+    try:
+        for scope in targets(plan, phase, tree, report):
+            for step in phase.steps:
+                run_step(ctx, scope, step)
+    except (OperationError, FileExistsError) as exc:
+        raise PhaseError(str(exc)) from exc
+    rewrite_references(ctx)
+    find_leftovers(ctx, phase)
+    changes = diff_tree(tree, original)
+    validate(ctx, changes)
+    report.python_files_parsed = len(ctx.parse_counts)
+    report.python_parses_max_per_file = max(ctx.parse_counts.values(), default=0)
+    if dry_run:
+        echo(report.to_text())
+        diff = unified_diff(ctx, changes)
+        echo(diff if diff else "(no changes)")
+    elif not changes.empty:
+        apply(repo, changes)
+        if commit:
+            report.commit = repo.commit_all(commit_message(phase, report))
+    report.seconds = time.perf_counter() - started
+    if not dry_run:
+        report.write_json(repo.state_dir() / "reports")
+        echo(report.to_text())
+    return report
+
+
+@dataclass
+class StatusRow:
+    phase: int
+    service: str
+    state: str  # done / pending / not applicable
+
+
+def step_state(tree: VirtualTree, scope: Scope, step: Step) -> str | None:
+    """done / pending / None (not applicable) for one step, read from the tree."""
+    args = step.args
+    if step.op == "move":
+        src, dst = scope.path(args["from"]), scope.path(args["to"])
+        if tree.exists(src) or tree.is_dir(src):
+            return "pending"
+        return "done" if tree.exists(dst) or tree.is_dir(dst) else None
+    if step.op in {"delete-if-empty", "delete"}:
+        path = scope.path(args["path"])
+        return "pending" if tree.exists(path) or tree.is_dir(path) else "done"
+    if step.op == "ensure-package":
+        path = scope.path(args["path"])
+        path = path if path.endswith(".py") else path + "/__init__.py"
+        return "done" if tree.exists(path) else "pending"
+    if step.op in {"split", "extract-schemas"}:
+        module = scope.path(args["module"])
+        if tree.exists(module):
+            return "pending"
+        return "done" if tree.is_dir(scope.path(args["into"])) or tree.exists(scope.path(args["into"])) else None
+    if step.op == "merge":
+        pending = [m for m in args["modules"] if tree.exists(scope.path(m))]
+        return "pending" if pending else "done"
+    if step.op in docs.STATUS:
+        return docs.STATUS[step.op](tree, args)
+    return None
+
+
+def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[StatusRow]:
+    """Per phase and service: done, pending or not applicable, from the repository alone."""
+    plan = load_plan(plan_path)
+    repo = GitRepo.open(repo_path)
+    tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
+    dirs = service_dirs(plan, tree)
+    rows: list[StatusRow] = []
+    phase1: dict[str, str] = {}
+    for phase in plan.phases.values():
+        if phase.scope == "repo":
+            scopes = [Scope("", "repo")]
+        elif phase.scope == "all":
+            scopes = [Scope(base, name) for name, base in dirs.items()]
+        else:
+            scopes = [Scope(dirs.get(phase.scope, ""), phase.scope)]
+        for scope in scopes:
+            if scope.service != "repo" and not scope.base:
+                rows.append(StatusRow(phase.number, scope.service, "not applicable"))
+                continue
+            states = [
+                step_state(tree, scope, s)
+                for s in phase.steps
+                if scope.service == "repo" or s.applies_to(scope.service)
+            ]
+            if all(s.op == "note" for s in phase.steps):
+                state = phase1.get(scope.service, "not applicable")
+            elif "pending" in states:
+                state = "pending"
+            elif "done" in states:
+                state = "done"
+            else:
+                state = "not applicable"
+            if phase.scope == "all":
+                phase1[scope.service] = state
+            rows.append(StatusRow(phase.number, scope.service, state))
+    return rows
+
+
+__all__ = ["ALREADY_DONE", "PhaseError", "run_phase", "status"]

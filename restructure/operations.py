@@ -1,0 +1,101 @@
+"""File-level plan operations on the virtual tree: move, delete, delete-if-empty, ensure-package.
+
+Each returns the outcome for the report and feeds the relocation map. Drift never
+raises: a source that is gone while its target exists is "already done", a source that
+is simply missing is "not found, skipped".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from restructure.editset import VirtualTree
+from restructure.relocation import RelocationMap
+from restructure.report import ALREADY_DONE, DONE, KEPT, NOT_FOUND
+
+
+class OperationError(RuntimeError):
+    """An operation that cannot be carried out as planned; one line naming path and fix."""
+
+
+@dataclass
+class Scope:
+    """Where a step's paths are anchored: a service directory or the repository root."""
+
+    base: str  # "" for the repository root, else e.g. "services/academy_service"
+    service: str  # short name or "repo"
+
+    def path(self, relative: str) -> str:
+        return f"{self.base}/{relative}".strip("/") if self.base else relative.strip("/")
+
+
+def move(
+    tree: VirtualTree, relocation: RelocationMap, scope: Scope, source: str, dest: str
+) -> tuple[str, str, list[tuple[str, str]]]:
+    src, dst = scope.path(source), scope.path(dest)
+    is_file = tree.exists(src)
+    is_dir = not is_file and tree.is_dir(src)
+    if not is_file and not is_dir:
+        if tree.exists(dst) or tree.is_dir(dst):
+            return ALREADY_DONE, f"{dest} exists", []
+        return NOT_FOUND, f"{source} does not exist", []
+    if is_file and (tree.exists(dst) or tree.is_dir(dst)):
+        raise OperationError(
+            f"{src}: cannot move to {dst}, which already exists; merge the two files by hand or remove {dst}"
+        )
+    if is_dir:
+        clashes = [p for p in tree.under(src) if tree.exists(dst + p[len(src) :])]
+        if clashes:
+            raise OperationError(
+                f"{src}: cannot move into {dst}: {clashes[0][len(src) + 1 :]} exists in both; merge by hand"
+            )
+    pairs = tree.move(src, dst)
+    service_dir = scope.base or None
+    if is_file:
+        relocation.add_file_move(src, dst, service_dir)
+    else:
+        relocation.add_dir_move(src, dst, service_dir)
+        for old, new in pairs:
+            relocation.paths.setdefault(old, new)
+    return DONE, f"{len(pairs)} file(s)" if is_dir else "", pairs
+
+
+def _is_empty_init(tree: VirtualTree, path: str) -> bool:
+    return path.endswith("/__init__.py") and not tree.read(path).strip()
+
+
+def delete_if_empty(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
+    """Delete a directory that holds nothing but empty ``__init__.py`` files."""
+    full = scope.path(path)
+    files = tree.under(full)
+    if not files:
+        return ALREADY_DONE, "absent", []
+    others = [f for f in files if not _is_empty_init(tree, f)]
+    if others:
+        shown = ", ".join(p[len(full) + 1 :] for p in others[:3])
+        return KEPT, f"still holds {shown}", []
+    for f in files:
+        tree.delete(f)
+    return DONE, "", files
+
+
+def delete(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
+    full = scope.path(path)
+    files = [full] if tree.exists(full) else tree.under(full)
+    if not files:
+        return ALREADY_DONE, "absent", []
+    for f in files:
+        tree.delete(f)
+    return DONE, f"{len(files)} file(s)", files
+
+
+def ensure_package(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
+    full = scope.path(path)
+    if not full.endswith("__init__.py"):
+        full = full.rstrip("/") + "/__init__.py"
+    if tree.exists(full):
+        return ALREADY_DONE, "exists", []
+    if scope.base and not tree.is_dir(scope.base):
+        return NOT_FOUND, f"{scope.base} does not exist", []
+    tree.write(full, "")
+    return DONE, "created", [full]

@@ -1,0 +1,249 @@
+"""Load and validate a restructuring plan file (YAML) into dataclasses.
+
+Every error names the plan file, the line and the reason, and is raised before anything
+in the target repository is touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+DEFAULT_PLAN = Path(str(resources.files("restructure") / "plans" / "default.yaml"))
+
+
+class PlanError(ValueError):
+    """A plan that cannot be used; the message is one line: ``file:line: reason``."""
+
+
+# op name -> (required keys, optional keys)
+OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
+    "move": ({"from", "to"}, {"only", "skip"}),
+    "delete": ({"path"}, {"only", "skip"}),
+    "delete-if-empty": ({"path"}, {"only", "skip"}),
+    "ensure-package": ({"path"}, {"only", "skip"}),
+    "split": ({"module", "into"}, {"groups", "rules", "fallback", "helpers", "keep", "only", "skip"}),
+    "merge": ({"modules", "into"}, {"only", "skip"}),
+    "extract-schemas": ({"module", "into"}, {"only", "skip"}),
+    "note": ({"text"}, {"only", "skip"}),
+    "check-no-app-dirs": (set(), set()),
+    "docs-layout-section": ({"file"}, {"heading"}),
+    "docs-conventions-section": ({"file"}, {"heading"}),
+    "write-conventions": ({"file"}, set()),
+}
+REPO_SCOPED_OPS = {"check-no-app-dirs", "docs-layout-section", "docs-conventions-section", "write-conventions"}
+
+
+@dataclass(frozen=True)
+class Step:
+    op: str
+    args: dict[str, Any]
+    line: int
+    only: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()
+
+    def applies_to(self, service: str) -> bool:
+        if self.only and service not in self.only:
+            return False
+        return service not in self.skip
+
+    def describe(self) -> str:
+        if self.op == "move":
+            return f"move {self.args['from']} -> {self.args['to']}"
+        if self.op in {"delete", "delete-if-empty", "ensure-package"}:
+            return f"{self.op} {self.args['path']}"
+        if self.op == "note":
+            return f"note: {self.args['text']}"
+        if self.op in {"split", "extract-schemas"}:
+            return f"{self.op} {self.args['module']} -> {self.args['into']}"
+        if self.op == "merge":
+            return f"merge {', '.join(self.args['modules'])} -> {self.args['into']}"
+        if "file" in self.args:
+            return f"{self.op} {self.args['file']}"
+        return self.op
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    title: str
+    scope: str  # "all", "repo" or a service short name
+    steps: tuple[Step, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    path: Path
+    services_dir: str
+    service_suffix: str
+    line_limit: int
+    services: tuple[str, ...]
+    phases: dict[int, Phase] = field(default_factory=dict)
+
+    def phase(self, number: int) -> Phase:
+        if number not in self.phases:
+            raise PlanError(f"{self.path}: no phase {number} in the plan (phases: {sorted(self.phases)})")
+        return self.phases[number]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader that records the line of every mapping and sequence item."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = _LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return mapping
+
+
+class _LineDict(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_plan(path: Path | str | None = None) -> Plan:
+    """Parse and validate ``path`` (the shipped default when None)."""
+    path = Path(path) if path else DEFAULT_PLAN
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read plan file: {exc.strerror}") from exc
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PlanError(f"{path}:{line}: malformed YAML: {problem}") from exc
+    return _validate(path, data)
+
+
+def _fail(path: Path, line: int, reason: str) -> PlanError:
+    return PlanError(f"{path}:{line}: {reason}")
+
+
+def _line(node: Any, key: str | None = None) -> int:
+    if isinstance(node, _LineDict):
+        if key is not None and key in node.key_lines:
+            return node.key_lines[key]
+        return node.line
+    return 1
+
+
+def _validate(path: Path, data: Any) -> Plan:
+    if not isinstance(data, _LineDict):
+        raise _fail(path, 1, "a plan is a mapping with 'version', 'services' and 'phases'")
+    if data.get("version") != 1:
+        raise _fail(path, _line(data, "version"), f"unsupported plan version {data.get('version')!r}; expected 1")
+    services = data.get("services")
+    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        raise _fail(path, _line(data, "services"), "'services' must be a list of service short names")
+    phases_node = data.get("phases")
+    if not isinstance(phases_node, list) or not phases_node:
+        raise _fail(path, _line(data, "phases"), "'phases' must be a non-empty list")
+    phases: dict[int, Phase] = {}
+    for node in phases_node:
+        phase = _validate_phase(path, node, set(services))
+        if phase.number in phases:
+            raise _fail(path, phase.line, f"phase {phase.number} is defined twice")
+        phases[phase.number] = phase
+    return Plan(
+        path=path,
+        services_dir=str(data.get("services_dir", "services")),
+        service_suffix=str(data.get("service_suffix", "_service")),
+        line_limit=int(data.get("line_limit", 300)),
+        services=tuple(services),
+        phases=dict(sorted(phases.items())),
+    )
+
+
+def _validate_phase(path: Path, node: Any, services: set[str]) -> Phase:
+    if not isinstance(node, _LineDict):
+        raise _fail(path, 1, "each phase must be a mapping with 'phase', 'title', 'scope' and 'steps'")
+    number = node.get("phase")
+    if not isinstance(number, int) or number < 1:
+        raise _fail(path, _line(node, "phase"), f"phase number must be a positive integer, got {number!r}")
+    scope = node.get("scope")
+    if scope not in {"all", "repo"} and scope not in services:
+        raise _fail(
+            path, _line(node, "scope"),
+            f"phase {number}: unknown service {scope!r} in scope (known: all, repo, {', '.join(sorted(services))})",
+        )  # fmt: skip
+    steps_node = node.get("steps", [])
+    if not isinstance(steps_node, list):
+        raise _fail(path, _line(node, "steps"), f"phase {number}: 'steps' must be a list")
+    steps = tuple(_validate_step(path, number, scope, s, services) for s in steps_node)
+    return Phase(number, str(node.get("title", f"Phase {number}")), scope, steps, _line(node))
+
+
+def _validate_step(path: Path, number: int, scope: str, node: Any, services: set[str]) -> Step:
+    if not isinstance(node, _LineDict) or "op" not in node:
+        raise _fail(path, _line(node), f"phase {number}: each step needs an 'op'")
+    op = node["op"]
+    line = _line(node)
+    if op not in OPERATIONS:
+        raise _fail(path, line, f"phase {number}: unknown operation {op!r} (known: {', '.join(sorted(OPERATIONS))})")
+    required, optional = OPERATIONS[op]
+    args = {k: v for k, v in node.items() if k != "op"}
+    missing = required - args.keys()
+    if missing:
+        raise _fail(path, line, f"phase {number}: operation {op!r} needs {', '.join(sorted(missing))}")
+    unknown = args.keys() - required - optional
+    if unknown:
+        raise _fail(
+            path,
+            _line(node, sorted(unknown)[0]),
+            f"phase {number}: operation {op!r} does not take {', '.join(sorted(unknown))}",
+        )
+    if op in REPO_SCOPED_OPS and scope != "repo":
+        raise _fail(path, line, f"phase {number}: operation {op!r} needs scope 'repo'")
+    for key in ("from", "to", "path", "module", "into", "file"):
+        if key in args:
+            _check_relative(path, _line(node, key), number, args[key])
+    for module in args.get("modules", []):
+        _check_relative(path, _line(node, "modules"), number, module)
+    only, skip = tuple(args.pop("only", ()) or ()), tuple(args.pop("skip", ()) or ())
+    for name in (*only, *skip):
+        if name not in services:
+            raise _fail(path, line, f"phase {number}: unknown service {name!r} in only/skip")
+    if op == "split":
+        _validate_split(path, number, node, args)
+    return Step(op, args, line, only, skip)
+
+
+def _check_relative(path: Path, line: int, number: int, value: Any) -> None:
+    if not isinstance(value, str) or not value:
+        raise _fail(path, line, f"phase {number}: path must be a non-empty string, got {value!r}")
+    pure = PurePosixPath(value)
+    if pure.is_absolute() or ".." in pure.parts:
+        raise _fail(path, line, f"phase {number}: path {value!r} escapes the repository; use a path inside it")
+
+
+def _validate_split(path: Path, number: int, node: _LineDict, args: dict[str, Any]) -> None:
+    groups = args.get("groups", {})
+    if not isinstance(groups, dict):
+        raise _fail(
+            path,
+            _line(node, "groups"),
+            f"phase {number}: split 'groups' must map a file name to a list of symbols or a rule",
+        )
+    seen: dict[str, str] = {}
+    for group, spec in groups.items():
+        symbols = spec if isinstance(spec, list) else (spec or {}).get("symbols", [])
+        for symbol in symbols:
+            if symbol in seen:
+                raise _fail(
+                    path,
+                    _line(node, "groups"),
+                    f"phase {number}: symbol {symbol!r} is placed in both {seen[symbol]!r} and {group!r}",
+                )
+            seen[symbol] = group

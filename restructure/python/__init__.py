@@ -1,0 +1,1 @@
+"""LibCST-based edits of Python source: imports, dotted strings, splits."""

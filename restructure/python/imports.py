@@ -1,0 +1,132 @@
+"""Rewrite ``import`` and ``from ... import`` statements through a relocation map.
+
+Relative imports stay relative (with a new depth when the file or the target moved) as
+long as the target stays inside the same service; ``from pkg import submodule`` keeps
+that shape (tests swap ``submodule.attr``), with an ``as`` alias when the module's own
+name changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from restructure.python.modules import ModuleLocation
+from restructure.relocation import RelocationMap
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    relocation: RelocationMap
+    old: ModuleLocation | None
+    new: ModuleLocation | None
+
+
+def dotted_expr(dotted: str) -> cst.Attribute | cst.Name:
+    parts = dotted.split(".")
+    node: cst.Attribute | cst.Name = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def absolute_target(node: cst.ImportFrom, ctx: ImportContext) -> str | None:
+    module = get_full_name_for_node(node.module) if node.module is not None else None
+    level = len(node.relative)
+    if level == 0:
+        return module
+    if ctx.old is None:
+        return None
+    return ctx.old.resolve(level, module)
+
+
+def _module_fields(target: str, relative: bool, ctx: ImportContext) -> dict[str, object]:
+    """``module`` and ``relative`` fields for importing from ``target``."""
+    if relative and ctx.new is not None:
+        rel = ctx.new.relativize(target)
+        if rel is not None:
+            level, module = rel
+            return {
+                "relative": [cst.Dot()] * level,
+                "module": dotted_expr(module) if module else None,
+            }
+    return {"relative": [], "module": dotted_expr(target)}
+
+
+def rewrite_import_from(node: cst.ImportFrom, ctx: ImportContext) -> list[cst.ImportFrom] | None:
+    """The statements replacing ``node`` (several when its names now live in different
+    modules), or None when nothing changes."""
+    target = absolute_target(node, ctx)
+    if target is None:
+        return None
+    relocation = ctx.relocation
+    new_target = relocation.map_module(target) or target
+    relative = len(node.relative) > 0
+    file_moved = ctx.old is not None and ctx.new is not None and ctx.old != ctx.new
+
+    if isinstance(node.names, cst.ImportStar):
+        if new_target == target and not (relative and file_moved):
+            return None
+        return [node.with_changes(**_module_fields(new_target, relative, ctx))]
+
+    groups: dict[str, list[cst.ImportAlias]] = {}
+    changed = new_target != target
+    for alias in node.names:
+        name = get_full_name_for_node(alias.name) or ""
+        full = f"{target}.{name}"
+        moved_submodule = relocation.map_module(full)
+        symbol_home = relocation.symbols.get(full)
+        if moved_submodule is not None:
+            parent, _, new_name = moved_submodule.rpartition(".")
+            if new_name != name:
+                bound = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+                alias = alias.with_changes(
+                    name=cst.Name(new_name),
+                    asname=cst.AsName(name=cst.Name(bound)) if bound != new_name else None,
+                )
+            groups.setdefault(parent, []).append(alias)
+            changed = True
+        elif symbol_home is not None:
+            groups.setdefault(symbol_home, []).append(alias)
+            changed = True
+        else:
+            groups.setdefault(new_target, []).append(alias)
+    if not changed and not (relative and file_moved):
+        return None
+    if relative and file_moved and not changed:
+        # Same target; only the depth may differ from the file's new place.
+        fields = _module_fields(target, True, ctx)
+        if len(fields["relative"]) == len(node.relative) and _same_module(fields["module"], node.module):  # type: ignore[arg-type]
+            return None
+    if len(groups) == 1:
+        module, aliases = next(iter(groups.items()))
+        unchanged = all(a is b for a, b in zip(aliases, node.names, strict=True))
+        names = node.names if unchanged else aliases
+        return [node.with_changes(names=names, **_module_fields(module, relative, ctx))]
+    statements = []
+    for module, aliases in groups.items():
+        aliases = [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        statements.append(node.with_changes(names=aliases, **_module_fields(module, relative, ctx)))
+    return statements
+
+
+def _same_module(a: cst.BaseExpression | None, b: cst.BaseExpression | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return get_full_name_for_node(a) == get_full_name_for_node(b)
+
+
+def rewrite_import(node: cst.Import, ctx: ImportContext) -> cst.Import | None:
+    """``import a.b.c [as x]`` with each moved module renamed."""
+    changed = False
+    names = []
+    for alias in node.names:
+        dotted = get_full_name_for_node(alias.name) or ""
+        new = ctx.relocation.map_module(dotted)
+        if new is not None and new != dotted:
+            alias = alias.with_changes(name=dotted_expr(new))
+            changed = True
+        names.append(alias)
+    return node.with_changes(names=names) if changed else None

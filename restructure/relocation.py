@@ -1,0 +1,140 @@
+"""Old module / old path -> new, for one phase: the single map every rewriter applies.
+
+A phase's moves produce entries for exact files (``services/x/app/main.py`` ->
+``services/x/main.py``, module ``services.x.app.main`` -> ``services.x.main``) and for
+directories (every module below ``services.x.app.tests`` moves with it). Splits add
+symbol entries (``services.x.models.Cohort`` -> ``services.x.models.cohort``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+PLACEHOLDERS = ("<svc>", "{svc}", "<service>", "{service}", "<name>", "*")
+
+
+def module_of(path: str) -> str | None:
+    """Dotted module for a ``.py`` path (``a/b/__init__.py`` -> ``a.b``); None otherwise."""
+    pure = PurePosixPath(path)
+    if pure.suffix != ".py":
+        return None
+    parts = list(pure.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def dotted_of_dir(path: str) -> str | None:
+    parts = PurePosixPath(path).parts
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+@dataclass(frozen=True)
+class RelativeForm:
+    """A reference written relative to a service directory (``app.main`` in its README)."""
+
+    service_dir: str  # e.g. services/events_service
+    old: str
+    new: str
+    dotted: bool
+
+
+@dataclass
+class RelocationMap:
+    modules: dict[str, str] = field(default_factory=dict)
+    packages: dict[str, str] = field(default_factory=dict)  # prefix moves
+    symbols: dict[str, str] = field(default_factory=dict)  # old.module.Name -> new module
+    paths: dict[str, str] = field(default_factory=dict)
+    dir_paths: dict[str, str] = field(default_factory=dict)
+    relative: list[RelativeForm] = field(default_factory=list)
+    placeholders: dict[str, str] = field(default_factory=dict)  # template text -> new text
+
+    @property
+    def empty(self) -> bool:
+        return not (self.modules or self.packages or self.symbols or self.paths or self.dir_paths)
+
+    def add_file_move(self, old: str, new: str, service_dir: str | None) -> None:
+        self.paths[old] = new
+        old_mod, new_mod = module_of(old), module_of(new)
+        if old_mod and new_mod and old_mod != new_mod:
+            self.modules[old_mod] = new_mod
+        if service_dir:
+            self._add_relative(service_dir, old, new)
+
+    def add_dir_move(self, old: str, new: str, service_dir: str | None) -> None:
+        self.dir_paths[old.rstrip("/")] = new.rstrip("/")
+        old_mod, new_mod = dotted_of_dir(old), dotted_of_dir(new)
+        if old_mod and new_mod:
+            self.packages[old_mod] = new_mod
+        if service_dir:
+            self._add_relative(service_dir, old, new)
+
+    def _add_relative(self, service_dir: str, old: str, new: str) -> None:
+        prefix = service_dir.rstrip("/") + "/"
+        if not (old.startswith(prefix) and new.startswith(prefix)):
+            return
+        rel_old, rel_new = old[len(prefix) :], new[len(prefix) :]
+        form = RelativeForm(service_dir, rel_old, rel_new, dotted=False)
+        if form not in self.relative:
+            self.relative.append(form)
+        old_mod = module_of(rel_old) or dotted_of_dir(rel_old)
+        new_mod = module_of(rel_new) or dotted_of_dir(rel_new)
+        if old_mod and new_mod and old_mod != new_mod and "." in old_mod:
+            dotted = RelativeForm(service_dir, old_mod, new_mod, dotted=True)
+            if dotted not in self.relative:
+                self.relative.append(dotted)
+
+    def add_placeholder_move(self, services_dir: str, old_rel: str, new_rel: str) -> None:
+        """Generic doc forms of an all-services move: ``services/<svc>/app/main.py``."""
+        for ph in PLACEHOLDERS:
+            for suffix in ("", "_service"):
+                base = f"{services_dir}/{ph}{suffix}"
+                self.placeholders[f"{base}/{old_rel}"] = f"{base}/{new_rel}"
+                old_mod = module_of(old_rel) or dotted_of_dir(old_rel)
+                new_mod = module_of(new_rel) or dotted_of_dir(new_rel)
+                if old_mod and new_mod and old_mod != new_mod:
+                    self.placeholders[f"{services_dir}.{ph}{suffix}.{old_mod}"] = (
+                        f"{services_dir}.{ph}{suffix}.{new_mod}"
+                    )
+
+    def map_module(self, dotted: str) -> str | None:
+        """The new name of module ``dotted`` (or of a module below a moved package)."""
+        if dotted in self.modules:
+            return self.modules[dotted]
+        best = None
+        for old, new in self.packages.items():
+            if (dotted == old or dotted.startswith(old + ".")) and (best is None or len(old) > len(best[0])):
+                best = (old, new)
+        if best:
+            return best[1] + dotted[len(best[0]) :]
+        return None
+
+    def map_dotted_path(self, dotted: str) -> str | None:
+        """Map ``module[.attr...]``: the longest leading part that names a moved module."""
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            head = ".".join(parts[:cut])
+            if cut < len(parts):
+                symbol_target = self.symbols.get(".".join(parts[: cut + 1]))
+                if symbol_target is not None:
+                    return ".".join([symbol_target, *parts[cut:]])
+            new = self.map_module(head)
+            if new is not None:
+                return ".".join([new, *parts[cut:]])
+        return None
+
+    def old_module_names(self) -> set[str]:
+        names = set(self.modules) | set(self.packages)
+        names |= {s.rsplit(".", 1)[0] for s in self.symbols}
+        return names
+
+    def needles(self) -> set[str]:
+        """Substrings of which at least one occurs in any file a rewrite could change."""
+        found = self.old_module_names() | set(self.paths) | set(self.dir_paths) | set(self.placeholders)
+        found |= {form.old for form in self.relative}
+        return {n for n in found if n}

@@ -1,0 +1,107 @@
+"""What one phase did: step outcomes per service, moves, rewrites by kind, what needs a human."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+DONE = "done"
+ALREADY_DONE = "already done"
+NOT_FOUND = "not found, skipped"
+NOT_APPLICABLE = "not applicable"
+KEPT = "kept (not empty)"
+
+
+@dataclass
+class StepOutcome:
+    service: str
+    step: str
+    outcome: str
+    detail: str = ""
+
+
+@dataclass
+class HumanItem:
+    path: str
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass
+class PhaseReport:
+    phase: int
+    title: str
+    dry_run: bool = False
+    outcomes: list[StepOutcome] = field(default_factory=list)
+    moves: list[tuple[str, str]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    rewrites: Counter[str] = field(default_factory=Counter)
+    files_rewritten: list[str] = field(default_factory=list)
+    needs_human: list[HumanItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    python_files_parsed: int = 0
+    python_parses_max_per_file: int = 0
+    seconds: float = 0.0
+    commit: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moves or self.created or self.deleted or self.files_rewritten)
+
+    def add(self, service: str, step: str, outcome: str, detail: str = "") -> None:
+        self.outcomes.append(StepOutcome(service, step, outcome, detail))
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["rewrites"] = dict(sorted(self.rewrites.items()))
+        return json.dumps(data, indent=2)
+
+    def write_json(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"phase-{self.phase:02d}.json"
+        path.write_text(self.to_json() + "\n")
+        return path
+
+    def to_text(self) -> str:
+        mode = " (dry run: nothing written)" if self.dry_run else ""
+        lines = [f"Phase {self.phase}: {self.title}{mode}"]
+        by_service: dict[str, list[StepOutcome]] = {}
+        for outcome in self.outcomes:
+            by_service.setdefault(outcome.service, []).append(outcome)
+        for service, outcomes in by_service.items():
+            lines.append(f"  [{service}]")
+            for o in outcomes:
+                detail = f" ({o.detail})" if o.detail else ""
+                lines.append(f"    {o.outcome:<20} {o.step}{detail}")
+        if self.moves:
+            lines.append(f"  moved {len(self.moves)} file(s):")
+            lines.extend(f"    {a} -> {b}" for a, b in self.moves)
+        if self.created:
+            lines.append("  created: " + ", ".join(self.created))
+        if self.deleted:
+            lines.append(
+                f"  deleted {len(self.deleted)} file(s): "
+                + ", ".join(self.deleted[:8])
+                + (" ..." if len(self.deleted) > 8 else "")
+            )
+        if self.rewrites:
+            total = sum(self.rewrites.values())
+            lines.append(f"  rewrote {total} reference(s) in {len(self.files_rewritten)} file(s):")
+            lines.extend(f"    {count:>4}  {kind}" for kind, count in sorted(self.rewrites.items()))
+        for note in self.notes:
+            lines.append(f"  note: {note}")
+        if self.needs_human:
+            lines.append(f"  needs a human ({len(self.needs_human)}):")
+            lines.extend(f"    {h.path}:{h.line}: {h.reason}: {h.text.strip()[:100]}" for h in self.needs_human)
+        if not self.changed:
+            lines.append("  nothing to change")
+        lines.append(
+            f"  {self.python_files_parsed} Python file(s) parsed"
+            f" (at most {self.python_parses_max_per_file}x each) in {self.seconds:.2f}s"
+            + (f"; committed {self.commit[:10]}" if self.commit else "")
+        )
+        return "\n".join(lines)

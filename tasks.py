@@ -1,0 +1,73 @@
+"""Invoke tasks: ``invoke phase1`` ... ``invoke phase15``, ``all``, ``status``, ``conventions``.
+
+Thin entry points: options are parsed here, the work is done in ``restructure/`` and
+``verify/``. Every task takes ``--repo PATH`` (default: the current directory).
+"""
+
+from __future__ import annotations
+
+from invoke import Collection, Exit, Task, task
+
+from restructure import cli
+
+PHASE_HELP = {
+    "repo": "target monorepo (a git work tree); default: current directory",
+    "dry_run": "print the operations and a unified diff; change nothing",
+    "commit": "commit the phase's changes (one commit per phase)",
+    "allow_dirty": "run even though the work tree has uncommitted changes",
+    "plan": "plan file (default: the shipped plan encoding the seed document)",
+}
+
+
+TITLES = cli.default_titles()
+
+
+def _run(numbers, repo, plan, dry_run, commit, allow_dirty) -> None:
+    try:
+        cli.run_phases(repo, numbers, plan, dry_run, commit, allow_dirty)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+
+
+def _phase_task(number: int) -> Task:
+    def body(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None):
+        _run([number], repo, plan, dry_run, commit, allow_dirty)
+
+    body.__name__ = f"phase{number}"
+    body.__doc__ = f"Phase {number}: {TITLES.get(number, 'not in the default plan')}."
+    return task(body, name=f"phase{number}", help=PHASE_HELP)
+
+
+@task(name="all", help=PHASE_HELP)
+def all_phases(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None):
+    """Run every phase of the plan in order."""
+    try:
+        numbers = cli.all_phase_numbers(plan)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+    _run(numbers, repo, plan, dry_run, commit, allow_dirty)
+
+
+@task(help={"repo": PHASE_HELP["repo"], "plan": PHASE_HELP["plan"]})
+def status(c, repo=".", plan=None):
+    """Show per phase and service: done, pending or not applicable (read from the repo)."""
+    try:
+        cli.print_status(repo, plan)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+
+
+@task(help={"repo": PHASE_HELP["repo"]})
+def conventions(c, repo="."):
+    """Check the seven layout conventions; one line per violation, non-zero exit if any."""
+    try:
+        code = cli.check_conventions(repo)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+    if code:
+        raise Exit(code=code)
+
+
+ns = Collection(all_phases, status, conventions)
+for _number in range(1, 16):
+    ns.add_task(_phase_task(_number))
