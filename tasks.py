@@ -71,3 +71,28 @@ def conventions(c, repo="."):
 ns = Collection(all_phases, status, conventions)
 for _number in range(1, 16):
     ns.add_task(_phase_task(_number))
+
+
+@task(
+    help={
+        "repo": PHASE_HELP["repo"],
+        "service": "only this service (repeatable); default: every service",
+        "python": "the target's Python; default: a shared environment with its dependencies",
+        "database_url": "an existing PostgreSQL server; default: a throwaway cluster",
+    },
+    iterable=["service"],
+)
+def snapshot(c, repo=".", service=None, python=None, database_url=None):
+    """Record each service's baseline (routes, OpenAPI, metadata, modules, tests) before restructuring."""
+    from pathlib import Path
+
+    from verify.runner import take_snapshot
+    from verify.services import UnknownService
+
+    try:
+        take_snapshot(Path(repo), service or None, python, database_url)
+    except UnknownService as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+
+
+ns.add_task(snapshot)

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import MONOREPO, PYTHON
 from verify import alembic_runner, services
 from verify.docker_engine import docker_run
-from verify.uvicorn_server import target_env, uvicorn_server
+from verify.target import target_env, uvicorn_server
 
 ACTIVE = [
     "academy", "members", "communications", "payments", "store", "volunteer", "events",

@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from verify.uvicorn_server import target_env
+from verify.target import target_env
 
 
 @dataclass

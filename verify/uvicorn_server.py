@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from verify.ports import free_port
+from verify.target import target_env
 
 
 class ServerFailed(RuntimeError):
@@ -42,16 +43,6 @@ class RunningServer:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
-
-
-def target_env(repo: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for running target code: repo on ``PYTHONPATH``, fixed hash seed."""
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    env["PYTHONPATH"] = str(repo)
-    env["PYTHONHASHSEED"] = "0"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.update(extra or {})
-    return env
 
 
 @contextlib.contextmanager

@@ -86,6 +86,12 @@ def test_route_lifecycle_and_active_listing(client, admin_headers):
     route = _route(client, admin_headers)
     assert route["weekdays"] == [0, 2, 4]
     assert route["status"] == "draft"
+    route_url = f"{BASE}/routes/{route['id']}"
+    assert (
+        client.patch(route_url, json={"capacity": None}, headers=admin_headers).status_code == 422
+    )
+    patched = client.patch(route_url, json={"weekdays": [2, 0, 4]}, headers=admin_headers)
+    assert patched.json()["weekdays"] == [0, 2, 4]
     status_url = f"{BASE}/routes/{route['id']}/status"
     # A route without stops cannot start running.
     assert (

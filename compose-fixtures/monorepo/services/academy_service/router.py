@@ -380,10 +380,12 @@ async def _member_display_name(db: AsyncSession, member_id: uuid.UUID) -> str | 
     # Single-process deployments run the members code next to ours.
     # import here to avoid circular imports
     try:
-        from services.members_service.service import get_member_display_name
+        from services.members_service.models import Member
+        from services.members_service.service import member_display_name
     except ImportError:
         return None
-    return await get_member_display_name(db, member_id)
+    member = await db.get(Member, member_id)
+    return member_display_name(member) if member is not None else None
 
 
 @router.get("/admin/members/{member_id}/academy", response_model=MemberAcademySummary)

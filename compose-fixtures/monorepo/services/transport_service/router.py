@@ -40,6 +40,7 @@ ROUTE_TRANSITIONS: dict[RouteStatus, set[RouteStatus]] = {
     RouteStatus.SUSPENDED: {RouteStatus.ACTIVE, RouteStatus.RETIRED},
     RouteStatus.RETIRED: set(),
 }
+REQUIRED_ROUTE_FIELDS = ("name", "weekdays", "departure_time", "capacity")
 # Drivers can still cancel until shortly before departure.
 CANCELLATION_CUTOFF = timedelta(hours=2)
 
@@ -308,9 +309,12 @@ async def update_route(
 ) -> RouteDetail:
     route = await _get_route_or_404(db, route_id)
     changes = payload.model_dump(exclude_unset=True)
+    if any(changes.get(key, "") is None for key in REQUIRED_ROUTE_FIELDS):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"{', '.join(REQUIRED_ROUTE_FIELDS)} are required",
+        )
     if "weekdays" in changes:
-        if changes["weekdays"] is None:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "weekdays cannot be empty")
         changes["weekdays"] = _weekdays_to_str(changes["weekdays"])
     if changes.get("driver_member_id") and not await db.get(MemberRef, changes["driver_member_id"]):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "driver not found")

@@ -1,0 +1,1 @@
+"""Code shared by every service: database base, settings, auth and service clients."""

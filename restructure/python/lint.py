@@ -1,0 +1,76 @@
+"""Run the target repository's own ruff over generated files, in memory.
+
+Generated and rewritten files must pass the target's ``ruff check`` and
+``ruff format --check``. The texts are written to a scratch mirror that carries the
+target's ruff configuration (so isort's first-party list and the line length are the
+target's), fixed and formatted there once, and read back. The target tree is untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+
+
+def ruff_binary() -> str | None:
+    local = Path(sys.executable).parent / "ruff"
+    return str(local) if local.is_file() else shutil.which("ruff")
+
+
+def uses_ruff(root: Path) -> bool:
+    """True when the target configures ruff at its root."""
+    if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
+        return True
+    pyproject = root / "pyproject.toml"
+    return pyproject.is_file() and "[tool.ruff" in pyproject.read_text(encoding="utf-8")
+
+
+def ruff_fix_and_format(root: Path, texts: dict[str, str]) -> dict[str, str]:
+    """``ruff check --fix`` then ``ruff format`` on ``texts`` (repo-relative path -> text)."""
+    binary = ruff_binary()
+    if not texts or binary is None or not uses_ruff(root):
+        return dict(texts)
+    with tempfile.TemporaryDirectory(prefix="restructure-ruff-") as tmp:
+        mirror = Path(tmp)
+        for name in CONFIG_FILES:
+            if (root / name).is_file():
+                shutil.copy2(root / name, mirror / name)
+        for rel, text in texts.items():
+            dest = mirror / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+        paths = sorted(texts)
+        # a file ruff cannot parse is left as it is; validation reports it
+        subprocess.run([binary, "check", "--fix", "--exit-zero", "--quiet", *paths], cwd=mirror,
+                       capture_output=True, text=True)  # fmt: skip
+        subprocess.run([binary, "format", "--quiet", *paths], cwd=mirror, capture_output=True, text=True)
+        return {rel: (mirror / rel).read_text(encoding="utf-8") for rel in texts}
+
+
+def ruff_check(root: Path, texts: dict[str, str]) -> list[str]:
+    """Violations ``ruff check`` and ``ruff format --check`` report for ``texts`` (empty when clean)."""
+    binary = ruff_binary()
+    if not texts or binary is None or not uses_ruff(root):
+        return []
+    with tempfile.TemporaryDirectory(prefix="restructure-ruff-") as tmp:
+        mirror = Path(tmp)
+        for name in CONFIG_FILES:
+            if (root / name).is_file():
+                shutil.copy2(root / name, mirror / name)
+        for rel, text in texts.items():
+            dest = mirror / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+        paths = sorted(texts)
+        check = subprocess.run([binary, "check", "--quiet", "--output-format", "concise", *paths],
+                               cwd=mirror, capture_output=True, text=True)  # fmt: skip
+        fmt = subprocess.run([binary, "format", "--check", "--quiet", *paths], cwd=mirror,
+                             capture_output=True, text=True)  # fmt: skip
+        out = [line for line in check.stdout.splitlines() if line.strip()]
+        out += [line for line in fmt.stdout.splitlines() if line.strip()]
+        return out

@@ -1,0 +1,489 @@
+"""Split one module into a package of files, per the groups a plan declares.
+
+Every top-level definition lands in exactly one new file, unchanged; module-level
+statements go where they are used and after what they refer to; each new file imports
+exactly the names its code reads (names used only in string annotations under
+``if TYPE_CHECKING:``); the runtime import graph of the new files is checked for cycles
+before anything is returned. ``APIRouter`` objects are the one exception to "exactly one
+file": every file holding routes of a router gets its own router object built with the
+same arguments, and ``routers/__init__.py`` puts them back together.
+
+Nothing here touches the disk: :func:`split_module` returns the texts of the new files
+and where every name went.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from restructure.python.modules import ModuleLocation
+from restructure.python.routes import Route, RouterObject, function_routes, router_objects
+from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_enum_class
+
+MOST_REFERENCED = "most-referenced"
+
+
+class SplitError(ValueError):
+    """A split that cannot be done as planned (unknown symbol, import cycle, ...)."""
+
+
+@dataclass
+class GroupSpec:
+    """How a plan places names in one target file."""
+
+    symbols: list[str] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    routers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SplitSpec:
+    groups: dict[str, GroupSpec]
+    kind_rules: dict[str, str] = field(default_factory=dict)  # kind ("enum") -> group
+    fallback: str = MOST_REFERENCED
+    helpers: str | None = None
+    keep_all_exports: bool = True  # write __init__.py re-exporting every public name
+
+    @classmethod
+    def from_args(cls, args: dict[str, Any]) -> SplitSpec:
+        groups: dict[str, GroupSpec] = {}
+        for name, spec in (args.get("groups") or {}).items():
+            if isinstance(spec, list):
+                groups[name] = GroupSpec(symbols=[str(s) for s in spec])
+            else:
+                spec = spec or {}
+                groups[name] = GroupSpec(
+                    symbols=list(spec.get("symbols", [])),
+                    prefixes=list(spec.get("prefixes", [])),
+                    paths=list(spec.get("paths", [])),
+                    routers=list(spec.get("routers", [])),
+                )
+        rules = {str(r["kind"]): str(r["to"]) for r in args.get("rules", []) or []}
+        return cls(groups, rules, str(args.get("fallback", MOST_REFERENCED)), args.get("helpers"))
+
+
+@dataclass
+class Placement:
+    name: str
+    group: str
+    reason: str
+
+
+@dataclass
+class SplitResult:
+    """New files (path relative to the package directory -> text) and where names went."""
+
+    files: dict[str, str]
+    homes: dict[str, str]  # every name defined by the old module -> new module (dotted)
+    placements: list[Placement]
+    routers: dict[str, list[str]]  # new module -> router variables it defines
+    routes: dict[str, list[Route]]  # new module -> routes in registration order
+    readers: dict[str, set[str]]  # name -> new modules whose code reads it
+    public: list[str]
+    line_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _path_matches(pattern: str, path: str) -> int:
+    """Segments matched when ``pattern`` (``*`` = one segment) is a prefix of ``path``; 0 if not."""
+    pat = [s for s in pattern.strip("/").split("/") if s]
+    segs = [s for s in path.strip("/").split("/") if s]
+    if len(pat) > len(segs):
+        return 0
+    for p, s in zip(pat, segs, strict=False):
+        if p != "*" and p != s:
+            return 0
+    return len(pat)
+
+
+class _Planner:
+    def __init__(self, ms: ModuleSymbols, spec: SplitSpec, routers: dict[str, RouterObject]) -> None:
+        self.ms = ms
+        self.spec = spec
+        self.routers = routers
+        self.group_of: dict[int, str] = {}
+        self.placements: list[Placement] = []
+        self.definer = ms.definer()
+        self.router_statements = {r.statement for r in routers.values()}
+        self.units = [
+            st
+            for st in ms.statements
+            if st.kind not in {"import", "type-checking"}
+            and st.index not in self.router_statements
+            and not (st.kind == "expr" and _is_docstring(st))
+            and "__all__" not in st.defines
+        ]
+        self.routes: dict[int, list[Route]] = {}
+        for st in self.units:
+            if isinstance(st.node, cst.FunctionDef):
+                found = function_routes(st.node, routers, st.line)
+                if found:
+                    self.routes[st.index] = found
+
+    # ---------------------------------------------------------------- placement
+    def place(self) -> None:
+        spec = self.spec
+        names = {name: st for st in self.units for name in st.defines}
+        for group, gspec in spec.groups.items():
+            for symbol in gspec.symbols:
+                if symbol not in names:
+                    raise SplitError(f"symbol {symbol!r} of group {group!r} is not defined in the module")
+                self._set(names[symbol], group, "listed in the plan")
+        for st in self.units:
+            if st.index in self.group_of:
+                continue
+            if st.kind == "class" and "enum" in spec.kind_rules and is_enum_class(st.node):  # type: ignore[arg-type]
+                self._set(st, spec.kind_rules["enum"], "kind rule: enum")
+                continue
+            name = st.name
+            if name:
+                best = max(
+                    ((len(p), g) for g, gs in spec.groups.items() for p in gs.prefixes if name.startswith(p)),
+                    default=None,
+                )
+                if best:
+                    self._set(st, best[1], "name prefix")
+                    continue
+            routes = self.routes.get(st.index)
+            if routes:
+                group = self._route_group(routes)
+                if group:
+                    self._set(st, group, "route path")
+                    continue
+        self._propagate()
+
+    def _route_group(self, routes: list[Route]) -> str | None:
+        best: tuple[int, int, str] | None = None
+        for order, (group, gspec) in enumerate(self.spec.groups.items()):
+            for route in routes:
+                if route.router in gspec.routers:
+                    return group
+                local = self.routers[route.router].prefix + route.path
+                for pattern in gspec.paths:
+                    score = max(_path_matches(pattern, local), _path_matches(pattern, route.path))
+                    if score and (best is None or score > best[0]):
+                        best = (score, -order, group)
+        return best[2] if best else None
+
+    def _set(self, st: Statement, group: str, reason: str) -> None:
+        self.group_of[st.index] = group
+        label = st.name or ", ".join(st.defines) or f"statement at line {st.line}"
+        self.placements.append(Placement(label, group, reason))
+
+    def _users(self, st: Statement) -> list[Statement]:
+        defined = set(st.defines)
+        return [u for u in self.units if u.index != st.index and (defined & (u.uses | u.hint_uses))]
+
+    def _propagate(self) -> None:
+        pending = [st for st in self.units if st.index not in self.group_of]
+        progress = True
+        while pending and progress:
+            progress = False
+            for st in list(pending):
+                if not st.defines:
+                    continue
+                users = self._users(st)
+                if not users or any(u.index not in self.group_of for u in users):
+                    continue
+                groups = {self.group_of[u.index] for u in users}
+                if len(groups) == 1:
+                    self._set(st, groups.pop(), "used only there")
+                elif self.spec.helpers:
+                    self._set(st, self.spec.helpers, f"used by {', '.join(sorted(groups))}")
+                else:
+                    self._set(st, self._fallback(st), f"used by {', '.join(sorted(groups))}; {self.spec.fallback}")
+                pending.remove(st)
+                progress = True
+        # mutually recursive helpers, unused names and statements that define nothing
+        for st in pending:
+            if not st.defines:
+                continue
+            users = [u for u in self._users(st) if u.index in self.group_of]
+            groups = {self.group_of[u.index] for u in users}
+            if len(groups) == 1:
+                self._set(st, groups.pop(), "used only there")
+            elif len(groups) > 1 and self.spec.helpers:
+                self._set(st, self.spec.helpers, f"used by {', '.join(sorted(groups))}")
+            else:
+                self._set(st, self._fallback(st), f"not placed by the plan; {self.spec.fallback}")
+        for st in self.units:
+            if st.index in self.group_of:
+                continue
+            # model_rebuild() and other expressions: after the last definition they refer to
+            refs = [self.definer[n] for n in st.uses | st.hint_uses if n in self.definer and self.definer[n] < st.index]
+            refs = [r for r in refs if r in self.group_of]
+            if refs:
+                self._set(st, self.group_of[max(refs)], "after what it refers to")
+            else:
+                self._set(st, self._fallback(st), f"module-level statement; {self.spec.fallback}")
+
+    def _fallback(self, st: Statement) -> str:
+        if self.spec.fallback != MOST_REFERENCED:
+            return self.spec.fallback
+        counts: Counter[str] = Counter()
+        for user in self._users(st):
+            if user.index in self.group_of:
+                counts[self.group_of[user.index]] += 1
+        if not counts:
+            for name in st.uses | st.hint_uses:
+                index = self.definer.get(name)
+                if index is not None and index in self.group_of:
+                    counts[self.group_of[index]] += 1
+        order = list(self.spec.groups)
+        if counts:
+            return max(counts, key=lambda g: (counts[g], -order.index(g) if g in order else -len(order)))
+        return order[0]
+
+
+def _is_docstring(st: Statement) -> bool:
+    node = st.node
+    return (
+        st.index == 0
+        and isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.Expr)
+        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+
+
+@dataclass
+class _File:
+    group: str
+    units: list[Statement] = field(default_factory=list)
+    routers: list[str] = field(default_factory=list)
+
+
+def split_module(
+    source: str,
+    old_path: str,
+    package_dir: str,
+    spec: SplitSpec,
+    *,
+    init: bool = True,
+    module: cst.Module | None = None,
+) -> SplitResult:
+    """Split ``source`` (the file at ``old_path``) into files under ``package_dir``.
+
+    Returns the new files' texts keyed by path relative to ``package_dir`` (``cohort.py``,
+    ``__init__.py``), before formatting. Raises :class:`SplitError` for an unknown symbol
+    or an import cycle between the new files.
+    """
+    module = module if module is not None else cst.parse_module(source)
+    ms = analyse(module)
+    routers = router_objects(module)
+    planner = _Planner(ms, spec, routers)
+    planner.place()
+    package = ModuleLocation.of(package_dir.rstrip("/") + "/__init__.py")
+    old = ModuleLocation.of(old_path)
+    if package is None or old is None:
+        raise SplitError(f"{old_path}: cannot split into {package_dir}: not an importable Python package path")
+    files: dict[str, _File] = {}
+    order = [*spec.groups, *([spec.helpers] if spec.helpers else []), *spec.kind_rules.values()]
+    for st in planner.units:
+        group = planner.group_of[st.index]
+        if group not in order:
+            order.append(group)
+        files.setdefault(group, _File(group)).units.append(st)
+    # each file that registers routes on (or otherwise reads) a router gets its own router object
+    for f in files.values():
+        used = set().union(*(u.uses for u in f.units)) if f.units else set()
+        f.routers = [r.name for r in sorted(routers.values(), key=lambda r: r.statement) if r.name in used]
+    homes: dict[str, str] = {}
+    for f in files.values():
+        for st in f.units:
+            for name in st.defines:
+                homes.setdefault(name, f"{package.name}.{f.group}")
+    _check_cycles(files, ms, planner.definer, planner.group_of, routers)
+    out: dict[str, str] = {}
+    readers: dict[str, set[str]] = {}
+    routes_by_module: dict[str, list[Route]] = {}
+    routers_by_module: dict[str, list[str]] = {}
+    for group in order:
+        f = files.get(group)
+        if f is None:
+            continue
+        new_mod = f"{package.name}.{group}"
+        text, read = _emit(f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path)
+        out[f"{group}.py"] = text
+        for name in read:
+            readers.setdefault(name, set()).add(new_mod)
+        routes_by_module[new_mod] = [r for st in f.units for r in planner.routes.get(st.index, [])]
+        routers_by_module[new_mod] = f.routers
+    public = [
+        name
+        for group in order
+        if group in files
+        for st in files[group].units
+        for name in st.defines
+        if not name.startswith("_") and st.kind in {"class", "function", "assign"}
+    ]
+    if init:
+        out["__init__.py"] = _init_text(old_path, files, order, public)
+    return SplitResult(
+        out,
+        homes,
+        planner.placements,
+        routers_by_module,
+        routes_by_module,
+        readers,
+        public,
+        {k: v.count("\n") for k, v in out.items()},
+    )
+
+
+def _check_cycles(
+    files: dict[str, _File],
+    ms: ModuleSymbols,
+    definer: dict[str, int],
+    group_of: dict[int, str],
+    routers: dict[str, RouterObject],
+) -> None:
+    """Refuse a split whose new files would import each other at runtime."""
+    router_names = set(routers)
+    edges: dict[str, dict[str, str]] = {g: {} for g in files}
+    for group, f in files.items():
+        for st in f.units:
+            for name in sorted(st.uses):
+                if name in router_names or name not in definer or name in st.defines:
+                    continue
+                other = group_of.get(definer[name])
+                if other is not None and other != group:
+                    edges[group].setdefault(other, f"{st.name or st.defines or st.line} uses {name}")
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges[node]):
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt]
+                why = "; ".join(edges[a][b] for a, b in zip(cycle, cycle[1:], strict=False))
+                raise SplitError(f"the split would create an import cycle {' -> '.join(cycle)} ({why})")
+            if state.get(nxt) is None:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if state.get(node) is None:
+            visit(node)
+
+
+def _emit(
+    f: _File,
+    ms: ModuleSymbols,
+    planner: _Planner,
+    routers: dict[str, RouterObject],
+    package: str,
+    old: ModuleLocation,
+    new: ModuleLocation,
+    old_path: str,
+) -> tuple[str, set[str]]:
+    """Text of one new file, and the module-level names its code reads."""
+    defined = {name for st in f.units for name in st.defines} | set(f.routers)
+    runtime: set[str] = set()
+    hints: set[str] = set()
+    router_units = [ms.statements[routers[r].statement] for r in f.routers]
+    for st in [*router_units, *f.units]:
+        runtime |= st.uses
+        hints |= st.hint_uses
+    hints -= runtime
+    needed_runtime = sorted(runtime - defined)
+    needed_hints = sorted(hints - defined)
+    lines_rt: dict[tuple[str, int, str | None], list[str]] = {}
+    lines_tc: dict[tuple[str, int, str | None], list[str]] = {}
+    plain_rt: list[str] = []
+    plain_tc: list[str] = []
+    read = set(runtime | hints)
+
+    def add(name: str, type_checking: bool) -> None:
+        binding = ms.imports.get(name)
+        if binding is not None:
+            tc = type_checking or binding.type_checking
+            stmt = _import_line(binding, old, new)
+            if stmt[0] == "plain":
+                (plain_tc if tc else plain_rt).append(stmt[1])
+            else:
+                (lines_tc if tc else lines_rt).setdefault(stmt[1], []).append(stmt[2])  # type: ignore[index,arg-type]
+            return
+        index = planner.definer.get(name)
+        if index is None or index not in planner.group_of:
+            return
+        other = planner.group_of[index]
+        target = (f"{package}.{other}", 0, None)
+        (lines_tc if type_checking else lines_rt).setdefault(target, []).append(name)
+
+    for name in needed_runtime:
+        add(name, False)
+    for name in needed_hints:
+        add(name, True)
+    if (lines_tc or plain_tc) and "TYPE_CHECKING" not in runtime:
+        lines_rt.setdefault(("typing", 0, None), []).append("TYPE_CHECKING")
+    out: list[str] = [f'"""{_docstring(f, old_path)}"""\n']
+    if ms.future_imports:
+        out.append(f"from __future__ import {', '.join(ms.future_imports)}\n")
+    out.append("\n")
+    out.extend(_render_imports(lines_rt, plain_rt, ""))
+    if lines_tc or plain_tc:
+        out.append("\nif TYPE_CHECKING:\n")
+        out.extend(_render_imports(lines_tc, plain_tc, "    "))
+    body: list[Statement] = sorted([*router_units, *f.units], key=lambda s: s.index)
+    for st in body:
+        out.append("\n\n")
+        out.append(ms.code(st).rstrip("\n") + "\n")
+    return "".join(out), read
+
+
+def _docstring(f: _File, old_path: str) -> str:
+    names = [st.name for st in f.units if st.name and not st.name.startswith("_")]
+    source = old_path.rsplit("/", 1)[-1]
+    if not names:
+        return f"Split from {source}: helpers shared by several files."
+    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    return f"Split from {source}: {shown}."
+
+
+def _import_line(binding: ImportBinding, old: ModuleLocation, new: ModuleLocation) -> tuple[str, Any, Any]:
+    """('plain', text) for ``import x``; ('from', (module, level, None), alias) otherwise."""
+    if binding.name is None:
+        module = binding.module or ""
+        if binding.bound != module.split(".")[0]:
+            return "plain", f"import {module} as {binding.bound}", None
+        return "plain", f"import {module}", None
+    alias = binding.name if binding.bound == binding.name else f"{binding.name} as {binding.bound}"
+    if binding.level:
+        target = old.resolve(binding.level, binding.module)
+        rel = new.relativize(target) if target else None
+        if target and rel is not None:
+            level, module = rel
+            return "from", (module or "", level, None), alias
+        return "from", (target or binding.module or "", 0, None), alias
+    return "from", (binding.module or "", 0, None), alias
+
+
+def _render_imports(grouped: dict[tuple[str, int, str | None], list[str]], plain: list[str], indent: str) -> list[str]:
+    out = [f"{indent}{line}\n" for line in sorted(set(plain))]
+    for (module, level, _), names in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        unique = list(dict.fromkeys(names))
+        out.append(f"{indent}from {'.' * level}{module} import {', '.join(unique)}\n")
+    return out
+
+
+def _init_text(old_path: str, files: dict[str, _File], order: list[str], public: list[str]) -> str:
+    source = old_path.rsplit("/", 1)[-1]
+    lines = [f'"""Re-exports every public name of the package (it was the single module {source})."""\n\n']
+    for group in order:
+        f = files.get(group)
+        if f is None:
+            continue
+        names = [n for st in f.units for n in st.defines if n in public]
+        if names:
+            lines.append(f"from .{group} import {', '.join(names)}\n")
+    lines.append("\n__all__ = [\n")
+    lines.extend(f'    "{name}",\n' for name in sorted(public))
+    lines.append("]\n")
+    return "".join(lines)

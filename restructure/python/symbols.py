@@ -1,0 +1,262 @@
+"""The top-level statements of a module: what each defines, and which module names it uses.
+
+A split moves statements between files, so it must know, for every statement, the names
+it binds and the module-level names its code reads. Uses are split in two kinds:
+
+* runtime uses: anything the code reads when it runs, at import time or at call time
+  (annotations that are not string literals count too: Pydantic, SQLAlchemy and FastAPI
+  evaluate them);
+* hint uses: names that appear only inside string annotations such as ``Mapped["Cohort"]``.
+  SQLAlchemy resolves those through its class registry, so the new file needs them only
+  under ``if TYPE_CHECKING:`` (and the strings stay strings).
+
+Names are resolved with LibCST's scope analysis, so a local variable that shadows a
+module-level name is not mistaken for a use of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    Access,
+    GlobalScope,
+    MetadataWrapper,
+    PositionProvider,
+    ScopeProvider,
+)
+
+ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """One name bound by an import statement: ``from module import name as bound``."""
+
+    bound: str
+    module: str | None  # dotted module after the dots (None for ``from . import x``)
+    name: str | None  # imported attribute; None for ``import module``
+    level: int  # leading dots of a relative import
+    type_checking: bool  # bound only under ``if TYPE_CHECKING:``
+    statement: int
+
+
+@dataclass
+class Statement:
+    """A top-level statement with the names it binds and uses."""
+
+    index: int
+    node: cst.BaseStatement
+    kind: str  # class | function | import | assign | expr | type-checking | other
+    line: int
+    defines: list[str] = field(default_factory=list)
+    uses: set[str] = field(default_factory=set)
+    hint_uses: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str | None:
+        """The defined name of a class or function."""
+        return self.defines[0] if self.kind in {"class", "function"} and self.defines else None
+
+
+@dataclass
+class ModuleSymbols:
+    """Everything :mod:`split` needs to know about one parsed module."""
+
+    module: cst.Module
+    statements: list[Statement]
+    imports: dict[str, ImportBinding]
+    future_imports: list[str]
+    docstring: str | None
+
+    def definer(self) -> dict[str, int]:
+        """Name -> index of the statement that defines it at module level (imports excluded)."""
+        found: dict[str, int] = {}
+        for st in self.statements:
+            if st.kind in {"import", "type-checking"}:
+                continue
+            for name in st.defines:
+                found.setdefault(name, st.index)
+        return found
+
+    def code(self, st: Statement) -> str:
+        """Exact source of a statement (its own lines; leading blank lines dropped)."""
+        node = st.node.with_changes(leading_lines=_comments_only(st.node.leading_lines))
+        return self.module.code_for_node(node)
+
+    def definitions(self) -> list[Statement]:
+        return [st for st in self.statements if st.kind in {"class", "function"}]
+
+
+def _comments_only(lines: object) -> list[cst.EmptyLine]:
+    kept = [line for line in lines if isinstance(line, cst.EmptyLine) and line.comment]  # type: ignore[attr-defined]
+    return kept
+
+
+def is_type_checking_if(node: cst.BaseStatement) -> bool:
+    if not isinstance(node, cst.If):
+        return False
+    return get_full_name_for_node(node.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
+
+
+def is_enum_class(node: cst.ClassDef) -> bool:
+    """``class X(str, enum.Enum)`` and friends."""
+    for arg in node.bases:
+        name = get_full_name_for_node(arg.value) or ""
+        if name.rsplit(".", 1)[-1] in ENUM_BASES:
+            return True
+    return False
+
+
+def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
+    out = []
+    for dec in node.decorators:
+        expr = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+        out.append(get_full_name_for_node(expr) or "")
+    return out
+
+
+def _import_bindings(node: cst.BaseSmallStatement, index: int, type_checking: bool) -> list[ImportBinding]:
+    out: list[ImportBinding] = []
+    if isinstance(node, cst.Import):
+        for alias in node.names:
+            dotted = get_full_name_for_node(alias.name) or ""
+            if alias.asname is not None:
+                bound = get_full_name_for_node(alias.asname.name) or dotted
+                out.append(ImportBinding(bound, dotted, None, 0, type_checking, index))
+            else:
+                out.append(ImportBinding(dotted.split(".")[0], dotted, None, 0, type_checking, index))
+    elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        module = get_full_name_for_node(node.module) if node.module is not None else None
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            bound = get_full_name_for_node(alias.asname.name) if alias.asname is not None else name
+            out.append(ImportBinding(bound or name, module, name, len(node.relative), type_checking, index))
+    return out
+
+
+def _statement_kind(node: cst.BaseStatement) -> str:
+    if isinstance(node, cst.ClassDef):
+        return "class"
+    if isinstance(node, cst.FunctionDef):
+        return "function"
+    if is_type_checking_if(node):
+        return "type-checking"
+    if isinstance(node, cst.SimpleStatementLine):
+        smalls = node.body
+        if smalls and all(isinstance(s, cst.Import | cst.ImportFrom) for s in smalls):
+            return "import"
+        if smalls and all(isinstance(s, cst.Assign | cst.AnnAssign | cst.AugAssign) for s in smalls):
+            return "assign"
+        if smalls and all(isinstance(s, cst.Expr) for s in smalls):
+            return "expr"
+    return "other"
+
+
+def _is_string_annotation(access: Access) -> bool:
+    return isinstance(access.node, cst.SimpleString | cst.ConcatenatedString)
+
+
+def analyse(module: cst.Module) -> ModuleSymbols:
+    """Statements, import bindings and name uses of a parsed module."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    positions = wrapper.resolve(PositionProvider)
+    statements: list[Statement] = []
+    imports: dict[str, ImportBinding] = {}
+    futures: list[str] = []
+    starts: list[int] = []
+    for index, node in enumerate(module.body):
+        line = positions[node].start.line
+        kind = _statement_kind(node)
+        st = Statement(index, node, kind, line)
+        if kind == "import":
+            assert isinstance(node, cst.SimpleStatementLine)
+            for small in node.body:
+                if isinstance(small, cst.ImportFrom) and get_full_name_for_node(small.module) == "__future__":
+                    futures.extend(
+                        get_full_name_for_node(a.name) or ""
+                        for a in small.names
+                        if isinstance(small.names, tuple | list)
+                    )
+                    continue
+                for binding in _import_bindings(small, index, False):
+                    imports.setdefault(binding.bound, binding)
+                    st.defines.append(binding.bound)
+        elif kind == "type-checking":
+            assert isinstance(node, cst.If)
+            for inner in node.body.body:
+                if isinstance(inner, cst.SimpleStatementLine):
+                    for small in inner.body:
+                        for binding in _import_bindings(small, index, True):
+                            imports.setdefault(binding.bound, binding)
+                            st.defines.append(binding.bound)
+        statements.append(st)
+        starts.append(line)
+    global_scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
+    if global_scope is not None:
+        for assignment in global_scope.assignments:
+            node = assignment.node
+            if node not in positions:
+                continue
+            st = statements[bisect.bisect_right(starts, positions[node].start.line) - 1]
+            if st.kind in {"import", "type-checking"}:
+                continue
+            if assignment.name not in st.defines:
+                st.defines.append(assignment.name)
+        for scope in {s for s in scopes.values() if s is not None}:
+            for access in scope.accesses:
+                if not _resolves_globally(access):
+                    continue
+                node = access.node
+                if node not in positions:
+                    continue
+                st = statements[bisect.bisect_right(starts, positions[node].start.line) - 1]
+                if _is_string_annotation(access):
+                    st.hint_uses.update(_names_in_string(node))
+                else:
+                    name = get_full_name_for_node(node)
+                    if name:
+                        st.uses.add(name.split(".")[0])
+    for st in statements:
+        st.hint_uses -= st.uses
+        if st.kind in {"class", "function"}:
+            # the defined name itself is bound here, not used
+            st.uses.discard(st.defines[0]) if st.defines else None
+    docstring = module.get_docstring(clean=False)
+    return ModuleSymbols(module, statements, imports, futures, docstring)
+
+
+def _names_in_string(node: cst.CSTNode) -> set[str]:
+    """Leading names of a string annotation: ``"list[Cohort] | None"`` -> {list, Cohort, None}."""
+    try:
+        value = node.evaluated_value  # type: ignore[attr-defined]
+        expr = cst.parse_expression(value) if isinstance(value, str) else None
+    except Exception:
+        return set()
+    found: set[str] = set()
+
+    class _Names(cst.CSTVisitor):
+        def visit_Name(self, name: cst.Name) -> None:
+            found.add(name.value)
+
+        def visit_Attribute(self, attr: cst.Attribute) -> bool:
+            head = get_full_name_for_node(attr)
+            if head:
+                found.add(head.split(".")[0])
+            return False
+
+    if expr is not None:
+        expr.visit(_Names())
+    return found
+
+
+def _resolves_globally(access: Access) -> bool:
+    """True when the name is read from module scope (or is a builtin / undefined)."""
+    referents = access.referents
+    if not referents:
+        return True
+    return all(isinstance(r.scope, GlobalScope) for r in referents)

@@ -1,0 +1,59 @@
+"""Command-line options of the verify sessions, parsed from nox's posargs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from verify import services as svc
+from verify.runner import STEP_NAMES, VerifyOptions, exit_code, verify_services
+
+ACTIVE_SERVICES = [
+    "academy", "members", "communications", "payments", "store", "volunteer", "events",
+    "transport", "media", "attendance", "sessions", "ai", "gateway",
+]  # fmt: skip
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nox -s verify-<svc> --", description="Verify services of a monorepo.")
+    p.add_argument("--repo", default=os.environ.get("RESTRUCTURE_REPO", "."), type=Path)
+    p.add_argument("--database-url", default=os.environ.get("VERIFY_DATABASE_URL"))
+    p.add_argument("--require-docker", action="store_true", help="fail the docker step when no engine answers")
+    p.add_argument("--reports", default="reports", type=Path)
+    p.add_argument("--python", help="use this interpreter for the target's code instead of the shared environment")
+    p.add_argument("--steps", help=f"comma-separated subset of {','.join(STEP_NAMES)}")
+    p.add_argument("--health-timeout", type=float, default=30.0)
+    p.add_argument("--service", action="append", help="service short name (repeatable)")
+    return p
+
+
+def verify_main(argv: list[str], services: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    names = services or args.service
+    steps = args.steps.split(",") if args.steps else None
+    unknown_steps = sorted(set(steps or []) - set(STEP_NAMES))
+    if unknown_steps:
+        print(f"error: unknown step(s) {', '.join(unknown_steps)}; known: {', '.join(STEP_NAMES)}", file=sys.stderr)
+        return 2
+    repo = args.repo.resolve()
+    if not (repo / "services").is_dir():
+        print(f"error: {repo}: no services/ directory; pass --repo PATH or set RESTRUCTURE_REPO", file=sys.stderr)
+        return 2
+    options = VerifyOptions(
+        repo=repo,
+        services=names,
+        python=args.python,
+        database_url=args.database_url,
+        require_docker=args.require_docker,
+        reports=args.reports,
+        steps=steps,
+        health_timeout=args.health_timeout,
+    )
+    try:
+        runs = verify_services(options)
+    except svc.UnknownService as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return exit_code(runs)

@@ -1,0 +1,95 @@
+"""docker-compose files: which commands start a service, and the objects they name."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from verify.services import Service
+from verify.target import run_script
+
+OBJECTS = Path(__file__).with_name("objects.py")
+
+
+class ComposeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Command:
+    file: str
+    entry: str
+    kind: str  # uvicorn / arq
+    spec: str  # module:attr
+
+
+def compose_files(repo: Path) -> list[Path]:
+    found = [*repo.glob("docker-compose*.yml"), *repo.glob("docker-compose*.yaml"), *repo.glob("compose*.yml")]
+    return sorted(set(found))
+
+
+def load(path: Path, repo: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ComposeError(
+            f"{path.relative_to(repo)}:{mark.line + 1 if mark else '?'}: does not parse: {getattr(exc, 'problem', exc)}"
+        ) from exc
+    if not isinstance(data, dict):
+        raise ComposeError(f"{path.relative_to(repo)}: not a compose mapping")
+    return data
+
+
+def parse_command(command: object) -> tuple[str, str] | None:
+    """``(kind, module:attr)`` for a uvicorn or arq command line."""
+    args = shlex.split(command) if isinstance(command, str) else [str(a) for a in command or []]
+    if not args:
+        return None
+    program = Path(args[0]).name
+    if program in {"python", "python3"} and len(args) > 2 and args[1] == "-m":
+        program, args = args[2], args[2:]
+    if program == "uvicorn":
+        target = next((a for a in args[1:] if ":" in a and not a.startswith("-")), None)
+        return ("uvicorn", target) if target else None
+    if program == "arq" and len(args) > 1:
+        module, _, attr = args[1].rpartition(".")
+        return "arq", f"{module}:{attr}"
+    return None
+
+
+def commands_for(repo: Path, service: Service) -> list[Command]:
+    """Commands in every compose file whose entry builds or runs this service."""
+    out = []
+    dockerfile_mark = f"services/{service.dirname}/"
+    for path in compose_files(repo):
+        data = load(path, repo)
+        for entry, spec in (data.get("services") or {}).items():
+            if not isinstance(spec, dict) or "command" not in spec:
+                continue
+            parsed = parse_command(spec["command"])
+            build = spec.get("build")
+            dockerfile = build.get("dockerfile", "") if isinstance(build, dict) else ""
+            if parsed is None:
+                continue
+            if (
+                dockerfile_mark in str(dockerfile)
+                or parsed[1].startswith(service.package + ".")
+                or entry.split("-")[0] == service.name
+            ):
+                out.append(Command(path.name, entry, parsed[0], parsed[1]))
+    return out
+
+
+def describe(python: str, repo: Path, specs: list[str]) -> dict[str, dict]:
+    if not specs:
+        return {}
+    result = run_script(python, repo, OBJECTS, sorted(set(specs)))
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise ComposeError(f"could not inspect {', '.join(specs)}: {result.stderr.strip()[-300:]}")
+    return json.loads(lines[-1])

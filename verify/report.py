@@ -1,0 +1,96 @@
+"""Verification reports: a terminal table, and JSON, Markdown and JUnit XML files."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from verify.context import FAILED, PASSED, SKIPPED, StepResult
+
+SYMBOL = {PASSED: "ok", FAILED: "FAIL", SKIPPED: "skip"}
+
+
+@dataclass
+class ServiceRun:
+    service: str
+    results: list[StepResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(r.status == FAILED for r in self.results)
+
+    @property
+    def seconds(self) -> float:
+        return sum(r.seconds for r in self.results)
+
+
+def table(runs: list[ServiceRun]) -> str:
+    steps = [r.step for r in runs[0].results] if runs else []
+    width = max([len(r.service) for r in runs] + [7])
+    lines = [f"{'service':<{width}}  " + "  ".join(f"{s:<9}" for s in steps) + "  total"]
+    for run in runs:
+        cells = "  ".join(f"{SYMBOL[r.status] + f' {r.seconds:.1f}s':<9}" for r in run.results)
+        lines.append(f"{run.service:<{width}}  {cells}  {run.seconds:.1f}s")
+    return "\n".join(lines)
+
+
+def failures(runs: list[ServiceRun]) -> list[str]:
+    out = []
+    for run in runs:
+        for r in run.results:
+            if r.status == FAILED:
+                out.append(f"{run.service} {r.step}: {r.message}")
+    return out
+
+
+def markdown(runs: list[ServiceRun]) -> str:
+    steps = [r.step for r in runs[0].results] if runs else []
+    icon = {PASSED: "✅", FAILED: "❌", SKIPPED: "⏭️"}
+    lines = ["# Verification", "", "| service | " + " | ".join(steps) + " | total |", "|---" * (len(steps) + 2) + "|"]
+    for run in runs:
+        cells = " | ".join(f"{icon[r.status]} {r.seconds:.1f}s" for r in run.results)
+        lines.append(f"| {run.service} | {cells} | {run.seconds:.1f}s |")
+    problems = [(run.service, r) for run in runs for r in run.results if r.status != PASSED]
+    if problems:
+        lines += ["", "## Failed and skipped steps", ""]
+        for service, r in problems:
+            lines.append(f"- **{service} {r.step}** ({r.status}): {r.message}")
+            lines.extend(f"  - {d}" for d in r.details[:20])
+    return "\n".join(lines) + "\n"
+
+
+def junit(runs: list[ServiceRun]) -> str:
+    suites = ET.Element("testsuites")
+    for run in runs:
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"verify-{run.service}",
+            tests=str(len(run.results)),
+            failures=str(sum(r.status == FAILED for r in run.results)),
+            skipped=str(sum(r.status == SKIPPED for r in run.results)),
+            time=f"{run.seconds:.3f}",
+        )
+        for r in run.results:
+            case = ET.SubElement(
+                suite, "testcase", classname=f"verify.{run.service}", name=r.step, time=f"{r.seconds:.3f}"
+            )
+            if r.status == FAILED:
+                ET.SubElement(case, "failure", message=r.message).text = "\n".join(r.details)
+            elif r.status == SKIPPED:
+                ET.SubElement(case, "skipped", message=r.message)
+    return ET.tostring(suites, encoding="unicode")
+
+
+def write(runs: list[ServiceRun], directory: Path, name: str = "verify") -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {
+        directory / f"{name}.json": json.dumps([asdict(r) for r in runs], indent=2) + "\n",
+        directory / f"{name}.md": markdown(runs),
+        directory / f"{name}.junit.xml": junit(runs),
+    }
+    for path, text in paths.items():
+        path.write_text(text, encoding="utf-8")
+    return list(paths)

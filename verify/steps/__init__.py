@@ -1,0 +1,1 @@
+"""One module per verification step; each exposes ``run(ctx) -> StepResult``."""
