@@ -96,3 +96,21 @@ def snapshot(c, repo=".", service=None, python=None, database_url=None):
 
 
 ns.add_task(snapshot)
+
+
+@task(
+    help={
+        "workdir": "where to put the scratch copy (default: a new temporary directory)",
+        "require_docker": "fail the docker step when no engine answers",
+    }
+)
+def demo(c, workdir=None, require_docker=False):
+    """The whole job on the built-in fixture: snapshot, every phase, nox -s verify, summary."""
+    from restructure import demo as demo_module
+
+    code = demo_module.run(workdir, require_docker)
+    if code:
+        raise Exit(code=code)
+
+
+ns.add_task(demo)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from restructure import docs, operations
+from restructure import docs, operations, splitting
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
@@ -32,8 +32,6 @@ class PhaseError(RuntimeError):
     """A phase that cannot run; the message is one line naming the file or step and the fix."""
 
 
-NOT_YET = {"split", "merge", "extract-schemas"}
-
 
 @dataclass
 class PhaseContext:
@@ -45,6 +43,7 @@ class PhaseContext:
     removed: list[str] = field(default_factory=list)
     parse_counts: Counter[str] = field(default_factory=Counter)
     phase_scope: str = ""
+    extra: dict[str, object] = field(default_factory=dict)  # state of the structural steps
 
 
 def service_dirs(plan: Plan, tree: VirtualTree) -> dict[str, str]:
@@ -107,10 +106,11 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
         report.notes.append(f"{scope.service}: {args['text']}")
     elif step.op in docs.REPO_OPERATIONS:
         outcome, detail = docs.REPO_OPERATIONS[step.op](ctx.plan, tree, args, report)
-    elif step.op in NOT_YET:
-        raise PhaseError(
-            f"{ctx.plan.path}:{step.line}: operation {step.op!r} ({step.describe()}) is not implemented in this version"
-        )
+    elif step.op in splitting.OPERATIONS:
+        try:
+            outcome, detail = splitting.OPERATIONS[step.op](ctx, scope, args)
+        except splitting.StructureError as exc:
+            raise PhaseError(f"{ctx.plan.path}:{step.line}: {step.describe()}: {exc}") from exc
     else:  # pragma: no cover - the plan validator knows every operation
         raise PhaseError(f"{ctx.plan.path}:{step.line}: unknown operation {step.op!r}")
     report.add(scope.service, step.describe(), outcome, detail)
@@ -184,6 +184,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.parse_counts[path] += 1
             new = rewrite_python(module, origin, path, relocation, text_rewriter)
             new_text, counts = new.code, new.counts
+            ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
         else:
             new_text = text_rewriter.rewrite(text, path, counts, _text_kind(path))
         if new_text != text:
@@ -312,6 +313,7 @@ def run_phase(
     except (OperationError, FileExistsError) as exc:
         raise PhaseError(str(exc)) from exc
     rewrite_references(ctx)
+    splitting.finish(ctx)
     find_leftovers(ctx, phase)
     changes = diff_tree(tree, original)
     validate(ctx, changes)
@@ -362,6 +364,11 @@ def step_state(tree: VirtualTree, scope: Scope, step: Step) -> str | None:
     if step.op == "merge":
         pending = [m for m in args["modules"] if tree.exists(scope.path(m))]
         return "pending" if pending else "done"
+    if step.op == "assemble-routers":
+        init = scope.path(args.get("package", "routers")) + "/__init__.py"
+        if not tree.exists(init):
+            return None
+        return "done" if "api_router" in tree.read(init) else "pending"
     if step.op in docs.STATUS:
         return docs.STATUS[step.op](tree, args)
     return None

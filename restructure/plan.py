@@ -29,6 +29,7 @@ OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
     "split": ({"module", "into"}, {"groups", "rules", "fallback", "helpers", "keep", "only", "skip"}),
     "merge": ({"modules", "into"}, {"only", "skip"}),
     "extract-schemas": ({"module", "into"}, {"only", "skip"}),
+    "assemble-routers": (set(), {"package", "main", "only", "skip"}),
     "note": ({"text"}, {"only", "skip"}),
     "check-no-app-dirs": (set(), set()),
     "docs-layout-section": ({"file"}, {"heading"}),
@@ -60,6 +61,8 @@ class Step:
             return f"note: {self.args['text']}"
         if self.op in {"split", "extract-schemas"}:
             return f"{self.op} {self.args['module']} -> {self.args['into']}"
+        if self.op == "assemble-routers":
+            return f"assemble {self.args.get('package', 'routers')}/__init__.py"
         if self.op == "merge":
             return f"merge {', '.join(self.args['modules'])} -> {self.args['into']}"
         if "file" in self.args:

@@ -53,6 +53,10 @@ class RelocationMap:
     dir_paths: dict[str, str] = field(default_factory=dict)
     relative: list[RelativeForm] = field(default_factory=list)
     placeholders: dict[str, str] = field(default_factory=dict)  # template text -> new text
+    # patch("old.module.name") -> the new module whose code looks ``name`` up (splits, merges)
+    patch_sites: dict[str, str] = field(default_factory=dict)
+    # old.module.name -> several new modules look it up: a human must choose
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

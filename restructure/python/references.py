@@ -15,6 +15,7 @@ from libcst.helpers import get_full_name_for_node
 
 from restructure.python.imports import ImportContext, dotted_expr, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
+from restructure.python.patch_targets import Ambiguous, find_lines, retarget
 from restructure.python.strings import rewrite_dotted_string, string_kind
 from restructure.relocation import RelocationMap
 from restructure.text.references import TextRewriter
@@ -47,6 +48,7 @@ class ReferenceRewriter(cst.CSTTransformer):
         self.calls: list[str | None] = []
         self.function_depth = 0
         self.imported_modules: set[str] = set()
+        self.ambiguous: list[Ambiguous] = []
 
     # imports -----------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
@@ -138,7 +140,11 @@ class ReferenceRewriter(cst.CSTTransformer):
             return updated_node
         if not isinstance(value, str):
             return updated_node
-        new = rewrite_dotted_string(value, self.ctx.relocation)
+        target = retarget(value, self.ctx.relocation)
+        if isinstance(target, Ambiguous):
+            self.ambiguous.append(target)
+            return updated_node
+        new = target if target is not None else rewrite_dotted_string(value, self.ctx.relocation)
         if new is not None:
             self.counts[string_kind(value, self.calls[-1] if self.calls else None)] += 1
             quote = updated_node.quote
@@ -168,4 +174,9 @@ def rewrite_python(
     ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
     rewriter = ReferenceRewriter(new_path, ctx, text)
     new_module = module.visit(rewriter)
-    return RewriteResult(new_module.code, rewriter.counts)
+    ambiguities = [
+        Ambiguity(new_path, line, a.value, f"patch target read by several new modules: {', '.join(a.candidates)}")
+        for a in rewriter.ambiguous
+        for line in find_lines(module.code, a.value) or [0]
+    ]
+    return RewriteResult(new_module.code, rewriter.counts, ambiguities)

@@ -117,6 +117,12 @@ class _Planner:
             and not (st.kind == "expr" and _is_docstring(st))
             and "__all__" not in st.defines
         ]
+        # ``X.model_rebuild()`` resolves X's forward references: it needs them at runtime
+        for st in self.units:
+            target = _rebuilt_class(st)
+            if target is not None and target in self.definer:
+                forward = ms.statements[self.definer[target]].hint_uses
+                st.uses |= {n for n in forward if n in self.definer}
         self.routes: dict[int, list[Route]] = {}
         for st in self.units:
             if isinstance(st.node, cst.FunctionDef):
@@ -217,9 +223,34 @@ class _Planner:
             refs = [self.definer[n] for n in st.uses | st.hint_uses if n in self.definer and self.definer[n] < st.index]
             refs = [r for r in refs if r in self.group_of]
             if refs:
-                self._set(st, self.group_of[max(refs)], "after what it refers to")
+                needed = {self.group_of[r] for r in refs}
+                candidates = sorted(needed, key=lambda g: -max(r for r in refs if self.group_of[r] == g))
+                group = next((g for g in candidates if not any(self._reaches(n, g) for n in needed - {g})), None)
+                self._set(st, group or candidates[0], "after what it refers to")
             else:
                 self._set(st, self._fallback(st), f"module-level statement; {self.spec.fallback}")
+
+    def _reaches(self, start: str, goal: str) -> bool:
+        """Does group ``start`` already import group ``goal`` at runtime (directly or not)?"""
+        edges: dict[str, set[str]] = {}
+        for st in self.units:
+            group = self.group_of.get(st.index)
+            if group is None:
+                continue
+            for name in st.uses:
+                index = self.definer.get(name)
+                other = self.group_of.get(index) if index is not None else None
+                if other is not None and other != group and name not in self.routers:
+                    edges.setdefault(group, set()).add(other)
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(edges.get(node, ()))
+        return False
 
     def _fallback(self, st: Statement) -> str:
         if self.spec.fallback != MOST_REFERENCED:
@@ -237,6 +268,23 @@ class _Planner:
         if counts:
             return max(counts, key=lambda g: (counts[g], -order.index(g) if g in order else -len(order)))
         return order[0]
+
+
+def _rebuilt_class(st: Statement) -> str | None:
+    """``X`` for a ``X.model_rebuild(...)`` expression statement."""
+    node = st.node
+    if st.kind != "expr" or not isinstance(node, cst.SimpleStatementLine):
+        return None
+    expr = node.body[0]
+    call = expr.value if isinstance(expr, cst.Expr) else None
+    if (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "model_rebuild"
+        and isinstance(call.func.value, cst.Name)
+    ):
+        return call.func.value.value
+    return None
 
 
 def _is_docstring(st: Statement) -> bool:
@@ -432,9 +480,9 @@ def _emit(
         out.append("\nif TYPE_CHECKING:\n")
         out.extend(_render_imports(lines_tc, plain_tc, "    "))
     body: list[Statement] = sorted([*router_units, *f.units], key=lambda s: s.index)
+    out.append("\n\n")
     for st in body:
-        out.append("\n\n")
-        out.append(ms.code(st).rstrip("\n") + "\n")
+        out.append(ms.code(st))
     return "".join(out), read
 
 

@@ -83,17 +83,11 @@ class ModuleSymbols:
         return found
 
     def code(self, st: Statement) -> str:
-        """Exact source of a statement (its own lines; leading blank lines dropped)."""
-        node = st.node.with_changes(leading_lines=_comments_only(st.node.leading_lines))
-        return self.module.code_for_node(node)
+        """Exact source of a statement, with the blank lines and comments that led it."""
+        return self.module.code_for_node(st.node)
 
     def definitions(self) -> list[Statement]:
         return [st for st in self.statements if st.kind in {"class", "function"}]
-
-
-def _comments_only(lines: object) -> list[cst.EmptyLine]:
-    kept = [line for line in lines if isinstance(line, cst.EmptyLine) and line.comment]  # type: ignore[attr-defined]
-    return kept
 
 
 def is_type_checking_if(node: cst.BaseStatement) -> bool:
@@ -171,6 +165,8 @@ def analyse(module: cst.Module) -> ModuleSymbols:
     starts: list[int] = []
     for index, node in enumerate(module.body):
         line = positions[node].start.line
+        if isinstance(node, cst.FunctionDef | cst.ClassDef) and node.decorators:
+            line = min(line, positions[node.decorators[0]].start.line)
         kind = _statement_kind(node)
         st = Statement(index, node, kind, line)
         if kind == "import":

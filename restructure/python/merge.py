@@ -1,0 +1,178 @@
+"""Merge several modules into one file, and the helpers a re-exporting package needs.
+
+A merge keeps every top-level definition unchanged and in source order (the target's own
+definitions first), unions the imports (an import of a name that the merge makes local is
+dropped; an import through the package hub is pointed at the defining sibling so the
+package does not import itself half-initialised), and refuses when two sources define the
+same name: two different functions that share a name are never merged.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import libcst as cst
+
+from restructure.python.modules import ModuleLocation
+from restructure.python.symbols import ModuleSymbols, Statement, analyse
+
+SCHEMA_BASES = {"BaseModel", "RootModel"}
+
+
+class MergeError(ValueError):
+    """Two sources define the same name, or a source cannot be placed."""
+
+
+def defined_names(module: cst.Module) -> list[str]:
+    ms = analyse(module)
+    return [n for st in ms.statements if st.kind not in {"import", "type-checking"} for n in st.defines]
+
+
+def public_names(module: cst.Module) -> list[str]:
+    """Names a package ``__init__`` re-exports: public classes, functions and constants."""
+    ms = analyse(module)
+    return [
+        name
+        for st in ms.statements
+        if st.kind in {"class", "function", "assign"}
+        for name in st.defines
+        if not name.startswith("_") and name != "__all__"
+    ]
+
+
+def init_text(exports: dict[str, list[str]], package: str) -> str:
+    lines = [f'"""Re-exports every public name of the {package} package, so existing imports keep working."""\n\n']
+    for module, names in sorted(exports.items()):
+        if names:
+            lines.append(f"from .{module} import {', '.join(names)}\n")
+    lines.append("\n__all__ = [\n")
+    lines.extend(f'    "{name}",\n' for name in sorted({n for names in exports.values() for n in names}))
+    lines.append("]\n")
+    return "".join(lines)
+
+
+def schema_classes(module: cst.Module) -> list[str]:
+    """Top-level classes deriving (directly or through each other) from a Pydantic base."""
+    found: list[str] = []
+    for node in module.body:
+        if not isinstance(node, cst.ClassDef):
+            continue
+        bases = {_base_name(arg.value) for arg in node.bases}
+        if bases & SCHEMA_BASES or bases & set(found):
+            found.append(node.name.value)
+    return found
+
+
+def _base_name(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Subscript):
+        expr = expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return expr.value if isinstance(expr, cst.Name) else ""
+
+
+def _absolute(binding_module: str | None, level: int, location: ModuleLocation | None) -> str | None:
+    if not level:
+        return binding_module
+    return location.resolve(level, binding_module) if location else None
+
+
+def merge_modules(
+    parts: list[tuple[str, cst.Module]], into: str, siblings: dict[str, str]
+) -> tuple[str, dict[str, list[str]]]:
+    """Text of ``into`` holding every part's definitions, and the names each part defined.
+
+    ``siblings`` maps names defined by other files of the target package to their module.
+    """
+    target = ModuleLocation.of(into)
+    if target is None:
+        raise MergeError(f"{into}: not an importable module path")
+    target_package = target.package
+    analysed: list[tuple[str, ModuleSymbols]] = [(path, analyse(module)) for path, module in parts]
+    owner: dict[str, str] = {}
+    defined: dict[str, list[str]] = {}
+    for path, ms in analysed:
+        names = [n for st in ms.statements if st.kind not in {"import", "type-checking"} for n in st.defines]
+        names = [n for n in names if n != "__all__"]
+        defined[path] = names
+        for name in names:
+            if name in owner and owner[name] != path:
+                raise MergeError(
+                    f"{path}: defines {name!r}, which {owner[name]} defines too; "
+                    "rename one of them before merging (different definitions are never merged)"
+                )
+            owner[name] = path
+    merged_modules = {loc.name for p, _ in parts if (loc := ModuleLocation.of(p)) is not None}
+    hub = target_package if PurePosixPath(into).name != "__init__.py" else None
+    futures: list[str] = []
+    runtime: dict[tuple[str, int], list[str]] = {}
+    checking: dict[tuple[str, int], list[str]] = {}
+    plain: list[str] = []
+    body: list[str] = []
+    docstring: str | None = None
+    for path, ms in analysed:
+        location = ModuleLocation.of(path)
+        futures.extend(f for f in ms.future_imports if f not in futures)
+        if docstring is None and ms.docstring is not None:
+            docstring = ms.docstring
+        for binding in ms.imports.values():
+            absolute = _absolute(binding.module, binding.level, location)
+            if binding.name is None:
+                module = binding.module or ""
+                text = f"import {module}" if binding.bound == module.split(".")[0] else f"import {module} as {binding.bound}"
+                if text not in plain:
+                    plain.append(text)
+                continue
+            if absolute in merged_modules and binding.name in owner:
+                continue  # the name is defined in the merged file itself
+            if absolute == hub and binding.name in siblings:
+                absolute = siblings[binding.name]
+            if absolute in merged_modules:
+                raise MergeError(f"{path}: imports {binding.name!r} from {absolute}, which the merge removes")
+            alias = binding.name if binding.bound == binding.name else f"{binding.name} as {binding.bound}"
+            level, module = 0, absolute or ""
+            if binding.level and target is not None and absolute:
+                rel = target.relativize(absolute)
+                if rel is not None:
+                    level, module = rel[0], rel[1] or ""
+            bucket = checking if binding.type_checking else runtime
+            names = bucket.setdefault((module, level), [])
+            if alias not in names:
+                names.append(alias)
+        for st in ms.statements:
+            if _skip(st, ms):
+                continue
+            body.append(ms.code(st))
+    out: list[str] = []
+    if docstring is not None:
+        out.append(f'"""{docstring}"""\n')
+    if futures:
+        out.append(f"from __future__ import {', '.join(futures)}\n")
+    out.append("\n")
+    out.extend(f"{line}\n" for line in plain)
+    for (module, level), names in runtime.items():
+        out.append(f"from {'.' * level}{module} import {', '.join(names)}\n")
+    if checking:
+        if not any("TYPE_CHECKING" in n for n in runtime.values()):
+            out.append("from typing import TYPE_CHECKING\n")
+        out.append("\nif TYPE_CHECKING:\n")
+        for (module, level), names in checking.items():
+            out.append(f"    from {'.' * level}{module} import {', '.join(names)}\n")
+    for chunk in body:
+        out.append("\n\n" if not chunk.startswith("\n") else "")
+        out.append(chunk)
+    return "".join(out), defined
+
+
+def _skip(st: Statement, ms: ModuleSymbols) -> bool:
+    if st.kind in {"import", "type-checking"}:
+        return True
+    if "__all__" in st.defines:
+        return True
+    node = st.node
+    return (
+        st.index == 0
+        and isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.Expr)
+        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )

@@ -1,0 +1,462 @@
+"""Assemble ``routers/__init__.py`` from the includes of ``main.py``, keeping route order.
+
+main.py includes routers one by one, each with its own prefix, tags and dependencies, in
+an order that matters (``/x/templates`` before ``/x/{id}``). After a split one old router
+can be several router objects in several files. This module builds ``api_router`` in
+``routers/__init__.py``: one ``include_router`` per piece, with the include's prefix
+(minus the part all includes share), tags and dependencies, in an order that keeps every
+overlapping literal-before-parameter pair, and makes main.py include ``api_router`` once
+with the shared prefix. Routers main.py does not include (a router left unmounted on
+purpose) stay unmounted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from restructure.editset import VirtualTree
+from restructure.python.modules import ModuleLocation
+from restructure.python.routes import Placed, function_routes, order_pieces, router_objects
+from restructure.python.symbols import ImportBinding, ModuleSymbols, analyse
+from restructure.relocation import RelocationMap, module_of
+
+ASSEMBLED = "api_router"
+
+
+class _Piece(Protocol):
+    module: str
+    var: str
+
+
+@dataclass
+class Include:
+    """One ``app.include_router(...)`` statement of main.py."""
+
+    statement: cst.SimpleStatementLine
+    app: str
+    expr: cst.BaseExpression
+    prefix: str
+    kwargs: list[cst.Arg]
+    targets: list[tuple[str, str]] = field(default_factory=list)  # (module, var) pieces
+
+
+def _file_of(tree: VirtualTree, module: str) -> str | None:
+    base = module.replace(".", "/")
+    for candidate in (f"{base}.py", f"{base}/__init__.py"):
+        if tree.exists(candidate):
+            return candidate
+    return None
+
+
+def _bindings(module: cst.Module) -> dict[str, ImportBinding]:
+    """Import bindings at module level and inside top-level functions (lazy imports)."""
+    found = dict(analyse(module).imports)
+    for node in module.body:
+        if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
+            inner = cst.Module(body=list(node.body.body))
+            for name, binding in analyse(inner).imports.items():
+                found.setdefault(name, binding)
+    return found
+
+
+class _Resolver:
+    def __init__(self, tree: VirtualTree, relocation: RelocationMap, pieces: dict[tuple[str, str], list[Any]]) -> None:
+        self.tree = tree
+        self.relocation = relocation
+        self.pieces = pieces
+        self.parsed: dict[str, cst.Module] = {}
+        self.analysed: dict[str, ModuleSymbols] = {}
+
+    def module(self, path: str) -> cst.Module:
+        if path not in self.parsed:
+            self.parsed[path] = cst.parse_module(self.tree.read(path))
+        return self.parsed[path]
+
+    def symbols(self, path: str) -> ModuleSymbols:
+        if path not in self.analysed:
+            self.analysed[path] = analyse(self.module(path))
+        return self.analysed[path]
+
+    def resolve(self, module: str, var: str, depth: int = 0) -> list[tuple[str, str]]:
+        """The router objects (module, variable) that ``module.var`` stands for now."""
+        if (module, var) in self.pieces:
+            return [(p.module, p.var) for p in self.pieces[(module, var)]]
+        if depth > 8:
+            return []
+        path = _file_of(self.tree, module)
+        if path is None:
+            moved = self.relocation.map_dotted_path(f"{module}.{var}")
+            if moved and moved != f"{module}.{var}":
+                new_module, _, new_var = moved.rpartition(".")
+                return self.resolve(new_module, new_var, depth + 1)
+            return []
+        parsed = self.module(path)
+        if var in router_objects(parsed) or any(
+            var in st.defines and st.kind == "assign" for st in self.symbols(path).statements
+        ):
+            return [(module, var)]
+        binding = self.symbols(path).imports.get(var)
+        if binding is None or binding.name is None:
+            return []
+        location = ModuleLocation.of(path)
+        target = location.resolve(binding.level, binding.module) if binding.level and location else binding.module
+        return self.resolve(target or "", binding.name, depth + 1) if target else []
+
+    def routes(self, module: str, var: str, prefix: str, depth: int = 0) -> list[tuple[frozenset[str], str, str]]:
+        """(methods, full path, function) of a router object, nested includes followed."""
+        path = _file_of(self.tree, module)
+        if path is None or depth > 8:
+            return []
+        parsed = self.module(path)
+        routers = router_objects(parsed)
+        own = routers.get(var)
+        full_prefix = prefix + (own.prefix if own else "")
+        out: list[tuple[frozenset[str], str, str]] = []
+        bindings = self.symbols(path).imports
+        location = ModuleLocation.of(path)
+        for node in parsed.body:
+            if isinstance(node, cst.FunctionDef):
+                for route in function_routes(node, routers, 0):
+                    if route.router == var:
+                        out.append((route.methods, full_prefix + route.path, route.function))
+            elif isinstance(node, cst.SimpleStatementLine):
+                call = _include_call(node)
+                if call is None or get_full_name_for_node(call.func.value) != var:  # type: ignore[attr-defined]
+                    continue
+                child = _expr_target(call.args[0].value, bindings, location)
+                prefix_arg = _kw(call, "prefix")
+                child_prefix = _string(prefix_arg.value) if prefix_arg else ""
+                if child:
+                    for cm, cv in self.resolve(*child):
+                        out.extend(self.routes(cm, cv, full_prefix + (child_prefix or ""), depth + 1))
+        return out
+
+
+def _string(expr: cst.BaseExpression) -> str | None:
+    if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
+        value = expr.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _kw(call: cst.Call, name: str) -> cst.Arg | None:
+    return next((a for a in call.args if a.keyword is not None and a.keyword.value == name), None)
+
+
+def _include_call(node: cst.SimpleStatementLine) -> cst.Call | None:
+    if len(node.body) != 1 or not isinstance(node.body[0], cst.Expr):
+        return None
+    call = node.body[0].value
+    if (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "include_router"
+        and call.args
+    ):
+        return call
+    return None
+
+
+def _expr_target(
+    expr: cst.BaseExpression, bindings: dict[str, ImportBinding], location: ModuleLocation | None
+) -> tuple[str, str] | None:
+    def absolute(binding: ImportBinding) -> str | None:
+        if binding.level and location is not None:
+            return location.resolve(binding.level, binding.module)
+        return binding.module
+
+    if isinstance(expr, cst.Name):
+        binding = bindings.get(expr.value)
+        if binding is None or binding.name is None:
+            return None
+        module = absolute(binding)
+        return (module, binding.name) if module else None
+    if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+        binding = bindings.get(expr.value.value)
+        if binding is None:
+            return None
+        module = absolute(binding)
+        if binding.name is not None:
+            module = f"{module}.{binding.name}" if module else binding.name
+        return (module, expr.attr.value) if module else None
+    return None
+
+
+def _common_prefix(prefixes: list[str]) -> str:
+    split = [p.rstrip("/").split("/") for p in prefixes]
+    common: list[str] = []
+    for parts in zip(*split, strict=False):
+        if all(p == parts[0] for p in parts):
+            common.append(parts[0])
+        else:
+            break
+    return "/".join(common)
+
+
+def _main_includes(module: cst.Module) -> list[tuple[list[cst.BaseStatement], Include]]:
+    found = []
+    bodies: list[list[cst.BaseStatement]] = [list(module.body)]
+    for node in module.body:
+        if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
+            bodies.append(list(node.body.body))
+    for body in bodies:
+        for node in body:
+            if not isinstance(node, cst.SimpleStatementLine):
+                continue
+            call = _include_call(node)
+            if call is None:
+                continue
+            prefix_arg = _kw(call, "prefix")
+            prefix = (_string(prefix_arg.value) or "") if prefix_arg else ""
+            kwargs = [a for a in call.args[1:] if a.keyword is not None and a.keyword.value != "prefix"]
+            app = get_full_name_for_node(call.func.value) or "app"  # type: ignore[attr-defined]
+            found.append((body, Include(node, app, call.args[0].value, prefix, kwargs)))
+    return found
+
+
+def assemble(
+    tree: VirtualTree,
+    relocation: RelocationMap,
+    main_path: str,
+    package_dir: str,
+    pieces: dict[tuple[str, str], list[Any]],
+) -> tuple[dict[str, str], str] | None:
+    """New texts of ``routers/__init__.py`` and ``main.py``, and a summary; None if already done."""
+    package = module_of(f"{package_dir}/__init__.py") or ""
+    main_module = cst.parse_module(tree.read(main_path))
+    bindings = _bindings(main_module)
+    location = ModuleLocation.of(main_path)
+    resolver = _Resolver(tree, relocation, pieces)
+    includes = _main_includes(main_module)
+    chosen: list[Include] = []
+    body_of: list[list[cst.BaseStatement]] = []
+    for body, include in includes:
+        target = _expr_target(include.expr, bindings, location)
+        if target is None:
+            continue
+        include.targets = resolver.resolve(*target)
+        if include.targets and all(m == package or m.startswith(package + ".") for m, _ in include.targets):
+            chosen.append(include)
+            body_of.append(body)
+    if not chosen:
+        return None
+    if len(chosen) == 1 and chosen[0].targets == [(package, ASSEMBLED)]:
+        return None
+    body = body_of[0]
+    if any(b is not body for b in body_of):
+        raise ValueError(f"{main_path}: the routers to assemble are included from different functions")
+    positions = [body.index(i.statement) for i in chosen]
+    between = [
+        body[k]
+        for k in range(positions[0], positions[-1] + 1)
+        if k not in positions and _include_call(body[k]) is not None  # type: ignore[arg-type]
+    ]
+    if between:
+        raise ValueError(
+            f"{main_path}: another router is included between the service's routers; "
+            "assembling them would change the route order"
+        )
+    common = _common_prefix([i.prefix for i in chosen])
+    # pieces in main.py's order; each keeps its include's remaining prefix and kwargs
+    labels: list[str] = []
+    piece_include: list[Include] = []
+    piece_target: list[tuple[str, str]] = []
+    placed: list[Placed] = []
+    position = 0
+    for include in chosen:
+        rest = include.prefix[len(common) :]
+        for module, var in include.targets:
+            index = len(labels)
+            labels.append(f"{module.rsplit('.', 1)[-1]}.{var}")
+            piece_include.append(include)
+            piece_target.append((module, var))
+            for methods, path, function in resolver.routes(module, var, include.prefix):
+                placed.append(Placed(path, methods, function, index, position))
+                position += 1
+            del rest
+            rest = ""
+    try:
+        order = order_pieces(placed, labels)
+    except ValueError as exc:
+        raise ValueError(f"{main_path}: cannot assemble {package_dir}/__init__.py: {exc}") from exc
+    init_path = f"{package_dir}/__init__.py"
+    init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
+                           order.order, piece_include, piece_target)  # fmt: skip
+    main_text = _main_text(main_module, chosen, common, package)
+    summary = f"{len(labels)} router(s) in {len(order.constraints)} ordered pair(s); main.py includes {ASSEMBLED}"
+    return {init_path: init_text, main_path: main_text}, summary
+
+
+def _init_text(
+    tree: VirtualTree,
+    init_path: str,
+    package: str,
+    main_module: cst.Module,
+    bindings: dict[str, ImportBinding],
+    location: ModuleLocation | None,
+    chosen: list[Include],
+    common: str,
+    order: list[int],
+    piece_include: list[Include],
+    piece_target: list[tuple[str, str]],
+) -> str:
+    existing = tree.read(init_path) if tree.exists(init_path) else ""
+    existing_module = cst.parse_module(existing) if existing.strip() else None
+    if existing_module is not None and len(existing_module.body) <= int(existing_module.get_docstring() is not None):
+        existing_module = None  # only a placeholder docstring: write the file afresh
+    submodules = sorted({m.rsplit(".", 1)[-1] for m, _ in piece_target if m != package})
+    used_names: set[str] = set()
+    lines: list[str] = []
+    comments: list[str] = []
+    for include in chosen:
+        for line in include.statement.leading_lines:
+            if line.comment is not None:
+                comments.append(line.comment.value)
+    lines.append(f"\n{ASSEMBLED} = APIRouter()\n")
+    lines.extend(f"{c}\n" for c in comments)
+    for index in order:
+        include = piece_include[index]
+        module, var = piece_target[index]
+        ref = var if module == package else f"{module.rsplit('.', 1)[-1]}.{var}"
+        args = [ref]
+        rest = include.prefix[len(common) :]
+        if rest:
+            args.append(f'prefix="{rest}"')
+        for arg in include.kwargs:
+            code = main_module.code_for_node(arg.value)
+            args.append(f"{arg.keyword.value}={code}")  # type: ignore[union-attr]
+            used_names |= _names(arg.value)
+        lines.append(f"{ASSEMBLED}.include_router({', '.join(args)})\n")
+    imports: list[str] = ["from fastapi import APIRouter\n"]
+    for name in sorted(used_names):
+        binding = bindings.get(name)
+        if binding is None or binding.name is None:
+            continue
+        module = location.resolve(binding.level, binding.module) if binding.level and location else binding.module
+        alias = binding.name if binding.bound == binding.name else f"{binding.name} as {binding.bound}"
+        imports.append(f"from {module} import {alias}\n")
+    if submodules:
+        imports.append(f"from {package} import {', '.join(submodules)}\n")
+    if existing_module is None:
+        head = f'"""Assembles the service\'s routers into ``{ASSEMBLED}``, in the order main.py included them."""\n\n'
+        return head + "".join(imports) + "".join(lines) + f'\n__all__ = ["{ASSEMBLED}"]\n'
+    # keep what the package already assembles; add ours after it
+    text = existing if existing.endswith("\n") else existing + "\n"
+    body_start = _after_imports(existing_module)
+    head, tail = text[:body_start], text[body_start:]
+    tail = tail.replace("__all__ = [", f'__all__ = [\n    "{ASSEMBLED}",', 1) if "__all__ = [" in tail else tail
+    if "__all__" not in tail:
+        tail += f'\n__all__ = ["{ASSEMBLED}"]\n'
+    before_all, sep, after_all = tail.partition("__all__")
+    return head + "".join(imports) + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+
+
+def _after_imports(module: cst.Module) -> int:
+    """Character offset just after the last top-level import of ``module``."""
+    last = None
+    for node in module.body:
+        if isinstance(node, cst.SimpleStatementLine) and all(
+            isinstance(s, cst.Import | cst.ImportFrom) for s in node.body
+        ):
+            last = node
+    if last is None:
+        return 0
+    code = module.code
+    upto = cst.Module(body=module.body[: module.body.index(last) + 1], header=module.header).code
+    return len(upto) if code.startswith(upto) else 0
+
+
+def _names(expr: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+
+    class _V(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.add(node.value)
+
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            head = get_full_name_for_node(node)
+            if head:
+                found.add(head.split(".")[0])
+            return False
+
+    expr.visit(_V())
+    return found
+
+
+class _MainRewriter(cst.CSTTransformer):
+    def __init__(self, chosen: list[Include], common: str, package: str) -> None:
+        self.first = chosen[0].statement
+        self.drop = {id(i.statement) for i in chosen[1:]}
+        self.chosen_ids = {id(i.statement) for i in chosen}
+        self.common = common
+        self.package = package
+        self.app = chosen[0].app
+        self.old_names: set[str] = set()
+        for include in chosen:
+            self.old_names |= _names(include.expr)
+        self.import_added = False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if original_node is self.first:
+            args = f'{ASSEMBLED}, prefix="{self.common}"' if self.common else ASSEMBLED
+            new = cst.parse_statement(f"{self.app}.include_router({args})\n")
+            assert isinstance(new, cst.SimpleStatementLine)
+            return new
+        if id(original_node) in self.drop:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+
+def _main_text(module: cst.Module, chosen: list[Include], common: str, package: str) -> str:
+    rewriter = _MainRewriter(chosen, common, package)
+    new = module.visit(rewriter)
+    used = set().union(*(st.uses | st.hint_uses for st in analyse(new).statements))
+    new = new.visit(_ImportPruner(rewriter.old_names - used))
+    body = list(new.body)
+    last_import = max(
+        (i for i, n in enumerate(body) if isinstance(n, cst.SimpleStatementLine)
+         and all(isinstance(s, cst.Import | cst.ImportFrom) for s in n.body)),
+        default=-1,
+    )  # fmt: skip
+    stmt = cst.parse_statement(f"from {package} import {ASSEMBLED}\n")
+    body.insert(last_import + 1, stmt)
+    return new.with_changes(body=body).code
+
+
+class _ImportPruner(cst.CSTTransformer):
+    """Drop import aliases that bound one of ``names`` (now unused) anywhere in the module."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = [a for a in updated_node.names if _bound(a) not in self.names]
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not updated_node.body:
+            return cst.RemovalSentinel.REMOVE
+        return updated_node
+
+
+def _bound(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None:
+        return get_full_name_for_node(alias.asname.name) or ""
+    return (get_full_name_for_node(alias.name) or "").split(".")[0]

@@ -1,0 +1,281 @@
+"""Plan operations that change module structure: split, merge, extract-schemas, assemble-routers.
+
+Each works on the phase's :class:`~restructure.editset.VirtualTree`, feeds the relocation
+map (module moves, symbol homes, patch-target lookup sites) and reports where names went.
+The generated files go through the target's ruff once before the phase validates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from restructure.python import merge as merging
+from restructure.python.lint import ruff_fix_and_format
+from restructure.python.routers_init import assemble
+from restructure.python.split import SplitError, SplitSpec, split_module
+from restructure.relocation import module_of
+from restructure.report import ALREADY_DONE, DONE, NOT_FOUND
+
+if TYPE_CHECKING:
+    from restructure.engine import PhaseContext
+    from restructure.operations import Scope
+
+REEXPORT_PACKAGES = {"models", "schemas"}
+
+
+class StructureError(RuntimeError):
+    """A split, merge or assembly that cannot be done; one line naming the file and the reason."""
+
+
+@dataclass
+class RouterPiece:
+    """Where (part of) an old router object now lives."""
+
+    module: str
+    var: str
+
+
+@dataclass
+class StructureState:
+    """What the structural steps of one phase learnt, for later steps and the report."""
+
+    pieces: dict[tuple[str, str], list[RouterPiece]] = field(default_factory=dict)
+    generated: set[str] = field(default_factory=set)
+    files_per_split: dict[str, int] = field(default_factory=dict)
+
+
+def state(ctx: PhaseContext) -> StructureState:
+    found = ctx.extra.get("structure")
+    if found is None:
+        found = ctx.extra["structure"] = StructureState()
+    return found  # type: ignore[no-any-return]
+
+
+def _parse(ctx: PhaseContext, path: str, text: str) -> cst.Module:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        origin = ctx.tree.files.get(path) or path
+        raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
+    ctx.parse_counts[path] += 1
+    return module
+
+
+def _write_formatted(ctx: PhaseContext, texts: dict[str, str]) -> None:
+    for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
+        ctx.tree.write(path, text)
+        state(ctx).generated.add(path)
+
+
+def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
+    tree, relocation = ctx.tree, ctx.relocation
+    src, into = scope.path(args["module"]), scope.path(args["into"])
+    if not tree.exists(src):
+        return (ALREADY_DONE, f"{args['into']} exists") if tree.is_dir(into) else (NOT_FOUND, f"{src} does not exist")
+    text = tree.read(src)
+    module = _parse(ctx, src, text)
+    spec = SplitSpec.from_args(args)
+    package_name = PurePosixPath(into).name
+    reexport = package_name in REEXPORT_PACKAGES
+    init_path = f"{into}/__init__.py"
+    try:
+        result = split_module(text, src, into, spec, init=reexport and not tree.exists(init_path), module=module)
+    except SplitError as exc:
+        raise StructureError(f"{src}: {exc}") from exc
+    texts = {f"{into}/{name}": body for name, body in result.files.items()}
+    clashes = [p for p in texts if tree.exists(p) and not p.endswith("__init__.py")]
+    if clashes:
+        raise StructureError(f"{src}: cannot split into {into}: {clashes[0]} already exists; pick another group name")
+    if not reexport and not tree.exists(init_path):
+        texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
+    tree.delete(src)
+    _write_formatted(ctx, texts)
+    if reexport and tree.exists(init_path) and init_path not in result.files:
+        refresh_init(ctx, into)
+    old_module = module_of(src) or ""
+    new_package = module_of(init_path) or ""
+    if old_module != new_package:
+        relocation.modules[old_module] = new_package
+    for name, home in result.homes.items():
+        if not reexport or name.startswith("_") or name not in result.public or old_module != new_package:
+            relocation.symbols[f"{old_module}.{name}"] = home
+    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(module_imports(module)))
+    for module_name, routers in result.routers.items():
+        for var in routers:
+            state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var))
+    state(ctx).files_per_split[src] = len(result.files)
+    placed = [p for p in result.placements if p.reason not in {"listed in the plan"}]
+    unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
+    for p in unlisted:
+        ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
+    sizes = ", ".join(f"{name} {count}" for name, count in result.line_counts.items())
+    return DONE, f"{len(result.files)} file(s): {sizes}"
+
+
+def module_imports(module: cst.Module) -> list[str]:
+    """Names a module binds by import at top level (lookup sites for patched imported names)."""
+    from restructure.python.symbols import analyse
+
+    return list(analyse(module).imports)
+
+
+def _record_lookup_sites(
+    ctx: PhaseContext, old_module: str, homes: dict[str, str], readers: dict[str, set[str]], imported: set[str]
+) -> None:
+    """Where ``patch("old.module.name")`` must point now: the one new module that reads the name."""
+    for name in sorted(set(homes) | imported):
+        sites = set(readers.get(name, set()))
+        if name in homes and not sites:
+            sites = {homes[name]}
+        if name in homes and name in readers and homes[name] not in readers[name] and len(sites) == 1:
+            pass
+        key = f"{old_module}.{name}"
+        if len(sites) == 1:
+            ctx.relocation.patch_sites[key] = next(iter(sites))
+        elif len(sites) > 1:
+            ctx.relocation.ambiguous[key] = sorted(sites)
+        if name in imported and name not in homes and sites:
+            ctx.relocation.symbols.setdefault(key, sorted(sites)[0])
+
+
+def refresh_init(ctx: PhaseContext, package_dir: str) -> None:
+    """Rewrite ``<package>/__init__.py`` to re-export every public name of its files, with ``__all__``."""
+    tree = ctx.tree
+    exports: dict[str, list[str]] = {}
+    for path in tree.under(package_dir):
+        rel = path[len(package_dir) + 1 :]
+        if "/" in rel or not rel.endswith(".py") or rel == "__init__.py":
+            continue
+        module = _parse(ctx, path, tree.read(path))
+        exports[rel[:-3]] = merging.public_names(module)
+    text = merging.init_text(exports, PurePosixPath(package_dir).name)
+    _write_formatted(ctx, {f"{package_dir}/__init__.py": text})
+
+
+def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
+    tree, relocation = ctx.tree, ctx.relocation
+    sources = [scope.path(m) for m in args["modules"]]
+    into = scope.path(args["into"])
+    present = [s for s in sources if tree.exists(s)]
+    if not present:
+        return (ALREADY_DONE, f"{args['into']} exists") if tree.exists(into) else (NOT_FOUND, "no source module left")
+    parts: list[tuple[str, cst.Module]] = []
+    if tree.exists(into):
+        parts.append((into, _parse(ctx, into, tree.read(into))))
+    for src in present:
+        parts.append((src, _parse(ctx, src, tree.read(src))))
+    package_dir = str(PurePosixPath(into).parent)
+    siblings = _package_homes(ctx, package_dir, skip={into, *present})
+    try:
+        text, defined = merging.merge_modules(parts, into, siblings)
+    except merging.MergeError as exc:
+        raise StructureError(str(exc)) from exc
+    for src in present:
+        tree.delete(src)
+    _write_formatted(ctx, {into: text})
+    new_module = module_of(into) or ""
+    for src in present:
+        old_module = module_of(src) or ""
+        if old_module != new_module:
+            hub = module_of(f"{package_dir}/__init__.py") if PurePosixPath(package_dir).name in REEXPORT_PACKAGES else None
+            if old_module != hub:
+                relocation.modules[old_module] = new_module
+            for name in defined.get(src, []):
+                if old_module == hub and (name.startswith("_")):
+                    relocation.symbols[f"{old_module}.{name}"] = new_module
+                relocation.patch_sites.setdefault(f"{old_module}.{name}", new_module)
+    if PurePosixPath(package_dir).name in REEXPORT_PACKAGES and tree.exists(f"{package_dir}/__init__.py"):
+        refresh_init(ctx, package_dir)
+    elif PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py":
+        refresh_init(ctx, package_dir)
+    return DONE, f"{len(present)} module(s) into {args['into']}"
+
+
+def _package_homes(ctx: PhaseContext, package_dir: str, skip: set[str]) -> dict[str, str]:
+    """name -> dotted module, for every top-level name defined by the files of a package."""
+    homes: dict[str, str] = {}
+    package_module = module_of(f"{package_dir}/__init__.py")
+    for path in ctx.tree.under(package_dir):
+        rel = path[len(package_dir) + 1 :]
+        if "/" in rel or not rel.endswith(".py") or path in skip or rel == "__init__.py":
+            continue
+        module = _parse(ctx, path, ctx.tree.read(path))
+        for name in merging.defined_names(module):
+            homes.setdefault(name, f"{package_module}.{rel[:-3]}")
+    return homes
+
+
+def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
+    """Move the Pydantic classes a router defines inline into a schemas module."""
+    tree, relocation = ctx.tree, ctx.relocation
+    src, into = scope.path(args["module"]), scope.path(args["into"])
+    if not tree.exists(src):
+        return (ALREADY_DONE, f"{args['into']} exists") if tree.exists(into) else (NOT_FOUND, f"{src} does not exist")
+    if tree.exists(into):
+        raise StructureError(f"{src}: cannot extract schemas into {into}: it exists; use a merge step instead")
+    text = tree.read(src)
+    module = _parse(ctx, src, text)
+    schema_classes = merging.schema_classes(module)
+    if not schema_classes:
+        return ALREADY_DONE, "no inline schema classes"
+    src_group, into_group = PurePosixPath(src).stem, PurePosixPath(into).stem
+    spec = SplitSpec.from_args(
+        {"groups": {into_group: schema_classes}, "fallback": src_group, "helpers": into_group}
+    )
+    spec.groups.setdefault(src_group, type(spec.groups[into_group])())
+    directory = str(PurePosixPath(src).parent)
+    try:
+        result = split_module(text, src, directory, spec, init=False, module=module)
+    except SplitError as exc:
+        raise StructureError(f"{src}: {exc}") from exc
+    texts = {f"{directory}/{name}": body for name, body in result.files.items()}
+    _write_formatted(ctx, texts)
+    old_module = module_of(src) or ""
+    for name, home in result.homes.items():
+        if home != old_module:
+            relocation.symbols[f"{old_module}.{name}"] = home
+    return DONE, f"{len(schema_classes)} class(es) to {args['into']}"
+
+
+def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
+    """Build ``routers/__init__.py`` from main.py's includes and make main.py include it."""
+    package = scope.path(args.get("package", "routers"))
+    main = scope.path(args.get("main", "main.py"))
+    if not ctx.tree.exists(main):
+        return NOT_FOUND, f"{main} does not exist"
+    if not ctx.tree.is_dir(package):
+        return NOT_FOUND, f"{package} does not exist"
+    try:
+        outcome = assemble(ctx.tree, ctx.relocation, main, package, state(ctx).pieces)
+    except ValueError as exc:
+        raise StructureError(str(exc)) from exc
+    if outcome is None:
+        return ALREADY_DONE, "main.py already includes the assembled router"
+    texts, summary = outcome
+    _write_formatted(ctx, texts)
+    return DONE, summary
+
+
+OPERATIONS = {
+    "split": split,
+    "merge": merge,
+    "extract-schemas": extract_schemas,
+    "assemble-routers": assemble_routers,
+}
+
+
+def finish(ctx: PhaseContext) -> None:
+    """Once per phase, after references were rewritten: the target's ruff on what the tool wrote."""
+    generated = state(ctx).generated if "structure" in ctx.extra else set()
+    rewritten = {p for p in ctx.report.files_rewritten if p.endswith(".py")}
+    paths = sorted(p for p in generated | rewritten if ctx.tree.exists(p))
+    if not paths:
+        return
+    texts = {p: ctx.tree.read(p) for p in paths}
+    for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
+        if text != texts[path]:
+            ctx.tree.write(path, text)
