@@ -37,8 +37,10 @@ HOW_TO_PROVIDE = (
 def find_bindir() -> Path | None:
     """The newest PostgreSQL ``bin`` directory that has ``initdb`` and ``pg_ctl``."""
     env = os.environ.get("PG_BINDIR")
-    candidates = [env] if env else []
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    if env:  # an explicit choice is the only candidate
+        path = Path(env)
+        return path if (path / "initdb").exists() and (path / "pg_ctl").exists() else None
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
     which = shutil.which("initdb")
     if which:
         candidates.append(str(Path(which).parent))
