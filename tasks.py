@@ -68,7 +68,25 @@ def conventions(c, repo="."):
         raise Exit(code=code)
 
 
-ns = Collection(all_phases, status, conventions)
+@task(
+    name="plan",
+    help={
+        "service": "service short name (e.g. store)",
+        "repo": PHASE_HELP["repo"],
+        "output": "plan file to write (default: plan-<service>.yaml)",
+        "plan": "plan whose services/phase numbers to start from (default: the shipped plan)",
+    },
+)
+def propose(c, service, repo=".", output=None, plan=None):
+    """Propose groups for one service from its code and write an editable plan file."""
+    try:
+        path = cli.propose_plan(repo, service, output, plan)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+    print(f"wrote {path}")
+
+
+ns = Collection(all_phases, status, conventions, propose)
 for _number in range(1, 16):
     ns.add_task(_phase_task(_number))
 

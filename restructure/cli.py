@@ -35,7 +35,10 @@ def run_phases(
         for index, number in enumerate(numbers):
             # after the first phase the tree holds our own uncommitted changes
             dirty_ok = allow_dirty or (index > 0 and not commit)
-            engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
+            try:
+                engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
+            except KeyboardInterrupt as exc:
+                raise UserError(f"interrupted: phase {number} wrote nothing, the work tree is as it was") from exc
     except (PlanError, GitError, engine.PhaseError) as exc:
         raise UserError(_one_line(exc)) from exc
 
@@ -77,6 +80,17 @@ def check_conventions(repo: str) -> int:
         print(violation)
     print(f"{len(violations)} convention violation(s)" if violations else "conventions: all rules hold")
     return 1 if violations else 0
+
+
+def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path:
+    """Write a proposed plan for ``service``; returns the file written."""
+    from restructure.proposal import ProposalError, write_proposal
+
+    try:
+        return write_proposal(Path(repo).resolve(), service, Path(output) if output else None,
+                              Path(plan) if plan else None)  # fmt: skip
+    except (ProposalError, PlanError) as exc:
+        raise UserError(_one_line(exc)) from exc
 
 
 def fail(exc: UserError) -> None:

@@ -265,7 +265,16 @@ def apply(repo: GitRepo, changes: Changes) -> None:
                 if _prunable(root, rel):
                     counter.tick(f"rmdir {rel}")
                     shutil.rmtree(root / rel)
-            repo.add(sorted(changes.writes))
+            # stage what git tracked (at its old or new path) and files the phase created;
+            # a user's untracked file stays untracked, rewritten or not
+            moved_from = {new: old for old, new in changes.moves}
+            repo.add(
+                sorted(
+                    p
+                    for p in changes.writes
+                    if moved_from.get(p, p) in tracked or (p not in moved_from and backup.files.get(p) is None)
+                )
+            )
         except BaseException:
             backup.restore()
             raise

@@ -22,7 +22,7 @@ from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
 from restructure.python.references import rewrite_python
-from restructure.relocation import RelocationMap
+from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
@@ -30,7 +30,6 @@ from restructure.text.validate import InvalidResult, check, file_kind
 
 class PhaseError(RuntimeError):
     """A phase that cannot run; the message is one line naming the file or step and the fix."""
-
 
 
 @dataclass
@@ -159,17 +158,21 @@ def rewrite_references(ctx: PhaseContext) -> None:
         if moved_leaves
         else None
     )
+    package_hint = _package_import_hint(relocation)
     for path in sorted(ctx.tree.files):
+        if path == _plan_in_repo(ctx):  # the plan names old paths on purpose
+            continue
         origin = ctx.tree.files[path] or path
         text = _read(ctx.tree, path, needles_bytes)
         if text is None:
             continue
         is_python = path.endswith(".py")
         moved = origin != path
-        relevant = any(n in text for n in needles) or (
-            is_python
-            and any(path.startswith(a) for a in affected)
-            and (moved or (relative_hint is not None and _mentions_moved_relative(text, relative_hint, moved_leaves)))
+        relative = relative_hint is not None and _mentions_moved_relative(text, relative_hint, moved_leaves)
+        relevant = (
+            any(n in text for n in needles)
+            or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
+            or (is_python and package_hint is not None and _imports_moved_submodule(text, *package_hint))
         )
         if not relevant:
             continue
@@ -193,13 +196,55 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.report.rewrites.update(counts)
 
 
+def _plan_in_repo(ctx: PhaseContext) -> str | None:
+    """The plan file's path in the repository when the plan lives there."""
+    if ctx.plan is None or ctx.repo is None:
+        return None
+    try:
+        return Path(ctx.plan.path).resolve().relative_to(ctx.repo.root).as_posix()
+    except ValueError:
+        return None
+
+
+def _statement_at(text: str, start: int, end: int) -> str:
+    """The import statement starting at ``start`` whose ``import`` keyword ends at
+    ``end``: to the end of the line, or to the closing parenthesis of a name list."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if text[end:line_end].lstrip().startswith("("):
+        close = text.find(")", end)
+        line_end = len(text) if close == -1 else close
+    return text[start:line_end]
+
+
 def _mentions_moved_relative(text: str, hint: re.Pattern[str], leaves: set[str]) -> bool:
     """A relative import that could reach a moved module: ``from .x import`` with x moved,
     or ``from . import x`` naming a moved leaf."""
     for match in hint.finditer(text):
-        line_end = text.find("\n", match.end())
-        statement = text[match.start() : line_end if line_end != -1 else len(text)]
+        statement = _statement_at(text, match.start(), match.end())
         if any(re.search(rf"\b{re.escape(leaf)}\b", statement) for leaf in leaves):
+            return True
+    return False
+
+
+def _package_import_hint(relocation: RelocationMap) -> tuple[re.Pattern[str], dict[str, set[str]]] | None:
+    """``from <package> import <leaf>`` for every moved module ``package.leaf``: such a
+    statement never spells the module's full dotted name, so the needles miss it."""
+    leaves: dict[str, set[str]] = {}
+    for old in relocation.old_module_names():
+        parent, _, leaf = old.rpartition(".")
+        if parent:
+            leaves.setdefault(parent, set()).add(leaf)
+    if not leaves:
+        return None
+    alternatives = "|".join(re.escape(p) for p in sorted(leaves, key=len, reverse=True))
+    return re.compile(rf"\bfrom\s+({alternatives})\s+import\b"), leaves
+
+
+def _imports_moved_submodule(text: str, hint: re.Pattern[str], leaves: dict[str, set[str]]) -> bool:
+    for match in hint.finditer(text):
+        statement = _statement_at(text, match.start(), match.end())
+        if any(re.search(rf"\b{re.escape(leaf)}\b", statement) for leaf in leaves[match.group(1)]):
             return True
     return False
 
@@ -216,23 +261,34 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
     if not gone:
         return
     forms = set(gone)
-    if phase.scope == "all":
+    dotted = {d for p in gone if (d := module_of(p) or dotted_of_dir(p))}
+    if phase.scope != "repo":  # forms relative to a service directory (``app/tests`` in prose)
         prefix = ctx.plan.services_dir + "/"
         forms |= {p.split("/", 2)[2] for p in gone if p.startswith(prefix) and p.count("/") >= 3}
-    pattern = re.compile(
-        r"(?<![\w./-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w.-])"
-    )
+        dotted |= {f.old for f in ctx.relocation.relative if f.dotted}
+    pattern = _alternatives(r"(?<![\w./-])", forms, r"(?!\w|[.-]\w)")
+    dotted_pattern = _alternatives(r"(?<![\w./-])", dotted, r"(?!\w)") if dotted else None
+    # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
+    # Python code are the rewriter's business (and ``app.main`` may be an attribute there).
     for path in sorted(ctx.tree.files):
-        if file_kind(path) not in {"docs"}:
+        if path == _plan_in_repo(ctx):
             continue
         text = ctx.tree.read(path) if path in ctx.tree.texts else _read(ctx.tree, path, [])
         if not text:
             continue
+        patterns = [pattern] if path.endswith(".py") or dotted_pattern is None else [pattern, dotted_pattern]
+        if not any(p.search(text) for p in patterns):
+            continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if pattern.search(line):
+            if any(p.search(line) for p in patterns):
                 ctx.report.needs_human.append(
                     HumanItem(path, number, line, "prose mentions a path that no longer exists")
                 )
+
+
+def _alternatives(before: str, words: set[str], after: str) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"{before}(?:{alternatives}){after}")
 
 
 def validate(ctx: PhaseContext, changes: Changes) -> None:
@@ -390,8 +446,13 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
         else:
             scopes = [Scope(dirs.get(phase.scope, ""), phase.scope)]
         for scope in scopes:
-            if scope.service != "repo" and not scope.base:
+            without_app = phase.scope == "all" and not (
+                tree.exists(f"{scope.base}/app/main.py") or tree.exists(f"{scope.base}/main.py")
+            )  # as in targets(): a phase for every service skips one with no app at all
+            if (scope.service != "repo" and not scope.base) or without_app:
                 rows.append(StatusRow(phase.number, scope.service, "not applicable"))
+                if phase.scope == "all":
+                    phase1[scope.service] = "not applicable"
                 continue
             states = [
                 step_state(tree, scope, s)

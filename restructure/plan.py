@@ -26,7 +26,7 @@ OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
     "delete": ({"path"}, {"only", "skip"}),
     "delete-if-empty": ({"path"}, {"only", "skip"}),
     "ensure-package": ({"path"}, {"only", "skip"}),
-    "split": ({"module", "into"}, {"groups", "rules", "fallback", "helpers", "keep", "only", "skip"}),
+    "split": ({"module", "into"}, {"groups", "rules", "fallback", "helpers", "keep", "patch_targets", "only", "skip"}),
     "merge": ({"modules", "into"}, {"only", "skip"}),
     "extract-schemas": ({"module", "into"}, {"only", "skip"}),
     "assemble-routers": (set(), {"package", "main", "only", "skip"}),
@@ -99,6 +99,14 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in first:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key.value!r} (first on line {first[key.value]})", key.start_mark
+                )
+            first[key.value] = key.start_mark.line + 1
     mapping = _LineDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -110,7 +118,22 @@ class _LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
+    items = _LineList(loader.construct_sequence(node, deep=True))
+    items.item_lines = [item.start_mark.line + 1 for item in node.value]
+    return items
+
+
+class _LineList(list[Any]):
+    item_lines: list[int]
+
+
+def _item_line(items: Any, index: int) -> int:
+    return items.item_lines[index] if isinstance(items, _LineList) else 1
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
@@ -134,12 +157,12 @@ def _fail(path: Path, line: int, reason: str) -> PlanError:
     return PlanError(f"{path}:{line}: {reason}")
 
 
-def _line(node: Any, key: str | None = None) -> int:
+def _line(node: Any, key: str | None = None, default: int = 1) -> int:
     if isinstance(node, _LineDict):
         if key is not None and key in node.key_lines:
             return node.key_lines[key]
         return node.line
-    return 1
+    return default
 
 
 def _validate(path: Path, data: Any) -> Plan:
@@ -154,8 +177,8 @@ def _validate(path: Path, data: Any) -> Plan:
     if not isinstance(phases_node, list) or not phases_node:
         raise _fail(path, _line(data, "phases"), "'phases' must be a non-empty list")
     phases: dict[int, Phase] = {}
-    for node in phases_node:
-        phase = _validate_phase(path, node, set(services))
+    for index, node in enumerate(phases_node):
+        phase = _validate_phase(path, node, set(services), _item_line(phases_node, index))
         if phase.number in phases:
             raise _fail(path, phase.line, f"phase {phase.number} is defined twice")
         phases[phase.number] = phase
@@ -169,9 +192,9 @@ def _validate(path: Path, data: Any) -> Plan:
     )
 
 
-def _validate_phase(path: Path, node: Any, services: set[str]) -> Phase:
+def _validate_phase(path: Path, node: Any, services: set[str], line: int) -> Phase:
     if not isinstance(node, _LineDict):
-        raise _fail(path, 1, "each phase must be a mapping with 'phase', 'title', 'scope' and 'steps'")
+        raise _fail(path, line, "each phase must be a mapping with 'phase', 'title', 'scope' and 'steps'")
     number = node.get("phase")
     if not isinstance(number, int) or number < 1:
         raise _fail(path, _line(node, "phase"), f"phase number must be a positive integer, got {number!r}")
@@ -184,13 +207,15 @@ def _validate_phase(path: Path, node: Any, services: set[str]) -> Phase:
     steps_node = node.get("steps", [])
     if not isinstance(steps_node, list):
         raise _fail(path, _line(node, "steps"), f"phase {number}: 'steps' must be a list")
-    steps = tuple(_validate_step(path, number, scope, s, services) for s in steps_node)
+    steps = tuple(
+        _validate_step(path, number, scope, s, services, _item_line(steps_node, i)) for i, s in enumerate(steps_node)
+    )
     return Phase(number, str(node.get("title", f"Phase {number}")), scope, steps, _line(node))
 
 
-def _validate_step(path: Path, number: int, scope: str, node: Any, services: set[str]) -> Step:
+def _validate_step(path: Path, number: int, scope: str, node: Any, services: set[str], item_line: int) -> Step:
     if not isinstance(node, _LineDict) or "op" not in node:
-        raise _fail(path, _line(node), f"phase {number}: each step needs an 'op'")
+        raise _fail(path, _line(node, default=item_line), f"phase {number}: each step needs an 'op'")
     op = node["op"]
     line = _line(node)
     if op not in OPERATIONS:
@@ -199,13 +224,13 @@ def _validate_step(path: Path, number: int, scope: str, node: Any, services: set
     args = {k: v for k, v in node.items() if k != "op"}
     missing = required - args.keys()
     if missing:
-        raise _fail(path, line, f"phase {number}: operation {op!r} needs {', '.join(sorted(missing))}")
+        raise _fail(path, line, f"phase {number}: operation {op!r} needs {', '.join(repr(k) for k in sorted(missing))}")
     unknown = args.keys() - required - optional
     if unknown:
         raise _fail(
             path,
             _line(node, sorted(unknown)[0]),
-            f"phase {number}: operation {op!r} does not take {', '.join(sorted(unknown))}",
+            f"phase {number}: operation {op!r} does not take {', '.join(repr(k) for k in sorted(unknown))}",
         )
     if op in REPO_SCOPED_OPS and scope != "repo":
         raise _fail(path, line, f"phase {number}: operation {op!r} needs scope 'repo'")
@@ -214,6 +239,9 @@ def _validate_step(path: Path, number: int, scope: str, node: Any, services: set
             _check_relative(path, _line(node, key), number, args[key])
     for module in args.get("modules", []):
         _check_relative(path, _line(node, "modules"), number, module)
+    for key in ("only", "skip"):
+        if key in args and not (isinstance(args[key], list) and all(isinstance(n, str) for n in args[key])):
+            raise _fail(path, _line(node, key), f"phase {number}: '{key}' must be a list of service names")
     only, skip = tuple(args.pop("only", ()) or ()), tuple(args.pop("skip", ()) or ())
     for name in (*only, *skip):
         if name not in services:

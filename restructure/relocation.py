@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-PLACEHOLDERS = ("<svc>", "{svc}", "<service>", "{service}", "<name>", "*")
-
 
 def module_of(path: str) -> str | None:
     """Dotted module for a ``.py`` path (``a/b/__init__.py`` -> ``a.b``); None otherwise."""
@@ -52,7 +50,11 @@ class RelocationMap:
     paths: dict[str, str] = field(default_factory=dict)
     dir_paths: dict[str, str] = field(default_factory=dict)
     relative: list[RelativeForm] = field(default_factory=list)
-    placeholders: dict[str, str] = field(default_factory=dict)  # template text -> new text
+    # all-services moves, as the tail after a templated service segment
+    # (``services/<svc>/app/main.py``, ``services.${svc}_service.app.main``):
+    # "/app/main.py" -> "/main.py", ".app.main" -> ".main"
+    placeholders: dict[str, str] = field(default_factory=dict)
+    placeholder_root: str = "services"
     # patch("old.module.name") -> the new module whose code looks ``name`` up (splits, merges)
     patch_sites: dict[str, str] = field(default_factory=dict)
     # old.module.name -> several new modules look it up: a human must choose
@@ -83,9 +85,15 @@ class RelocationMap:
         if not (old.startswith(prefix) and new.startswith(prefix)):
             return
         rel_old, rel_new = old[len(prefix) :], new[len(prefix) :]
-        form = RelativeForm(service_dir, rel_old, rel_new, dotted=False)
-        if form not in self.relative:
-            self.relative.append(form)
+        forms = [(f"%(here)s/{rel_old}", f"%(here)s/{rel_new}")]  # alembic.ini at the service root
+        if "/" in rel_old or "." in rel_old:
+            forms.append((rel_old, rel_new))
+        else:  # a one-word directory name is a word of prose too: only its path form
+            forms.append((rel_old + "/", rel_new + "/"))
+        for form_old, form_new in forms:
+            form = RelativeForm(service_dir, form_old, form_new, dotted=False)
+            if form not in self.relative:
+                self.relative.append(form)
         old_mod = module_of(rel_old) or dotted_of_dir(rel_old)
         new_mod = module_of(rel_new) or dotted_of_dir(rel_new)
         if old_mod and new_mod and old_mod != new_mod and "." in old_mod:
@@ -94,17 +102,14 @@ class RelocationMap:
                 self.relative.append(dotted)
 
     def add_placeholder_move(self, services_dir: str, old_rel: str, new_rel: str) -> None:
-        """Generic doc forms of an all-services move: ``services/<svc>/app/main.py``."""
-        for ph in PLACEHOLDERS:
-            for suffix in ("", "_service"):
-                base = f"{services_dir}/{ph}{suffix}"
-                self.placeholders[f"{base}/{old_rel}"] = f"{base}/{new_rel}"
-                old_mod = module_of(old_rel) or dotted_of_dir(old_rel)
-                new_mod = module_of(new_rel) or dotted_of_dir(new_rel)
-                if old_mod and new_mod and old_mod != new_mod:
-                    self.placeholders[f"{services_dir}.{ph}{suffix}.{old_mod}"] = (
-                        f"{services_dir}.{ph}{suffix}.{new_mod}"
-                    )
+        """Generic forms of an all-services move, where a placeholder or a variable names the
+        service: ``services/<svc>/app/main.py``, ``services.${svc}_service.app.main``."""
+        self.placeholder_root = services_dir.rstrip("/")
+        self.placeholders[f"/{old_rel.strip('/')}"] = f"/{new_rel.strip('/')}"
+        old_mod = module_of(old_rel) or dotted_of_dir(old_rel)
+        new_mod = module_of(new_rel) or dotted_of_dir(new_rel)
+        if old_mod and new_mod and old_mod != new_mod:
+            self.placeholders[f".{old_mod}"] = f".{new_mod}"
 
     def map_module(self, dotted: str) -> str | None:
         """The new name of module ``dotted`` (or of a module below a moved package)."""

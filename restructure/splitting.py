@@ -37,6 +37,7 @@ class RouterPiece:
 
     module: str
     var: str
+    lines: dict[str, int] = field(default_factory=dict)  # route function -> line in the old module
 
 
 @dataclass
@@ -65,10 +66,12 @@ def _parse(ctx: PhaseContext, path: str, text: str) -> cst.Module:
     return module
 
 
-def _write_formatted(ctx: PhaseContext, texts: dict[str, str]) -> None:
-    for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
+def _write_formatted(ctx: PhaseContext, texts: dict[str, str]) -> dict[str, str]:
+    formatted = ruff_fix_and_format(ctx.repo.root, texts)
+    for path, text in formatted.items():
         ctx.tree.write(path, text)
         state(ctx).generated.add(path)
+    return formatted
 
 
 def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -93,7 +96,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not reexport and not tree.exists(init_path):
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
-    _write_formatted(ctx, texts)
+    written = _write_formatted(ctx, texts)
     if reexport and tree.exists(init_path) and init_path not in result.files:
         refresh_init(ctx, into)
     old_module = module_of(src) or ""
@@ -103,16 +106,18 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     for name, home in result.homes.items():
         if not reexport or name.startswith("_") or name not in result.public or old_module != new_package:
             relocation.symbols[f"{old_module}.{name}"] = home
-    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(module_imports(module)))
+    chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
+    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(module_imports(module)), chosen)
     for module_name, routers in result.routers.items():
         for var in routers:
-            state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var))
+            lines = {r.function: r.line for r in result.routes.get(module_name, []) if r.router == var}
+            state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var, lines))
     state(ctx).files_per_split[src] = len(result.files)
     placed = [p for p in result.placements if p.reason not in {"listed in the plan"}]
     unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
     for p in unlisted:
         ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
-    sizes = ", ".join(f"{name} {count}" for name, count in result.line_counts.items())
+    sizes = ", ".join(f"{PurePosixPath(p).name} {t.count(chr(10))}" for p, t in written.items())
     return DONE, f"{len(result.files)} file(s): {sizes}"
 
 
@@ -124,15 +129,29 @@ def module_imports(module: cst.Module) -> list[str]:
 
 
 def _record_lookup_sites(
-    ctx: PhaseContext, old_module: str, homes: dict[str, str], readers: dict[str, set[str]], imported: set[str]
+    ctx: PhaseContext,
+    old_module: str,
+    homes: dict[str, str],
+    readers: dict[str, set[str]],
+    imported: set[str],
+    chosen: dict[str, str],
 ) -> None:
-    """Where ``patch("old.module.name")`` must point now: the one new module that reads the name."""
+    """Where ``patch("old.module.name")`` must point now: the one new module that reads the name.
+
+    ``chosen`` holds the plan's explicit decisions (``patch_targets``) for names several
+    new modules read; without one such a patch string is left for a human.
+    """
     for name in sorted(set(homes) | imported):
         sites = set(readers.get(name, set()))
         if name in homes and not sites:
             sites = {homes[name]}
-        if name in homes and name in readers and homes[name] not in readers[name] and len(sites) == 1:
-            pass
+        if name in chosen:
+            if chosen[name] not in sites:
+                raise StructureError(
+                    f"patch_targets: {name!r} is read by {', '.join(sorted(sites)) or 'no new module'}, "
+                    f"not by {chosen[name]}"
+                )
+            sites = {chosen[name]}
         key = f"{old_module}.{name}"
         if len(sites) == 1:
             ctx.relocation.patch_sites[key] = next(iter(sites))
@@ -178,19 +197,19 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         tree.delete(src)
     _write_formatted(ctx, {into: text})
     new_module = module_of(into) or ""
+    reexport = PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py"
+    hub = module_of(f"{package_dir}/__init__.py") if reexport else None
     for src in present:
         old_module = module_of(src) or ""
-        if old_module != new_module:
-            hub = module_of(f"{package_dir}/__init__.py") if PurePosixPath(package_dir).name in REEXPORT_PACKAGES else None
-            if old_module != hub:
-                relocation.modules[old_module] = new_module
-            for name in defined.get(src, []):
-                if old_module == hub and (name.startswith("_")):
-                    relocation.symbols[f"{old_module}.{name}"] = new_module
-                relocation.patch_sites.setdefault(f"{old_module}.{name}", new_module)
-    if PurePosixPath(package_dir).name in REEXPORT_PACKAGES and tree.exists(f"{package_dir}/__init__.py"):
-        refresh_init(ctx, package_dir)
-    elif PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py":
+        if old_module == new_module:
+            continue
+        if old_module != hub:
+            relocation.modules[old_module] = new_module
+        for name in defined.get(src, []):
+            if old_module == hub and name.startswith("_"):
+                relocation.symbols[f"{old_module}.{name}"] = new_module
+            relocation.patch_sites.setdefault(f"{old_module}.{name}", new_module)
+    if reexport:
         refresh_init(ctx, package_dir)
     return DONE, f"{len(present)} module(s) into {args['into']}"
 
@@ -223,9 +242,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     if not schema_classes:
         return ALREADY_DONE, "no inline schema classes"
     src_group, into_group = PurePosixPath(src).stem, PurePosixPath(into).stem
-    spec = SplitSpec.from_args(
-        {"groups": {into_group: schema_classes}, "fallback": src_group, "helpers": into_group}
-    )
+    spec = SplitSpec.from_args({"groups": {into_group: schema_classes}, "fallback": src_group, "helpers": into_group})
     spec.groups.setdefault(src_group, type(spec.groups[into_group])())
     directory = str(PurePosixPath(src).parent)
     try:

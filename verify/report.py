@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,6 +62,16 @@ def markdown(runs: list[ServiceRun]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Characters XML 1.0 cannot hold (ANSI escapes from a container log, NULs...): a report
+# that an XML parser rejects is a report CI cannot show.
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("?", _ANSI.sub("", text))
+
+
 def junit(runs: list[ServiceRun]) -> str:
     suites = ET.Element("testsuites")
     for run in runs:
@@ -78,10 +89,11 @@ def junit(runs: list[ServiceRun]) -> str:
                 suite, "testcase", classname=f"verify.{run.service}", name=r.step, time=f"{r.seconds:.3f}"
             )
             if r.status == FAILED:
-                ET.SubElement(case, "failure", message=r.message).text = "\n".join(r.details)
+                failure = ET.SubElement(case, "failure", message=xml_text(r.message))
+                failure.text = xml_text("\n".join(r.details))
             elif r.status == SKIPPED:
-                ET.SubElement(case, "skipped", message=r.message)
-    return ET.tostring(suites, encoding="unicode")
+                ET.SubElement(case, "skipped", message=xml_text(r.message))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
 def write(runs: list[ServiceRun], directory: Path, name: str = "verify") -> list[Path]:

@@ -65,16 +65,29 @@ class Progress:
 
 
 @contextlib.contextmanager
-def _postgres(url: str | None) -> Iterator[tuple[postgres.PostgresServer | None, str | None]]:
-    try:
-        with postgres.postgres(url) as server:
-            yield server, None
-    except postgres.PostgresUnavailable as exc:
-        yield None, str(exc)
+def _postgres(url: str | None, needed: bool = True) -> Iterator[tuple[postgres.PostgresServer | None, str | None]]:
+    """The server, or None and the reason there is none. Started only when a step needs it.
+
+    Only a failure to *start* the server is turned into a reason: an exception raised by
+    the body passes through untouched (and the server is still removed).
+    """
+    if not needed:
+        yield None, None
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(postgres.postgres(url))
+        except postgres.PostgresUnavailable as exc:
+            yield None, str(exc)
+            return
+        yield server, None
 
 
 @contextlib.contextmanager
-def _docker() -> Iterator[tuple[docker_engine.DockerRun | None, str | None]]:
+def _docker(needed: bool = True) -> Iterator[tuple[docker_engine.DockerRun | None, str | None]]:
+    if not needed:
+        yield None, None
+        return
     try:
         client = docker_engine.connect()
     except docker_engine.DockerUnavailable as exc:
@@ -100,7 +113,11 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
     runs: list[ServiceRun] = []
     wanted = options.steps or STEP_NAMES
     reports = options.reports.resolve()
-    with _postgres(options.database_url) as (pg, pg_error), _docker() as (docker_run, docker_error):
+    needs_pg = bool({"alembic", "tests"} & set(wanted))
+    with (
+        _postgres(options.database_url, needs_pg) as (pg, pg_error),
+        _docker("docker" in wanted) as (docker_run, docker_error),
+    ):
         for service in chosen:
             ctx = ServiceContext(
                 repo=repo,

@@ -40,7 +40,9 @@ def probe(python: str, repo: Path, service: svc.Service, modules: bool = True) -
     result = run_script(python, repo, PROBE, args)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
-        raise ProbeFailed(f"probe of {service.name} failed: {(result.stderr or result.stdout).strip()[-800:]}")
+        output = (result.stderr or result.stdout).strip()
+        last = output.splitlines()[-1] if output else f"exit code {result.returncode}, no output"
+        raise ProbeFailed(f"probe of {service.name} failed: {last}\n{output[-4000:]}")
     return json.loads(lines[-1])
 
 

@@ -107,9 +107,22 @@ def rewrite_import_from(node: cst.ImportFrom, ctx: ImportContext) -> list[cst.Im
         return [node.with_changes(names=names, **_module_fields(module, relative, ctx))]
     statements = []
     for module, aliases in groups.items():
-        aliases = [*aliases[:-1], aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+        aliases = [*aliases[:-1], _last_alias(aliases[-1], node)]
         statements.append(node.with_changes(names=aliases, **_module_fields(module, relative, ctx)))
     return statements
+
+
+def _last_alias(alias: cst.ImportAlias, node: cst.ImportFrom) -> cst.ImportAlias:
+    """``alias`` as the last name of a statement split off ``node``. In a parenthesized,
+    one-name-per-line list it keeps its comma and the comment after it, and the closing
+    parenthesis goes on a line of its own; elsewhere a trailing comma is not allowed."""
+    comma = alias.comma
+    if node.rpar is not None and isinstance(comma, cst.Comma):
+        after = comma.whitespace_after
+        if isinstance(after, cst.ParenthesizedWhitespace):
+            closing = after.with_changes(empty_lines=[], last_line=cst.SimpleWhitespace(""))
+            return alias.with_changes(comma=comma.with_changes(whitespace_after=closing))
+    return alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)
 
 
 def _same_module(a: cst.BaseExpression | None, b: cst.BaseExpression | None) -> bool:

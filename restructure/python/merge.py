@@ -119,7 +119,11 @@ def merge_modules(
             absolute = _absolute(binding.module, binding.level, location)
             if binding.name is None:
                 module = binding.module or ""
-                text = f"import {module}" if binding.bound == module.split(".")[0] else f"import {module} as {binding.bound}"
+                text = (
+                    f"import {module}"
+                    if binding.bound == module.split(".")[0]
+                    else f"import {module} as {binding.bound}"
+                )
                 if text not in plain:
                     plain.append(text)
                 continue

@@ -176,7 +176,7 @@ def rewrite_python(
     new_module = module.visit(rewriter)
     ambiguities = [
         Ambiguity(new_path, line, a.value, f"patch target read by several new modules: {', '.join(a.candidates)}")
-        for a in rewriter.ambiguous
+        for a in {x.value: x for x in rewriter.ambiguous}.values()
         for line in find_lines(module.code, a.value) or [0]
     ]
     return RewriteResult(new_module.code, rewriter.counts, ambiguities)

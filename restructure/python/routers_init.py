@@ -265,20 +265,23 @@ def assemble(
     labels: list[str] = []
     piece_include: list[Include] = []
     piece_target: list[tuple[str, str]] = []
-    placed: list[Placed] = []
-    position = 0
-    for include in chosen:
-        rest = include.prefix[len(common) :]
+    raw: list[tuple[tuple[int, int, int], str, frozenset[str], str, int]] = []
+    split_lines = {(p.module, p.var): p.lines for group in pieces.values() for p in group}
+    for number, include in enumerate(chosen):
         for module, var in include.targets:
             index = len(labels)
             labels.append(f"{module.rsplit('.', 1)[-1]}.{var}")
             piece_include.append(include)
             piece_target.append((module, var))
-            for methods, path, function in resolver.routes(module, var, include.prefix):
-                placed.append(Placed(path, methods, function, index, position))
-                position += 1
-            del rest
-            rest = ""
+            lines = split_lines.get((module, var), {})
+            for seq, (methods, path, function) in enumerate(resolver.routes(module, var, include.prefix)):
+                # routes of a split router keep their place in the old module
+                key = (number, lines.get(function, 0), seq if not lines else 0)
+                raw.append((key, path, methods, function, index))
+    placed = [
+        Placed(path, methods, function, index, position)
+        for position, (_, path, methods, function, index) in enumerate(sorted(raw, key=lambda r: r[0]))
+    ]
     try:
         order = order_pieces(placed, labels)
     except ValueError as exc:

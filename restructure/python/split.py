@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import libcst as cst
@@ -29,6 +30,10 @@ MOST_REFERENCED = "most-referenced"
 
 class SplitError(ValueError):
     """A split that cannot be done as planned (unknown symbol, import cycle, ...)."""
+
+    def __init__(self, message: str, cycle: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.cycle = cycle or []
 
 
 @dataclass
@@ -265,6 +270,8 @@ class _Planner:
                 if index is not None and index in self.group_of:
                     counts[self.group_of[index]] += 1
         order = list(self.spec.groups)
+        if self.spec.helpers:
+            counts.pop(self.spec.helpers, None)  # only shared helpers go there, by the usage rule
         if counts:
             return max(counts, key=lambda g: (counts[g], -order.index(g) if g in order else -len(order)))
         return order[0]
@@ -409,8 +416,8 @@ def _check_cycles(
         for nxt in sorted(edges[node]):
             if state.get(nxt) == 1:
                 cycle = [*stack[stack.index(nxt) :], nxt]
-                why = "; ".join(edges[a][b] for a, b in zip(cycle, cycle[1:], strict=False))
-                raise SplitError(f"the split would create an import cycle {' -> '.join(cycle)} ({why})")
+                why = "; ".join(edges[a][b] for a, b in pairwise(cycle))
+                raise SplitError(f"the split would create an import cycle {' -> '.join(cycle)} ({why})", cycle)
             if state.get(nxt) is None:
                 visit(nxt)
         stack.pop()
@@ -491,7 +498,7 @@ def _docstring(f: _File, old_path: str) -> str:
     source = old_path.rsplit("/", 1)[-1]
     if not names:
         return f"Split from {source}: helpers shared by several files."
-    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
     return f"Split from {source}: {shown}."
 
 

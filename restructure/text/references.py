@@ -16,6 +16,10 @@ from functools import cached_property
 from restructure.relocation import RelocationMap
 
 _DOTTED_TAIL = r"(?:\.[A-Za-z_]\w*)*"
+# A path ends where no word goes on: ``main.py.`` ends a sentence, ``main.pyc`` is another file.
+_PATH_END = r"(?!\w|[.-]\w)"
+# A service directory named by a placeholder or a shell variable: <svc>, {svc}, ${svc}_service, $1, *.
+_TEMPLATE_SEGMENT = r"[\w-]*(?:<\w+>|\$?\{\w+\}|\$\w+|\*)[\w-]*"
 
 
 @dataclass(eq=False)
@@ -36,15 +40,24 @@ class TextRewriter:
         if not paths:
             return None
         alternatives = "|".join(re.escape(p) for p in paths)
-        return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w.-])")
+        # a repository path may sit below a prefix: ``./services/...``, ``/app/services/...``
+        return re.compile(rf"(?<![\w.-])(?:{alternatives}){_PATH_END}")
 
     @cached_property
-    def _placeholder_re(self) -> re.Pattern[str] | None:
-        items = sorted(self.relocation.placeholders, key=len, reverse=True)
-        if not items:
-            return None
-        alternatives = "|".join(re.escape(p) for p in items)
-        return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w-])")
+    def _placeholder_res(self) -> list[re.Pattern[str]]:
+        """``services/<svc>`` + a moved path tail, and ``services.<svc>`` + a moved module tail."""
+        root = self.relocation.placeholder_root
+        out = []
+        for sep, dotted_root, end in (("/", root, _PATH_END), (".", root.replace("/", "."), r"(?!\w)")):
+            tails = sorted((t for t in self.relocation.placeholders if t.startswith(sep)), key=len, reverse=True)
+            if tails:
+                alternatives = "|".join(re.escape(t) for t in tails)
+                out.append(
+                    re.compile(
+                        rf"(?<![\w.-])({re.escape(dotted_root)}{re.escape(sep)}{_TEMPLATE_SEGMENT})({alternatives}){end}"
+                    )
+                )
+        return out
 
     @cached_property
     def _service_dirs(self) -> tuple[str, ...]:
@@ -60,9 +73,9 @@ class TextRewriter:
 
     def rewrite(self, text: str, path: str, counts: Counter[str], kind: str) -> str:
         """``text`` of the file at ``path`` with every reference rewritten; counts by ``kind``."""
-        if self._placeholder_re is not None:
-            text = self._placeholder_re.sub(
-                lambda m: self._count(counts, kind, self.relocation.placeholders[m.group(0)]), text
+        for pattern in self._placeholder_res:
+            text = pattern.sub(
+                lambda m: self._count(counts, kind, m.group(1) + self.relocation.placeholders[m.group(2)]), text
             )
         if self._dotted_re is not None:
             text = self._dotted_re.sub(lambda m: self._map_dotted(m.group(0), counts, kind), text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,13 @@ def _main_module(service: str) -> str:
     if (base / "main.py").is_file():
         return f"services.{service}_service.main"
     return f"services.{service}_service.app.main"
+
+
+def _plain(value: Any) -> str:
+    """A repr without memory addresses or module paths (a split moves classes, not behaviour)."""
+    text = repr(value) if not isinstance(value, str) else value
+    text = re.sub(r" at 0x[0-9a-f]+", "", text)
+    return re.sub(r"\b(?:services|libs)\.[\w.]*\.(?=[A-Za-z_]\w*\b)", "", text)
 
 
 def routes(app: Any) -> list[dict[str, Any]]:
@@ -40,7 +48,7 @@ def routes(app: Any) -> list[dict[str, Any]]:
                 "name": ctx.name,
                 "endpoint": getattr(endpoint, "__name__", None),
                 "tags": [str(t) for t in (getattr(ctx, "tags", None) or [])],
-                "response_model": repr(getattr(ctx, "response_model", None)),
+                "response_model": _plain(getattr(ctx, "response_model", None)),
                 "status_code": getattr(ctx, "status_code", None),
                 "dependencies": [
                     getattr(d.dependency, "__name__", repr(d.dependency))
@@ -71,13 +79,13 @@ def metadata(service: str) -> dict[str, Any]:
             "columns": [
                 {
                     "name": c.name,
-                    "type": repr(c.type),
+                    "type": _plain(c.type),
                     "nullable": c.nullable,
                     "primary_key": c.primary_key,
                     "default": repr(c.default.arg)
                     if c.default is not None and not callable(c.default.arg)
                     else (getattr(c.default.arg, "__name__", "callable") if c.default is not None else None),
-                    "server_default": repr(c.server_default.arg) if c.server_default is not None else None,
+                    "server_default": _plain(str(c.server_default.arg)) if c.server_default is not None else None,
                     "foreign_keys": sorted(fk.target_fullname for fk in c.foreign_keys),
                     "index": c.index,
                     "unique": c.unique,
@@ -86,7 +94,7 @@ def metadata(service: str) -> dict[str, Any]:
             ],
             "indexes": sorted(repr(sorted(col.name for col in i.columns)) + str(i.unique) for i in table.indexes),
             "constraints": sorted(f"{type(c).__name__}:{c.name}" for c in table.constraints),
-            "info": repr(table.info),
+            "info": _plain(table.info),
         }
     mappers = sorted(m.class_.__name__ for m in Base.registry.mappers)
     return {"tables": tables, "mappers": mappers}

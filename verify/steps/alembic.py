@@ -12,9 +12,35 @@ DIFF_SCRIPT = Path(__file__).resolve().parents[1] / "alembic_diff.py"
 
 
 def readable_difference(ctx: ServiceContext, ini: Path, url: str) -> list[str]:
+    """Autogenerate's differences as migration operations, one statement per line."""
     result = run_script(ctx.python, ctx.repo, DIFF_SCRIPT, [str(ini)], {"DATABASE_URL": url})
-    lines = [line.strip() for line in result.stdout.splitlines() if line.strip() and not line.strip().startswith("#")]
-    return lines or [result.stderr.strip()[-400:]]
+    if result.returncode != 0:
+        return [f"could not render the difference: {_last(result.stderr)}"]
+    return operations(result.stdout) or [f"could not render the difference: {_last(result.stderr)}"]
+
+
+def operations(code: str) -> list[str]:
+    """``op.alter_column('t', 'c',\n    existing_type=...)`` -> one line per statement."""
+    statements: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for raw in code.splitlines():
+        line = raw.strip()
+        if not current and (not line or line.startswith("#")):
+            continue
+        current.append(line)
+        depth += line.count("(") + line.count("[") - line.count(")") - line.count("]")
+        if depth <= 0:
+            statements.append(" ".join(current).replace("( ", "(").replace(" )", ")"))
+            current, depth = [], 0
+    if current:
+        statements.append(" ".join(current))
+    return statements
+
+
+def _last(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
 
 
 def run(ctx: ServiceContext) -> StepResult:
@@ -30,8 +56,9 @@ def run(ctx: ServiceContext) -> StepResult:
     if result.ok:
         ctx.database_url = url
         return StepResult("alembic", PASSED, f"head {result.heads[0]}: " + result.message)
-    details = [result.message]
-    if result.heads and len(result.heads) == 1 and "differ" in result.message:
+    if result.heads and len(result.heads) == 1 and result.message.startswith("models and migrations differ"):
         details = readable_difference(ctx, ini, url)
-        return StepResult("alembic", FAILED, "models and migrations differ: " + details[0], details)
-    return StepResult("alembic", FAILED, result.message, [*details, result.upgrade_output[-2000:]])
+        more = f" (+{len(details) - 1} more)" if len(details) > 1 else ""
+        return StepResult("alembic", FAILED, f"models and migrations differ: {details[0]}{more}", details)
+    output = result.check_output or result.upgrade_output
+    return StepResult("alembic", FAILED, result.message, [line for line in output.splitlines() if line.strip()][-40:])

@@ -30,6 +30,15 @@ def run(ctx: ServiceContext) -> StepResult:
             details.append(f"{where}: task functions {before.get('functions')} -> {info.get('functions')}")
     if details:
         return StepResult("compose", FAILED, details[0], details)
+    named = sorted({f"{c.kind} {c.spec}" for c in commands})
+    workers = [
+        f"{c.spec}: {len(described[c.spec].get('functions', []))} task function(s)"
+        for c in commands
+        if c.kind == "arq" and "functions" in described.get(c.spec, {})
+    ]
     return StepResult(
-        "compose", PASSED, f"{len(commands)} command(s) in {len(files)} compose file(s) name importable objects"
+        "compose",
+        PASSED,
+        f"{len(commands)} command(s) in {len(files)} compose file(s) name importable objects: {'; '.join(named)}",
+        sorted(set(workers)),
     )

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 from verify.context import FAILED, PASSED, ServiceContext, StepResult
+
+
+def _runtime_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements that run when the module is imported: the top level, and the bodies of
+    top-level ``if``/``try``/``with`` blocks, but not ``if TYPE_CHECKING:`` blocks."""
+    for node in body:
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
+            if name != "TYPE_CHECKING":
+                yield from _runtime_statements(node.body)
+            yield from _runtime_statements(node.orelse)
+        elif isinstance(node, ast.Try):
+            for block in (node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody):
+                yield from _runtime_statements(block)
+        elif isinstance(node, ast.With):
+            yield from _runtime_statements(node.body)
+        else:
+            yield node
 
 
 def module_graph(root: Path, package: str) -> dict[str, set[str]]:
     """Module-level (runtime) imports between the service's own modules.
 
     Imports inside functions and under ``if TYPE_CHECKING:`` are lazy on purpose and do
-    not count.
+    not count. ``from pkg import submodule`` depends on the submodule only: the package
+    itself is already being imported when one of its own modules runs.
     """
     modules: dict[str, Path] = {}
     for path in root.rglob("*.py"):
@@ -23,6 +44,12 @@ def module_graph(root: Path, package: str) -> dict[str, set[str]]:
         if parts[-1] == "__init__":
             parts.pop()
         modules[".".join([package, *parts])] = path
+
+    def resolve(target: str) -> str | None:
+        while target and target not in modules:
+            target = target.rpartition(".")[0]
+        return target or None
+
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         is_pkg = path.name == "__init__.py"
@@ -31,10 +58,10 @@ def module_graph(root: Path, package: str) -> dict[str, set[str]]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except SyntaxError:
             continue
-        for node in tree.body:
-            targets: list[str] = []
+        for node in _runtime_statements(tree.body):
+            targets: list[str | None] = []
             if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
+                targets = [resolve(a.name) for a in node.names]
             elif isinstance(node, ast.ImportFrom):
                 if node.level:
                     parts = base.split(".")
@@ -42,10 +69,10 @@ def module_graph(root: Path, package: str) -> dict[str, set[str]]:
                     mod = ".".join(anchor + ([node.module] if node.module else []))
                 else:
                     mod = node.module or ""
-                targets = [mod] + [f"{mod}.{a.name}" for a in node.names]
+                for alias in node.names:
+                    submodule = f"{mod}.{alias.name}"
+                    targets.append(submodule if submodule in modules else resolve(mod))
             for target in targets:
-                while target and target not in modules:
-                    target = target.rpartition(".")[0]
                 if target and target != name and target.startswith(package):
                     graph[name].add(target)
     return graph
@@ -78,19 +105,18 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def run(ctx: ServiceContext) -> StepResult:
+    cycle = find_cycle(module_graph(ctx.service.root, ctx.service.package))
+    cycle_line = "import cycle: " + " -> ".join(cycle) if cycle else None
     probe = ctx.probe()
     if "error" in probe:
-        return StepResult(
-            "imports",
-            FAILED,
-            f"the app module does not import: {probe['error'].strip().splitlines()[-1]}",
-            [probe["error"]],
-        )
+        error = probe["error"].strip().splitlines()
+        last = next((line for line in reversed(error) if line.strip()), "no output")
+        message = f"the app module does not import: {last.strip()}"
+        if cycle_line:  # the cycle is the cause; say it first
+            message = f"{cycle_line} (the app module does not import: {last.strip()})"
+        return StepResult("imports", FAILED, message, [*([cycle_line] if cycle_line else []), probe["error"]])
     failures = [f"{name}: {error}" for name, error in probe.get("modules", {}).items() if error]
-    cycle = find_cycle(module_graph(ctx.service.root, ctx.service.package))
-    details = list(failures)
-    if cycle:
-        details.append("import cycle: " + " -> ".join(cycle))
+    details = ([cycle_line] if cycle_line else []) + failures
     if details:
         return StepResult(
             "imports",

@@ -14,8 +14,9 @@ def run(ctx: ServiceContext) -> StepResult:
         return StepResult("routes", FAILED, "the app does not import; no route table")
     if ctx.baseline is None:
         return StepResult("routes", SKIPPED, NO_BASELINE)
-    details = compare.routes(ctx.baseline["routes"], probe["routes"])
-    details += compare.pairs(ctx.baseline.get("pairs", []), probe.get("pairs", []))
+    # A shadowed literal route is the cause; the order difference it comes with is the symptom.
+    details = compare.pairs(ctx.baseline.get("pairs", []), probe.get("pairs", []))
+    details += compare.routes(ctx.baseline["routes"], probe["routes"])
     details += compare.openapi(ctx.baseline.get("openapi"), probe.get("openapi"))
     if details:
         return StepResult("routes", FAILED, details[0], details)

@@ -1,0 +1,70 @@
+"""``invoke plan`` proposals, and the shipped default plan checked against the fixture."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from restructure.engine import run_phase
+from restructure.plan import load_plan
+from restructure.proposal import ProposalError, propose, write_proposal
+from restructure.python.routes import Placed, check_order
+from tests.conftest import PYTHON, ROOT
+
+SURFACE = Path(__file__).parent / "helpers" / "surface.py"
+
+
+def _surface(root: Path, service: str) -> dict:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(root)}
+    done = subprocess.run([PYTHON, str(SURFACE), service], cwd=root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("number", range(2, 12))
+def test_default_plan_phases_run_in_memory_on_the_fixture(monorepo_session_copy: Path, number: int) -> None:
+    """Every split/merge step of the shipped plan finds its modules and symbols (dry run)."""
+    report = run_phase(monorepo_session_copy, number, dry_run=True, echo=lambda _: None)
+    assert [o for o in report.outcomes if o.outcome == "not found, skipped" and "main.py" not in o.detail] == []
+
+
+def test_unknown_service_is_one_clear_error(monorepo_session_copy: Path) -> None:
+    with pytest.raises(ProposalError, match="no such service directory"):
+        propose(monorepo_session_copy, "nosuch")
+
+
+def test_proposal_for_store_runs_and_keeps_behaviour(monorepo: Path, tmp_path: Path) -> None:
+    before = _surface(monorepo, "store")
+    run_phase(monorepo, 1, commit=True, echo=lambda _: None)
+    plan_file = write_proposal(monorepo, "store", tmp_path / "plan-store.yaml")
+    plan = load_plan(plan_file)
+    phase = next(iter(plan.phases.values()))
+    assert [s.op for s in phase.steps][:3] == ["split", "split", "split"]
+    run_phase(monorepo, phase.number, plan_path=plan_file, commit=True, echo=lambda _: None)
+    after = _surface(monorepo, "store")
+    assert sorted(map(json.dumps, before["routes"])) == sorted(map(json.dumps, after["routes"]))
+
+    def placed(routes: list[dict]) -> list[Placed]:
+        return [Placed(r["path"], frozenset(r["methods"]), r["endpoint"] or "", 0, i) for i, r in enumerate(routes)]
+
+    assert check_order(placed(before["routes"]), placed(after["routes"])) == []
+    assert before["openapi"] == after["openapi"] and before["metadata"] == after["metadata"]
+    assert (monorepo / "services/store_service/models/__init__.py").is_file()
+
+
+def test_invoke_plan_writes_a_valid_plan(monorepo_session_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "p.yaml"
+    invoke = str(Path(PYTHON).parent / "invoke")
+    done = subprocess.run(
+        [invoke, "plan", "--service", "transport", "--repo", str(monorepo_session_copy), "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    steps = next(iter(load_plan(out).phases.values())).steps
+    assert [s.op for s in steps][:2] == ["extract-schemas", "split"]
