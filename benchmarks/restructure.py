@@ -193,6 +193,7 @@ def invoke_child(stats_path: Path, invoke_args: list[str]) -> None:
             }
         )
         current.clear()
+        stats_path.write_text(json.dumps(phases))  # after every phase: a killed run keeps what it measured
         return report
 
     libcst.parse_module = counting_parse  # type: ignore[assignment]
@@ -239,12 +240,13 @@ def measure_invoke(repo: Path, scratch: Path, name: str, dry_run: bool) -> Invok
     return InvokeRun(process, phases)
 
 
-def measure_tree(label: str, repo: Path, keep: bool = False) -> TreeResult:
+def measure_tree(label: str, repo: Path, keep: bool = False, dry_run: bool = True) -> TreeResult:
     load_before = os.getloadavg()
     scratch = Path(tempfile.mkdtemp(prefix=f"bench-{label}-"))
     try:
         floor, floor_stats = measure_floor(repo, scratch)
-        dry = measure_invoke(repo, scratch, "dry-run", dry_run=True)
+        skipped = InvokeRun(ProcessRun(float("nan"), float("nan"), float("nan"), 0))
+        dry = measure_invoke(repo, scratch, "dry-run", dry_run=True) if dry_run else skipped
         full = measure_invoke(repo, scratch, "all", dry_run=False)
     finally:
         if not keep:
@@ -335,6 +337,18 @@ def _project_on_path() -> None:
     sys.path.insert(0, str(PROJECT))
 
 
+def code_version() -> str:
+    """The tool's commit, and how many of its files differ from it (numbers are for this code)."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True).stdout.strip()
+
+    changed = [line for line in git("status", "--porcelain", "restructure").splitlines() if line]
+    return f"{git('rev-parse', '--short', 'HEAD')}" + (
+        f" + {len(changed)} changed file(s) in restructure/" if changed else ""
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] in (["--child-floor"], ["--child-invoke"]):
@@ -353,11 +367,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="seed for generated trees (default 1)")
     p.add_argument("--json", type=Path, help="also write the results here")
     p.add_argument("--keep", action="store_true", help="keep the scratch copies")
+    p.add_argument("--skip-dry-run", action="store_true", help="do not measure invoke all --dry-run (big trees)")
     args = p.parse_args(argv)
     if not (args.fixture or args.repo or args.scale):
         args.fixture = True
     work = Path(tempfile.mkdtemp(prefix="bench-trees-"))
     results: list[TreeResult] = []
+    print(f"code: {code_version()}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
     try:
         targets: list[tuple[str, Path]] = []
         if args.fixture:
@@ -377,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             targets.append((f"{scale}x", out))
         for label, repo in targets:
-            result = measure_tree(label, repo, keep=args.keep)
+            result = measure_tree(label, repo, keep=args.keep, dry_run=not args.skip_dry_run)
             print_tree(result)
             results.append(result)
             if args.json:

@@ -77,9 +77,58 @@ def conventions_section(plan: Plan, tree: VirtualTree, args: dict[str, Any], rep
     return outcome, heading
 
 
+def _exceptions_markdown(plan: Plan) -> str:
+    if not plan.exceptions:
+        return ""
+    lines = [
+        "",
+        "## Accepted exceptions",
+        "",
+        "Kept on purpose by the restructuring plan; `invoke conventions` accepts them.",
+        "",
+    ]
+    lines += [f"- `{e.path}` (rule {e.rule}): {e.reason}" for e in plan.exceptions]
+    return "\n".join(lines) + "\n"
+
+
+TOML_START = "# >>> restructure conventions (written by the cleanup phase from the plan's exceptions)"
+TOML_END = "# <<< restructure conventions"
+
+
+def _toml_block(plan: Plan) -> str:
+    allow = "".join(f'    "{e.path}:CONV{e.rule}",  # {" ".join(e.reason.split())}\n' for e in plan.exceptions)
+    table = f"[tool.restructure.conventions]\nline-limit = {plan.line_limit}\nallow = [\n{allow}]\n"
+    return f"{TOML_START}\n{table}{TOML_END}\n"
+
+
+def _upsert_pyproject(plan: Plan, tree: VirtualTree, report: PhaseReport) -> None:
+    """Record the accepted exceptions where the conventions check reads them."""
+    path = "pyproject.toml"
+    if not tree.exists(path):
+        return
+    text = tree.read(path)
+    block = _toml_block(plan)
+    if TOML_START in text and TOML_END in text:
+        head, _, rest = text.partition(TOML_START)
+        _, _, tail = rest.partition(TOML_END + "\n")
+        new = head + block + tail
+    elif "[tool.restructure.conventions]" in text:
+        line = text[: text.index("[tool.restructure.conventions]")].count("\n") + 1
+        report.needs_human.append(
+            HumanItem(path, line, "[tool.restructure.conventions]", "exists already; add the plan's exceptions by hand")
+        )
+        return
+    else:
+        new = text.rstrip("\n") + "\n\n" + block
+    if new != text:
+        tree.write(path, new)
+
+
 def write_conventions(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
     path = args["file"]
     text = "# Conventions\n\nEvery backend service follows these rules.\n\n" + conventions_body(plan)
+    text += _exceptions_markdown(plan)
+    _upsert_pyproject(plan, tree, report)
     if tree.exists(path) and tree.read(path) == text:
         return ALREADY_DONE, path
     if not tree.exists(path):

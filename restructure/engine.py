@@ -260,24 +260,48 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
     gone |= {o for o in ctx.relocation.dir_paths}
     if not gone:
         return
-    forms = set(gone)
-    dotted = {d for p in gone if (d := module_of(p) or dotted_of_dir(p))}
-    if phase.scope != "repo":  # forms relative to a service directory (``app/tests`` in prose)
-        prefix = ctx.plan.services_dir + "/"
-        forms |= {p.split("/", 2)[2] for p in gone if p.startswith(prefix) and p.count("/") >= 3}
-        dotted |= {f.old for f in ctx.relocation.relative if f.dotted}
-    pattern = _alternatives(r"(?<![\w./-])", forms, r"(?!\w|[.-]\w)")
-    dotted_pattern = _alternatives(r"(?<![\w./-])", dotted, r"(?!\w)") if dotted else None
+    full = set(gone)
+    # dotted names of what is gone, unless a module or package of that name remains
+    # (``services.x.models`` after ``models.py`` became ``models/``)
+    dotted = {
+        d
+        for p in gone
+        if (d := module_of(p) or dotted_of_dir(p))
+        and not (ctx.tree.exists(d.replace(".", "/") + ".py") or ctx.tree.is_dir(d.replace(".", "/")))
+    }
+    # forms relative to a service directory: ``app/tests``, ``router.py`` in prose
+    prefix = ctx.plan.services_dir + "/"
+    local = {p.split("/", 2)[2] for p in gone if p.startswith(prefix) and p.count("/") >= 3}
+    dotted_local = {f.old for f in ctx.relocation.relative if f.dotted}
+    local_dir = ""
+    if phase.scope == "all":  # every service moved alike: the relative forms are stale anywhere
+        full, dotted = full | local, dotted | dotted_local
+    elif phase.scope != "repo":  # one service: its own files, and repo-level files for paths
+        local_dir = f"{prefix}{phase.scope}{ctx.plan.service_suffix}/"
+
+    def compile_for(forms: set[str], dotted_forms: set[str]) -> list[re.Pattern[str]]:
+        """The path pattern first, then the dotted one (which Python files skip)."""
+        paths = _alternatives(r"(?<![\w./-])", forms, r"(?!\w|[.-]\w)")
+        return [paths] + ([_alternatives(r"(?<![\w./-])", dotted_forms, r"(?!\w)")] if dotted_forms else [])
+
+    everywhere = compile_for(full, dotted)
+    in_service = compile_for(full | local, dotted | dotted_local) if local_dir else everywhere
+    outside = compile_for(full | {f for f in local if "/" in f}, dotted | dotted_local) if local_dir else everywhere
     # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
     # Python code are the rewriter's business (and ``app.main`` may be an attribute there).
     for path in sorted(ctx.tree.files):
         if path == _plan_in_repo(ctx):
             continue
+        if local_dir and path.startswith(local_dir):
+            patterns = in_service
+        elif local_dir and not path.startswith(prefix):
+            patterns = outside
+        else:
+            patterns = everywhere
+        if path.endswith(".py"):
+            patterns = patterns[:1]
         text = ctx.tree.read(path) if path in ctx.tree.texts else _read(ctx.tree, path, [])
-        if not text:
-            continue
-        patterns = [pattern] if path.endswith(".py") or dotted_pattern is None else [pattern, dotted_pattern]
-        if not any(p.search(text) for p in patterns):
+        if not text or not any(p.search(text) for p in patterns):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             if any(p.search(line) for p in patterns):

@@ -80,6 +80,15 @@ class Phase:
 
 
 @dataclass(frozen=True)
+class ConventionException:
+    """A convention the plan breaks on purpose (a file it keeps over the line limit)."""
+
+    path: str
+    rule: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class Plan:
     path: Path
     services_dir: str
@@ -87,6 +96,7 @@ class Plan:
     line_limit: int
     services: tuple[str, ...]
     phases: dict[int, Phase] = field(default_factory=dict)
+    exceptions: tuple[ConventionException, ...] = ()
 
     def phase(self, number: int) -> Phase:
         if number not in self.phases:
@@ -189,7 +199,24 @@ def _validate(path: Path, data: Any) -> Plan:
         line_limit=int(data.get("line_limit", 300)),
         services=tuple(services),
         phases=dict(sorted(phases.items())),
+        exceptions=_validate_exceptions(path, data),
     )
+
+
+def _validate_exceptions(path: Path, data: _LineDict) -> tuple[ConventionException, ...]:
+    node = data.get("exceptions", [])
+    if not isinstance(node, list):
+        raise _fail(path, _line(data, "exceptions"), "'exceptions' must be a list of {path, rule, reason}")
+    found = []
+    for item in node:
+        line = _line(item)
+        if not isinstance(item, dict) or not {"path", "rule", "reason"} <= item.keys():
+            raise _fail(path, line, "each exception needs 'path', 'rule' (1-7) and 'reason'")
+        if not isinstance(item["rule"], int) or not 1 <= item["rule"] <= 7:
+            raise _fail(path, line, f"exception rule must be a convention number 1-7, got {item['rule']!r}")
+        _check_relative(path, line, 0, item["path"])
+        found.append(ConventionException(str(item["path"]), int(item["rule"]), str(item["reason"])))
+    return tuple(found)
 
 
 def _validate_phase(path: Path, node: Any, services: set[str], line: int) -> Phase:

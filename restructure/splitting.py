@@ -17,6 +17,7 @@ from restructure.python import merge as merging
 from restructure.python.lint import ruff_fix_and_format
 from restructure.python.routers_init import assemble
 from restructure.python.split import SplitError, SplitSpec, split_module
+from restructure.python.symbols import import_bindings
 from restructure.relocation import module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_FOUND
 
@@ -47,6 +48,7 @@ class StructureState:
     pieces: dict[tuple[str, str], list[RouterPiece]] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     files_per_split: dict[str, int] = field(default_factory=dict)
+    parsed: dict[str, tuple[str, cst.Module]] = field(default_factory=dict)
 
 
 def state(ctx: PhaseContext) -> StructureState:
@@ -57,12 +59,16 @@ def state(ctx: PhaseContext) -> StructureState:
 
 
 def _parse(ctx: PhaseContext, path: str, text: str) -> cst.Module:
+    cached = state(ctx).parsed.get(path)
+    if cached is not None and cached[0] == text:
+        return cached[1]
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         origin = ctx.tree.files.get(path) or path
         raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
     ctx.parse_counts[path] += 1
+    state(ctx).parsed[path] = (text, module)
     return module
 
 
@@ -123,9 +129,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
 
 def module_imports(module: cst.Module) -> list[str]:
     """Names a module binds by import at top level (lookup sites for patched imported names)."""
-    from restructure.python.symbols import analyse
-
-    return list(analyse(module).imports)
+    return list(import_bindings(module))
 
 
 def _record_lookup_sites(

@@ -500,3 +500,10 @@ def test_syntax_error_in_a_file_that_mentions_a_moved_module_is_one_clear_error(
 
     with pytest.raises(PhaseError, match=r"^tests/broken\.py:2: Python syntax error"):
         relocate({"tests/broken.py": "from services.x_service.app.main import app\ndef (:\n"}, PHASE1)
+
+
+def test_imports_that_come_out_the_same_are_not_counted() -> None:
+    src = "from .. import main\nfrom ..main import app\nfrom .conftest import API\n"
+    result = relocate({f"{S}/app/tests/test_api.py": src}, PHASE1)
+    assert result[f"{S}/tests/test_api.py"] == src
+    assert not result.report.rewrites

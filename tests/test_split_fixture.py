@@ -196,7 +196,7 @@ HAZARD_TEXT = [
     ("communications-11", "services/communications_service/tasks.py",
      "from services.communications_service.routers.announcements import _render_announcement"),
     ("communications-11", "services/communications_service/tasks.py",
-     "from services.communications_service.routers.notifications import _create_notifications"),
+     "from services.communications_service.routers._shared import _create_notifications"),
     ("communications-12", "services/communications_service/routers/announcement_publishing.py",
      "    from services.communications_service.tasks import fan_out_announcement"),
     ("members-05", "services/members_service/models/member.py",

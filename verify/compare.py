@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 ROUTE_KEYS = ("path", "methods", "endpoint", "name", "tags", "response_model", "status_code", "dependencies")
@@ -37,17 +39,48 @@ def routes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[st
         for field in ROUTE_KEYS:
             if bk[k].get(field) != ak[k].get(field):
                 diffs.append(f"{_route_label(bk[k])}: {field} {bk[k].get(field)!r} -> {ak[k].get(field)!r}")
-    order_b = [key(r) for r in b if key(r) in ak]
-    order_a = [key(r) for r in a if key(r) in bk]
-    if order_b != order_a:
-        for i, (x, y) in enumerate(zip(order_b, order_a, strict=False)):
-            if x != y:
-                diffs.append(
-                    f"route order differs at position {i}: was {','.join(x[1]) or '*'} {x[0]}, "
-                    f"now {','.join(y[1]) or '*'} {y[0]}"
-                )
-                break
+    diffs.extend(order_changes([key(r) for r in b if key(r) in ak], [key(r) for r in a if key(r) in bk]))
     return diffs
+
+
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _regex(path: str) -> re.Pattern[str]:
+    parts, last = [], 0
+    for match in _PARAM.finditer(path):
+        parts.append(re.escape(path[last : match.start()]))
+        parts.append(".*" if match.group(0).endswith(":path}") else "[^/]+")
+        last = match.end()
+    parts.append(re.escape(path[last:]))
+    return re.compile("^" + "".join(parts) + "$")
+
+
+def _sample(path: str) -> str:
+    return _PARAM.sub("x-sample", path)
+
+
+def overlap(x: tuple[str, tuple[str, ...]], y: tuple[str, tuple[str, ...]]) -> bool:
+    """Two routes a request could match both: a shared method and a path both accept."""
+    if x[1] and y[1] and not set(x[1]) & set(y[1]):
+        return False
+    return bool(_regex(x[0]).match(_sample(y[0])) or _regex(y[0]).match(_sample(x[0])))
+
+
+def order_changes(before: list[tuple[str, tuple[str, ...]]], after: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Overlapping routes whose relative order changed: those are the reorderings that change
+    which handler answers. Moving routes that can never match the same request is harmless."""
+    position = {k: i for i, k in enumerate(after)}
+    out = []
+    for i, x in enumerate(before):
+        for y in before[i + 1 :]:
+            if position[x] > position[y] and overlap(x, y):
+                out.append(
+                    f"route order changes a match: {','.join(x[1]) or '*'} {x[0]} was before "
+                    f"{','.join(y[1]) or '*'} {y[0]}, now after it"
+                )
+    return out
 
 
 def pairs(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from restructure.python.modules import ModuleLocation
-from restructure.python.symbols import ModuleSymbols, Statement, analyse
+from restructure.python.symbols import ModuleSymbols, Statement, analyse, top_level_names
 
 SCHEMA_BASES = {"BaseModel", "RootModel"}
 
@@ -24,20 +24,12 @@ class MergeError(ValueError):
 
 
 def defined_names(module: cst.Module) -> list[str]:
-    ms = analyse(module)
-    return [n for st in ms.statements if st.kind not in {"import", "type-checking"} for n in st.defines]
+    return list(dict.fromkeys(name for _, name in top_level_names(module)))
 
 
 def public_names(module: cst.Module) -> list[str]:
     """Names a package ``__init__`` re-exports: public classes, functions and constants."""
-    ms = analyse(module)
-    return [
-        name
-        for st in ms.statements
-        if st.kind in {"class", "function", "assign"}
-        for name in st.defines
-        if not name.startswith("_") and name != "__all__"
-    ]
+    return [name for name in defined_names(module) if not name.startswith("_") and name != "__all__"]
 
 
 def init_text(exports: dict[str, list[str]], package: str) -> str:

@@ -79,8 +79,8 @@ class ReferenceRewriter(cst.CSTTransformer):
                 body.append(statement)
                 continue
             replaced = rewrite_import_from(statement, self.ctx)
-            if replaced is None:
-                body.append(statement)
+            if replaced is None or (len(replaced) == 1 and replaced[0].deep_equals(statement)):
+                body.append(statement)  # e.g. ``from .. import main`` when both ends moved alike
                 continue
             kind = "import-relative" if statement.relative else "import-absolute"
             if isinstance(statement.names, list | tuple) and any(

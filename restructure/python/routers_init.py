@@ -21,7 +21,7 @@ from libcst.helpers import get_full_name_for_node
 from restructure.editset import VirtualTree
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Placed, function_routes, order_pieces, router_objects
-from restructure.python.symbols import ImportBinding, ModuleSymbols, analyse
+from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
 from restructure.relocation import RelocationMap, module_of
 
 ASSEMBLED = "api_router"
@@ -54,11 +54,11 @@ def _file_of(tree: VirtualTree, module: str) -> str | None:
 
 def _bindings(module: cst.Module) -> dict[str, ImportBinding]:
     """Import bindings at module level and inside top-level functions (lazy imports)."""
-    found = dict(analyse(module).imports)
+    found = import_bindings(module)
     for node in module.body:
         if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock):
             inner = cst.Module(body=list(node.body.body))
-            for name, binding in analyse(inner).imports.items():
+            for name, binding in import_bindings(inner).items():
                 found.setdefault(name, binding)
     return found
 
@@ -69,17 +69,11 @@ class _Resolver:
         self.relocation = relocation
         self.pieces = pieces
         self.parsed: dict[str, cst.Module] = {}
-        self.analysed: dict[str, ModuleSymbols] = {}
 
     def module(self, path: str) -> cst.Module:
         if path not in self.parsed:
             self.parsed[path] = cst.parse_module(self.tree.read(path))
         return self.parsed[path]
-
-    def symbols(self, path: str) -> ModuleSymbols:
-        if path not in self.analysed:
-            self.analysed[path] = analyse(self.module(path))
-        return self.analysed[path]
 
     def resolve(self, module: str, var: str, depth: int = 0) -> list[tuple[str, str]]:
         """The router objects (module, variable) that ``module.var`` stands for now."""
@@ -95,11 +89,9 @@ class _Resolver:
                 return self.resolve(new_module, new_var, depth + 1)
             return []
         parsed = self.module(path)
-        if var in router_objects(parsed) or any(
-            var in st.defines and st.kind == "assign" for st in self.symbols(path).statements
-        ):
+        if var in router_objects(parsed) or ("assign", var) in top_level_names(parsed):
             return [(module, var)]
-        binding = self.symbols(path).imports.get(var)
+        binding = import_bindings(parsed).get(var)
         if binding is None or binding.name is None:
             return []
         location = ModuleLocation.of(path)
@@ -116,7 +108,7 @@ class _Resolver:
         own = routers.get(var)
         full_prefix = prefix + (own.prefix if own else "")
         out: list[tuple[frozenset[str], str, str]] = []
-        bindings = self.symbols(path).imports
+        bindings = import_bindings(parsed)
         location = ModuleLocation.of(path)
         for node in parsed.body:
             if isinstance(node, cst.FunctionDef):

@@ -132,6 +132,53 @@ def _import_bindings(node: cst.BaseSmallStatement, index: int, type_checking: bo
     return out
 
 
+def import_bindings(module: cst.Module) -> dict[str, ImportBinding]:
+    """Names bound by top-level imports (and ``if TYPE_CHECKING:`` imports), without scope analysis."""
+    found: dict[str, ImportBinding] = {}
+    for index, node in enumerate(module.body):
+        if isinstance(node, cst.SimpleStatementLine):
+            smalls: list[tuple[cst.BaseSmallStatement, bool]] = [(small, False) for small in node.body]
+        elif is_type_checking_if(node):
+            smalls = [
+                (small, True)
+                for inner in node.body.body  # type: ignore[attr-defined]
+                if isinstance(inner, cst.SimpleStatementLine)
+                for small in inner.body
+            ]
+        else:
+            continue
+        for small, type_checking in smalls:
+            if isinstance(small, cst.ImportFrom) and get_full_name_for_node(small.module) == "__future__":
+                continue
+            for binding in _import_bindings(small, index, type_checking):
+                found.setdefault(binding.bound, binding)
+    return found
+
+
+def top_level_names(module: cst.Module) -> list[tuple[str, str]]:
+    """(kind, name) of every class, function and assigned name at module level, in order."""
+    out: list[tuple[str, str]] = []
+    for node in module.body:
+        if isinstance(node, cst.ClassDef):
+            out.append(("class", node.name.value))
+        elif isinstance(node, cst.FunctionDef):
+            out.append(("function", node.name.value))
+        elif isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                targets: list[cst.BaseExpression] = []
+                if isinstance(small, cst.Assign):
+                    targets = [t.target for t in small.targets]
+                elif isinstance(small, cst.AnnAssign):
+                    targets = [small.target]
+                for target in targets:
+                    elements = target.elements if isinstance(target, cst.Tuple | cst.List) else [target]
+                    for element in elements:
+                        value = element.value if isinstance(element, cst.Element) else element
+                        if isinstance(value, cst.Name):
+                            out.append(("assign", value.value))
+    return out
+
+
 def _statement_kind(node: cst.BaseStatement) -> str:
     if isinstance(node, cst.ClassDef):
         return "class"

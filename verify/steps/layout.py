@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from restructure.conventions import _config, check_service
+from restructure.conventions import check_service, load_config
 from verify.context import FAILED, PASSED, ServiceContext, StepResult
 
 
 def run(ctx: ServiceContext) -> StepResult:
-    limit, allow_long = _config(ctx.repo)
-    violations = check_service(ctx.repo, ctx.service.root, limit, allow_long)
+    limit, allowed = load_config(ctx.repo)
+    violations = check_service(ctx.repo, ctx.service.root, limit, allowed)
     if violations:
         lines = [str(v) for v in violations]
         more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""

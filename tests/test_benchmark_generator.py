@@ -1,0 +1,80 @@
+"""The benchmark's monorepo generator: deterministic, valid Python, clones that do not clash.
+
+No timing here: the benchmarks measure time, tests never assert on it.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATE = ROOT / "benchmarks" / "generate.py"
+FIXTURE = ROOT / "compose-fixtures" / "monorepo"
+
+
+def generate(out: Path, *args: str) -> Path:
+    subprocess.run([sys.executable, str(GENERATE), *args, str(out)], check=True, capture_output=True)
+    return out
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts and "__pycache__" not in p.parts
+    }
+
+
+@pytest.fixture(scope="module")
+def scale2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("gen") / "scale2", "--scale", "2", "--seed", "3")
+
+
+def test_scale_one_is_the_fixture(tmp_path: Path) -> None:
+    out = generate(tmp_path / "one", "--scale", "1")
+    expected = {k: v for k, v in tree(FIXTURE).items() if not k.startswith(".ruff_cache")}
+    assert tree(out) == expected
+
+
+def test_same_seed_same_tree(scale2: Path, tmp_path: Path) -> None:
+    again = generate(tmp_path / "again", "--scale", "2", "--seed", "3")
+    assert tree(again) == tree(scale2)
+
+
+def test_committed_and_clean(scale2: Path) -> None:
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=scale2, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+
+
+def test_every_python_file_compiles(scale2: Path) -> None:
+    for path in scale2.rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_clone_renames_package_tables_and_enums(scale2: Path) -> None:
+    clone = scale2 / "services" / "academy2_service"
+    models = (clone / "models.py").read_text(encoding="utf-8")
+    migration = (clone / "alembic" / "versions" / "0001_initial.py").read_text(encoding="utf-8")
+    assert '__tablename__ = "academy_programs_c2"' in models
+    assert '__tablename__ = "members"' in models  # a stub of another service's table keeps its name
+    assert 'name="program_category_c2"' in models
+    assert "'pk_academy_programs_c2'" in migration
+    assert "academy_service" not in "".join(p.read_text(encoding="utf-8") for p in clone.rglob("*.py"))
+    assert "services/academy2_service/Dockerfile" in (scale2 / "docker-compose.yml").read_text(encoding="utf-8")
+    assert not filecmp.cmp(clone / "models.py", scale2 / "services" / "academy_service" / "models.py", shallow=False)
+
+
+def test_grown_files_and_clone_import(scale2: Path) -> None:
+    router = (scale2 / "services" / "academy_service" / "router.py").read_text(encoding="utf-8")
+    assert "bench-1" in router
+    assert (scale2 / "services" / "academy_service" / "alembic" / "versions" / "0002_bench.py").is_file()
+    env = {**os.environ, "PYTHONPATH": str(scale2)}
+    for service in ("academy2", "academy", "members2"):  # one per process, as the fixture's own tests run
+        code = f"import services.{service}_service.app.main as m; assert m.app.routes"
+        subprocess.run([sys.executable, "-c", code], cwd=scale2, check=True, env=env)
