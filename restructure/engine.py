@@ -406,7 +406,8 @@ def run_phase(
     elif not changes.empty:
         apply(repo, changes)
         if commit:
-            report.commit = repo.commit_all(commit_message(phase, report))
+            touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes
+            report.commit = repo.commit_paths(commit_message(phase, report), touched)
     report.seconds = time.perf_counter() - started
     if not dry_run:
         report.write_json(repo.state_dir() / "reports")

@@ -14,7 +14,9 @@ class GitError(RuntimeError):
 def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise GitError(f"{repo}: git {' '.join(args)} failed: {result.stderr.strip().splitlines()[-1:]}")
+        shown = " ".join(args[:4]) + (" ..." if len(args) > 4 else "")
+        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit {result.returncode}"
+        raise GitError(f"{repo}: git {shown} failed: {last}")
     return result
 
 
@@ -88,7 +90,17 @@ class GitRepo:
         result = _git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
         return result.stdout.strip() or None
 
-    def commit_all(self, message: str) -> str:
-        _git(self.root, "add", "-A")
-        _git(self.root, "commit", "-q", "-m", message)
-        return self.head() or ""
+    def commit_paths(self, message: str, paths: list[str]) -> str | None:
+        """Commit exactly ``paths`` (the phase's own changes), never other edits in the tree."""
+        in_head = (
+            set(_git(self.root, "ls-tree", "-r", "--name-only", "HEAD").stdout.split("\n")) if self.head() else set()
+        )
+        known = set(self.tracked_index_files()) | in_head
+        chosen = sorted({p for p in paths if p in known})
+        if not chosen:
+            return None
+        existing = [p for p in chosen if (self.root / p).exists()]
+        if existing:
+            _git(self.root, "add", "-A", "--", *existing)
+        _git(self.root, "commit", "-q", "-m", message, "--only", "--", *chosen)
+        return self.head()
