@@ -100,7 +100,7 @@ def test_swapped_include_order_shadows_a_literal_route(repo: Path, reports: Path
         "GET /api/v1/sessions/templates is shadowed by /api/v1/sessions/{session_id} "
         "(reaches get_session, not list_templates)"
     ), describe(routes)
-    assert any(line.startswith("route order differs") for line in routes.details)
+    assert any(line.startswith("route order changes a match") for line in routes.details)
     uvicorn = got["uvicorn"]
     assert uvicorn.status == FAILED
     assert "/api/v1/sessions/templates" in uvicorn.message and "list_templates" in uvicorn.message, describe(uvicorn)
