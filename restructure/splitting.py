@@ -109,6 +109,8 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     new_package = module_of(init_path) or ""
     if old_module != new_package:
         relocation.modules[old_module] = new_package
+    # the file became a directory: a Dockerfile that COPYs the single file must copy the package
+    relocation.paths[src] = into.rstrip("/") + "/"
     for name, home in result.homes.items():
         if not reexport or name.startswith("_") or name not in result.public or old_module != new_package:
             relocation.symbols[f"{old_module}.{name}"] = home

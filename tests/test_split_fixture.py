@@ -239,6 +239,9 @@ HAZARD_TEXT = [
      '"services.volunteer_service.routers.volunteers.get_member_summary"'),
     ("volunteer-26", "tests/test_volunteer_api.py",
      '"services.volunteer_service.services.volunteer_service.get_service_client"'),
+    # a Dockerfile that COPYs another service's single models.py must copy the package
+    ("ai-dockerfile-models-copy", "services/ai_service/Dockerfile",
+     "COPY services/academy_service/models/ /app/services/academy_service/models/"),
 ]  # fmt: skip
 
 

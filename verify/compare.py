@@ -7,6 +7,8 @@ import json
 import re
 from typing import Any
 
+from verify.probe import path_pattern
+
 ROUTE_KEYS = ("path", "methods", "endpoint", "name", "tags", "response_model", "status_code", "dependencies")
 
 
@@ -44,17 +46,7 @@ def routes(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[st
 
 
 _PARAM = re.compile(r"\{[^}]+\}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _regex(path: str) -> re.Pattern[str]:
-    parts, last = [], 0
-    for match in _PARAM.finditer(path):
-        parts.append(re.escape(path[last : match.start()]))
-        parts.append(".*" if match.group(0).endswith(":path}") else "[^/]+")
-        last = match.end()
-    parts.append(re.escape(path[last:]))
-    return re.compile("^" + "".join(parts) + "$")
+_regex = functools.lru_cache(maxsize=4096)(path_pattern)
 
 
 def _sample(path: str) -> str:

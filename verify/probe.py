@@ -75,7 +75,8 @@ def route_table(app: Any) -> list[dict[str, Any]]:
 PARAM = re.compile(r"\{[^}]+\}")
 
 
-def _pattern(path: str) -> re.Pattern[str]:
+def path_pattern(path: str) -> re.Pattern[str]:
+    """The regular expression a route path matches (``{x:path}`` spans slashes)."""
     parts = []
     last = 0
     for match in PARAM.finditer(path):
@@ -98,7 +99,7 @@ def literal_pairs(table: list[dict[str, Any]]) -> list[dict[str, Any]]:
             ppath = param["path"] or ""
             if i == j or "{" not in ppath or not set(literal["methods"]) & set(param["methods"]):
                 continue
-            if _pattern(ppath).match(path):
+            if path_pattern(ppath).match(path):
                 pairs.append(
                     {
                         "literal": path,

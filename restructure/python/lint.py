@@ -8,10 +8,12 @@ target's), fixed and formatted there once, and read back. The target tree is unt
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
@@ -30,11 +32,9 @@ def uses_ruff(root: Path) -> bool:
     return pyproject.is_file() and "[tool.ruff" in pyproject.read_text(encoding="utf-8")
 
 
-def ruff_fix_and_format(root: Path, texts: dict[str, str]) -> dict[str, str]:
-    """``ruff check --fix`` then ``ruff format`` on ``texts`` (repo-relative path -> text)."""
-    binary = ruff_binary()
-    if not texts or binary is None or not uses_ruff(root):
-        return dict(texts)
+@contextlib.contextmanager
+def _mirror(root: Path, texts: dict[str, str]) -> Iterator[Path]:
+    """A scratch directory holding ``texts`` under their paths and the target's ruff config."""
     with tempfile.TemporaryDirectory(prefix="restructure-ruff-") as tmp:
         mirror = Path(tmp)
         for name in CONFIG_FILES:
@@ -44,6 +44,15 @@ def ruff_fix_and_format(root: Path, texts: dict[str, str]) -> dict[str, str]:
             dest = mirror / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(text, encoding="utf-8")
+        yield mirror
+
+
+def ruff_fix_and_format(root: Path, texts: dict[str, str]) -> dict[str, str]:
+    """``ruff check --fix`` then ``ruff format`` on ``texts`` (repo-relative path -> text)."""
+    binary = ruff_binary()
+    if not texts or binary is None or not uses_ruff(root):
+        return dict(texts)
+    with _mirror(root, texts) as mirror:
         paths = sorted(texts)
         # a file ruff cannot parse is left as it is; validation reports it
         subprocess.run([binary, "check", "--fix", "--exit-zero", "--quiet", *paths], cwd=mirror,
@@ -57,15 +66,7 @@ def ruff_check(root: Path, texts: dict[str, str]) -> list[str]:
     binary = ruff_binary()
     if not texts or binary is None or not uses_ruff(root):
         return []
-    with tempfile.TemporaryDirectory(prefix="restructure-ruff-") as tmp:
-        mirror = Path(tmp)
-        for name in CONFIG_FILES:
-            if (root / name).is_file():
-                shutil.copy2(root / name, mirror / name)
-        for rel, text in texts.items():
-            dest = mirror / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(text, encoding="utf-8")
+    with _mirror(root, texts) as mirror:
         paths = sorted(texts)
         check = subprocess.run([binary, "check", "--quiet", "--output-format", "concise", *paths],
                                cwd=mirror, capture_output=True, text=True)  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from restructure.python.modules import ModuleLocation
-from restructure.python.symbols import ModuleSymbols, Statement, analyse, top_level_names
+from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
 SCHEMA_BASES = {"BaseModel", "RootModel"}
 
@@ -165,10 +165,4 @@ def _skip(st: Statement, ms: ModuleSymbols) -> bool:
         return True
     if "__all__" in st.defines:
         return True
-    node = st.node
-    return (
-        st.index == 0
-        and isinstance(node, cst.SimpleStatementLine)
-        and isinstance(node.body[0], cst.Expr)
-        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
+    return is_docstring(st)

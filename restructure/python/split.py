@@ -23,7 +23,7 @@ import libcst as cst
 
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
-from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_enum_class
+from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring, is_enum_class
 
 MOST_REFERENCED = "most-referenced"
 
@@ -119,7 +119,7 @@ class _Planner:
             for st in ms.statements
             if st.kind not in {"import", "type-checking"}
             and st.index not in self.router_statements
-            and not (st.kind == "expr" and _is_docstring(st))
+            and not (st.kind == "expr" and is_docstring(st))
             and "__all__" not in st.defines
         ]
         # ``X.model_rebuild()`` resolves X's forward references: it needs them at runtime
@@ -292,16 +292,6 @@ def _rebuilt_class(st: Statement) -> str | None:
     ):
         return call.func.value.value
     return None
-
-
-def _is_docstring(st: Statement) -> bool:
-    node = st.node
-    return (
-        st.index == 0
-        and isinstance(node, cst.SimpleStatementLine)
-        and isinstance(node.body[0], cst.Expr)
-        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
 
 
 @dataclass

@@ -303,3 +303,14 @@ def _resolves_globally(access: Access) -> bool:
     if not referents:
         return True
     return all(isinstance(r.scope, GlobalScope) for r in referents)
+
+
+def is_docstring(st: Statement) -> bool:
+    """The module docstring: a bare string as the first statement."""
+    node = st.node
+    return (
+        st.index == 0
+        and isinstance(node, cst.SimpleStatementLine)
+        and isinstance(node.body[0], cst.Expr)
+        and isinstance(node.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
