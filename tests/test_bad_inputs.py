@@ -159,7 +159,91 @@ def _bad_compose(repo: Path) -> list[str]:
     return ["phase1"]
 
 
+EVENTS_SPLIT = (
+    "  - phase: 1\n    scope: events\n    steps:\n      - op: split\n        module: models.py\n        into: models\n"
+)
+
+
+def _unknown_symbol(repo: Path) -> list[str]:
+    groups = "        groups:\n          event: [Event, EventKind]\n"
+    return ["phase1", "--plan", plan_with(repo, GOOD_HEAD + EVENTS_SPLIT + groups)]
+
+
+def _import_cycle(repo: Path) -> list[str]:
+    # each enum goes to the other entity's file: event.py and rsvp.py would import each other
+    groups = "        groups:\n          event: [Event, RSVPStatus]\n          rsvp: [EventRSVP, EventType]\n"
+    return ["phase1", "--plan", plan_with(repo, GOOD_HEAD + EVENTS_SPLIT + groups)]
+
+
+TINY_ROUTER = """from fastapi import APIRouter
+
+router = APIRouter(prefix="/s")
+
+
+@router.get("/mine")
+def mine() -> list[str]:
+    return []
+
+
+@router.get("/{item_id}")
+def one(item_id: str) -> str:
+    return item_id
+
+
+@router.get("/t/latest")
+def latest() -> str:
+    return "latest"
+
+
+@router.get("/t/{tag}")
+def tag_one(tag: str) -> str:
+    return tag
+"""
+
+
+def _route_shadow(repo: Path) -> list[str]:
+    """A router split where no include order keeps both literal-before-parameter pairs."""
+    tiny = repo.parent / "tiny"
+    _write(tiny, "services/__init__.py", "")
+    _write(tiny, "services/tiny_service/__init__.py", "")
+    _write(tiny, "services/tiny_service/router.py", TINY_ROUTER)
+    _write(
+        tiny,
+        "services/tiny_service/main.py",
+        "from fastapi import FastAPI\n\nfrom services.tiny_service.router import router\n\n"
+        "app = FastAPI()\napp.include_router(router)\n",
+    )
+    git(tiny.parent, "init", "-q", str(tiny))
+    git(tiny, "add", "-A")
+    git(tiny, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "tiny")
+    text = (
+        "version: 1\nservices: [tiny]\nphases:\n  - phase: 1\n    scope: tiny\n    steps:\n"
+        "      - op: split\n        module: router.py\n        into: routers\n        groups:\n"
+        '          first: {paths: ["/mine", "/t/{tag}"]}\n          second: {paths: ["/t/latest", "/{item_id}"]}\n'
+        "      - {op: assemble-routers}\n"
+    )
+    return ["phase1", "--repo", str(tiny), "--plan", plan_with(repo, text)]
+
+
 RESTRUCTURE_CASES = [
+    Case(
+        "plan with an unknown symbol",
+        _unknown_symbol,
+        "symbol 'EventKind' of group 'event' is not defined",
+        f"{SVC}/models.py",
+    ),
+    Case(
+        "split group that would create an import cycle",
+        _import_cycle,
+        "import cycle event -> rsvp -> event",
+        "plan.yaml:7",
+    ),
+    Case(
+        "router split that would shadow a route",
+        _route_shadow,
+        "no include order keeps both GET /s/mine",
+        "plan.yaml:13",
+    ),
     Case("malformed plan YAML", _malformed_yaml, "malformed YAML", "plan.yaml:"),
     Case("plan with an unknown operation", _unknown_operation, "unknown operation 'teleport'", "plan.yaml:7"),
     Case("plan with an unknown service", _unknown_service, "unknown service 'billing'", "plan.yaml:5"),
@@ -183,7 +267,9 @@ RESTRUCTURE_CASES = [
 def test_restructure_bad_input(case: Case, tmp_path: Path) -> None:
     repo = make_git_copy(ROOT / "compose-fixtures" / "monorepo", tmp_path / "repo")
     args = case.prepare(repo)
-    if "--repo" not in args:
+    if "--repo" in args:
+        repo = Path(args[args.index("--repo") + 1])
+    else:
         args = [*args, "--repo", str(repo)]
     before = tree_digest(repo)
     result = invoke(repo, *args)
