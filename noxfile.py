@@ -7,6 +7,8 @@ holding the target's own dependencies, rebuilt only when its requirement files c
 
 from __future__ import annotations
 
+import sys
+
 import nox
 
 from verify import cli
@@ -44,11 +46,25 @@ def verify(session: nox.Session) -> None:
 @nox.session(python=False)
 def tests(session: nox.Session) -> None:
     """Run this project's own test suite (needs PostgreSQL binaries and a Docker engine)."""
-    session.run("python", "-m", "pytest", *session.posargs)
+    session.run(sys.executable, "-m", "pytest", *session.posargs)
 
 
 @nox.session(python=False)
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check on this project."""
-    session.run("ruff", "check", "restructure", "verify", "tests", "tasks.py", "noxfile.py")
-    session.run("ruff", "format", "--check", "restructure", "verify", "tests", "tasks.py", "noxfile.py")
+    session.run(
+        sys.executable, "-m", "ruff", "check", "restructure", "verify", "tests", "benchmarks", "tasks.py", "noxfile.py"
+    )
+    session.run(
+        sys.executable,
+        "-m",
+        "ruff",
+        "format",
+        "--check",
+        "restructure",
+        "verify",
+        "tests",
+        "benchmarks",
+        "tasks.py",
+        "noxfile.py",
+    )
