@@ -183,22 +183,9 @@ def take_snapshot(
         for service in chosen:
             started = time.monotonic()
             data = snapshot.take(python, repo, service, pg.url() if pg else None)
-            _record_workers(python, repo, service, data)
             echo(
                 f"{service.name:<15} {len(data.get('routes', [])):>3} routes  {len(data.get('tables', {})):>3} tables  "
                 f"{len(data.get('tests', {})):>3} tests  {time.monotonic() - started:5.1f}s"
             )
             written.append(snapshot.snapshot_dir(repo) / f"{service.name}.json")
     return written
-
-
-def _record_workers(python: str, repo: Path, service: svc.Service, data: dict) -> None:
-    from verify import compose as compose_files
-
-    commands = compose_files.commands_for(repo, service)
-    described = compose_files.describe(python, repo, [c.spec for c in commands])
-    data["workers"] = {c.entry: described.get(c.spec, {}) for c in commands}
-    path = snapshot.snapshot_dir(repo) / f"{service.name}.json"
-    import json
-
-    path.write_text(json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from verify import compose
 from verify import services as svc
 from verify.target import run_script, target_env
 
@@ -119,6 +120,9 @@ def take(
         data["tests"], data["tests_summary"], data["test_targets"] = run_tests(
             python, repo, service, database_url, junit
         )
+    commands = compose.commands_for(repo, service)
+    described = compose.describe(python, repo, [c.spec for c in commands])
+    data["workers"] = {c.entry: described.get(c.spec, {}) for c in commands}
     path = snapshot_dir(repo) / f"{service.name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")

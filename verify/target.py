@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
@@ -70,7 +69,3 @@ def ensure_env(repo: Path, envs_dir: Path, log=print) -> str:
     subprocess.run(args, check=True, cwd=repo)
     stamp.write_text(digest + "\n")
     return str(python)
-
-
-def current_python() -> str:
-    return sys.executable
