@@ -21,6 +21,7 @@ from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
+from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
@@ -40,7 +41,7 @@ class PhaseContext:
     report: PhaseReport
     relocation: RelocationMap = field(default_factory=RelocationMap)
     removed: list[str] = field(default_factory=list)
-    parse_counts: Counter[str] = field(default_factory=Counter)
+    parsed: ParsedFiles = field(default_factory=ParsedFiles)
     phase_scope: str = ""
     extra: dict[str, object] = field(default_factory=dict)  # state of the structural steps
 
@@ -159,8 +160,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         else None
     )
     package_hint = _package_import_hint(relocation)
+    plan_path = _plan_in_repo(ctx)
     for path in sorted(ctx.tree.files):
-        if path == _plan_in_repo(ctx):  # the plan names old paths on purpose
+        if path == plan_path:  # the plan names old paths on purpose
             continue
         origin = ctx.tree.files[path] or path
         text = _read(ctx.tree, path, needles_bytes)
@@ -179,13 +181,12 @@ def rewrite_references(ctx: PhaseContext) -> None:
         counts: Counter[str] = Counter()
         if is_python:
             try:
-                module = cst.parse_module(text)
+                module = ctx.parsed.parse(path, text)
             except cst.ParserSyntaxError as exc:
                 raise PhaseError(
                     f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
                 ) from exc
-            ctx.parse_counts[path] += 1
-            new = rewrite_python(module, origin, path, relocation, text_rewriter)
+            new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
             new_text, counts = new.code, new.counts
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
         else:
@@ -289,8 +290,9 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
     outside = compile_for(full | {f for f in local if "/" in f}, dotted | dotted_local) if local_dir else everywhere
     # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
     # Python code are the rewriter's business (and ``app.main`` may be an attribute there).
+    plan_path = _plan_in_repo(ctx)
     for path in sorted(ctx.tree.files):
-        if path == _plan_in_repo(ctx):
+        if path == plan_path:
             continue
         if local_dir and path.startswith(local_dir):
             patterns = in_service
@@ -426,8 +428,8 @@ def run_phase(
     find_leftovers(ctx, phase)
     changes = diff_tree(tree, original)
     validate(ctx, changes)
-    report.python_files_parsed = len(ctx.parse_counts)
-    report.python_parses_max_per_file = max(ctx.parse_counts.values(), default=0)
+    report.python_files_parsed = ctx.parsed.files
+    report.python_parses_max_per_file = ctx.parsed.most_per_file
     if dry_run:
         echo(report.to_text())
         diff = unified_diff(ctx, changes)

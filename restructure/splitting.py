@@ -2,7 +2,8 @@
 
 Each works on the phase's :class:`~restructure.editset.VirtualTree`, feeds the relocation
 map (module moves, symbol homes, patch-target lookup sites) and reports where names went.
-The generated files go through the target's ruff once before the phase validates them.
+The generated files go through the target's ruff once per phase, in :func:`finish`, after
+the references were rewritten and before the phase validates them.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ class StructureState:
     pieces: dict[tuple[str, str], list[RouterPiece]] = field(default_factory=dict)
     generated: set[str] = field(default_factory=set)
     files_per_split: dict[str, int] = field(default_factory=dict)
-    parsed: dict[str, tuple[str, cst.Module]] = field(default_factory=dict)
+    # (index of the step's outcome in the report, files whose formatted sizes it reports)
+    sized: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 def state(ctx: PhaseContext) -> StructureState:
@@ -58,26 +60,20 @@ def state(ctx: PhaseContext) -> StructureState:
     return found  # type: ignore[no-any-return]
 
 
-def _parse(ctx: PhaseContext, path: str, text: str) -> cst.Module:
-    cached = state(ctx).parsed.get(path)
-    if cached is not None and cached[0] == text:
-        return cached[1]
+def _parse(ctx: PhaseContext, path: str, text: str | None = None) -> cst.Module:
+    """The phase's one parse of ``path`` (its current text in the tree unless given)."""
     try:
-        module = cst.parse_module(text)
+        return ctx.parsed.parse(path, ctx.tree.read(path) if text is None else text)
     except cst.ParserSyntaxError as exc:
         origin = ctx.tree.files.get(path) or path
         raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
-    ctx.parse_counts[path] += 1
-    state(ctx).parsed[path] = (text, module)
-    return module
 
 
-def _write_formatted(ctx: PhaseContext, texts: dict[str, str]) -> dict[str, str]:
-    formatted = ruff_fix_and_format(ctx.repo.root, texts)
-    for path, text in formatted.items():
+def _write_generated(ctx: PhaseContext, texts: dict[str, str]) -> None:
+    """Write new module texts; :func:`finish` formats them with the target's ruff."""
+    for path, text in texts.items():
         ctx.tree.write(path, text)
         state(ctx).generated.add(path)
-    return formatted
 
 
 def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -102,7 +98,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not reexport and not tree.exists(init_path):
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
-    written = _write_formatted(ctx, texts)
+    _write_generated(ctx, texts)
     if reexport and tree.exists(init_path) and init_path not in result.files:
         refresh_init(ctx, into)
     old_module = module_of(src) or ""
@@ -125,8 +121,9 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
     for p in unlisted:
         ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
-    sizes = ", ".join(f"{PurePosixPath(p).name} {t.count(chr(10))}" for p, t in written.items())
-    return DONE, f"{len(result.files)} file(s): {sizes}"
+    # run_step adds this step's outcome next; finish() appends the files' formatted sizes
+    state(ctx).sized.append((len(ctx.report.outcomes), list(texts)))
+    return DONE, f"{len(result.files)} file(s):"
 
 
 def module_imports(module: cst.Module) -> list[str]:
@@ -178,7 +175,7 @@ def refresh_init(ctx: PhaseContext, package_dir: str) -> None:
         module = _parse(ctx, path, tree.read(path))
         exports[rel[:-3]] = merging.public_names(module)
     text = merging.init_text(exports, PurePosixPath(package_dir).name)
-    _write_formatted(ctx, {f"{package_dir}/__init__.py": text})
+    _write_generated(ctx, {f"{package_dir}/__init__.py": text})
 
 
 def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -196,12 +193,12 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     package_dir = str(PurePosixPath(into).parent)
     siblings = _package_homes(ctx, package_dir, skip={into, *present})
     try:
-        text, defined = merging.merge_modules(parts, into, siblings)
+        text, defined = merging.merge_modules(parts, into, siblings, {p: tree.read(p) for p, _ in parts})
     except merging.MergeError as exc:
         raise StructureError(str(exc)) from exc
     for src in present:
         tree.delete(src)
-    _write_formatted(ctx, {into: text})
+    _write_generated(ctx, {into: text})
     new_module = module_of(into) or ""
     reexport = PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py"
     hub = module_of(f"{package_dir}/__init__.py") if reexport else None
@@ -256,7 +253,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
-    _write_formatted(ctx, texts)
+    _write_generated(ctx, texts)
     old_module = module_of(src) or ""
     for name, home in result.homes.items():
         if home != old_module:
@@ -273,13 +270,13 @@ def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> t
     if not ctx.tree.is_dir(package):
         return NOT_FOUND, f"{package} does not exist"
     try:
-        outcome = assemble(ctx.tree, ctx.relocation, main, package, state(ctx).pieces)
+        outcome = assemble(ctx.tree, ctx.relocation, main, package, state(ctx).pieces, lambda p: _parse(ctx, p))
     except ValueError as exc:
         raise StructureError(str(exc)) from exc
     if outcome is None:
         return ALREADY_DONE, "main.py already includes the assembled router"
     texts, summary = outcome
-    _write_formatted(ctx, texts)
+    _write_generated(ctx, texts)
     return DONE, summary
 
 
@@ -296,9 +293,12 @@ def finish(ctx: PhaseContext) -> None:
     generated = state(ctx).generated if "structure" in ctx.extra else set()
     rewritten = {p for p in ctx.report.files_rewritten if p.endswith(".py")}
     paths = sorted(p for p in generated | rewritten if ctx.tree.exists(p))
-    if not paths:
-        return
-    texts = {p: ctx.tree.read(p) for p in paths}
-    for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
-        if text != texts[path]:
-            ctx.tree.write(path, text)
+    if paths:
+        texts = {p: ctx.tree.read(p) for p in paths}
+        for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
+            if text != texts[path]:
+                ctx.tree.write(path, text)
+    for index, files in state(ctx).sized if "structure" in ctx.extra else []:
+        outcome = ctx.report.outcomes[index]
+        sizes = [f"{PurePosixPath(p).name} {ctx.tree.read(p).count(chr(10))}" for p in files if ctx.tree.exists(p)]
+        outcome.detail = f"{outcome.detail} {', '.join(sizes)}"

@@ -70,17 +70,23 @@ def _absolute(binding_module: str | None, level: int, location: ModuleLocation |
 
 
 def merge_modules(
-    parts: list[tuple[str, cst.Module]], into: str, siblings: dict[str, str]
+    parts: list[tuple[str, cst.Module]],
+    into: str,
+    siblings: dict[str, str],
+    sources: dict[str, str] | None = None,
 ) -> tuple[str, dict[str, list[str]]]:
     """Text of ``into`` holding every part's definitions, and the names each part defined.
 
-    ``siblings`` maps names defined by other files of the target package to their module.
+    ``siblings`` maps names defined by other files of the target package to their module;
+    ``sources`` holds the parts' texts when the caller has them (path -> text).
     """
     target = ModuleLocation.of(into)
     if target is None:
         raise MergeError(f"{into}: not an importable module path")
     target_package = target.package
-    analysed: list[tuple[str, ModuleSymbols]] = [(path, analyse(module)) for path, module in parts]
+    analysed: list[tuple[str, ModuleSymbols]] = [
+        (path, analyse(module, (sources or {}).get(path))) for path, module in parts
+    ]
     owner: dict[str, str] = {}
     defined: dict[str, list[str]] = {}
     for path, ms in analysed:

@@ -3,11 +3,20 @@
 Imports (module level and inside functions, which stay where they are), attribute chains
 after ``import pkg.mod``, dotted strings (patch targets, app strings) and the prose of
 comments and docstrings. The file is parsed once; counts are kept by kind for the report.
+
+Only the top-level statements that can hold a reference are visited: those whose lines
+mention one of the relocation's needles or an ``import``. Finding them costs a stdlib
+``ast`` parse (a fraction of a LibCST one); transforming every node of a large module
+costs more than parsing it. A file where nothing changed keeps its text as it was.
 """
 
 from __future__ import annotations
 
+import ast
+import bisect
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -163,20 +172,103 @@ class ReferenceRewriter(cst.CSTTransformer):
         return updated_node.with_changes(value=rewritten) if rewritten != updated_node.value else updated_node
 
 
+IMPORT_WORD = re.compile(r"\bimport\b")
+
+
+def _hit_lines(source: str, needles: Iterable[str]) -> list[int]:
+    """Sorted 1-based numbers of the lines that mention a needle or the word ``import``."""
+    starts = [0]
+    position = source.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = source.find("\n", position + 1)
+    offsets = {m.start() for m in IMPORT_WORD.finditer(source)}
+    for needle in needles:
+        position = source.find(needle)
+        while position != -1:
+            offsets.add(position)
+            position = source.find(needle, position + 1)
+    return sorted({bisect.bisect_right(starts, offset) for offset in offsets})
+
+
+def relevant_statements(module: cst.Module, source: str, needles: Iterable[str]) -> set[int] | None:
+    """Indexes of ``module.body`` whose lines (or the comment lines around them) hold a hit.
+
+    None when the statements cannot be lined up with ``ast`` (then every statement is visited).
+    """
+    hits = _hit_lines(source, needles)
+    if not hits:
+        return set()
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    spans: list[tuple[int, int]] = []  # first and last line of each LibCST top-level statement
+    position = 0
+    for node in module.body:
+        count = len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
+        parts = tree.body[position : position + count]
+        position += count
+        if not parts:
+            return None
+        first = parts[0]
+        decorators = getattr(first, "decorator_list", None) or []
+        start = min([first.lineno, *(d.lineno for d in decorators)])
+        spans.append((start, parts[-1].end_lineno or parts[-1].lineno))
+    if position != len(tree.body):
+        return None
+    marked: set[int] = set()
+    starts = [s for s, _ in spans]
+    for line in hits:
+        index = bisect.bisect_right(starts, line) - 1
+        if index < 0:  # module header comments; the first statement's leading lines too
+            marked.add(0)
+        elif line <= spans[index][1]:
+            marked.add(index)
+        else:  # a comment between statements: a block's footer or the next one's leading lines
+            marked.update(i for i in (index, index + 1) if i < len(spans))
+    return marked
+
+
+def _visit_statements(module: cst.Module, rewriter: ReferenceRewriter, marked: set[int]) -> cst.Module:
+    body: list[cst.BaseStatement] = []
+    for index, node in enumerate(module.body):
+        if index not in marked:
+            body.append(node)
+            continue
+        new = node.visit(rewriter)
+        if isinstance(new, cst.FlattenSentinel):
+            body.extend(new.nodes)
+        elif not isinstance(new, cst.RemovalSentinel):
+            body.append(new)
+    header = [line.visit(rewriter) for line in module.header]
+    footer = [line.visit(rewriter) for line in module.footer]
+    return module.with_changes(body=body, header=header, footer=footer)
+
+
 def rewrite_python(
     module: cst.Module,
     old_path: str,
     new_path: str,
     relocation: RelocationMap,
     text: TextRewriter,
+    source: str | None = None,
+    needles: Iterable[str] | None = None,
 ) -> RewriteResult:
-    """Apply ``relocation`` to an already parsed module that moves from ``old_path`` to ``new_path``."""
+    """Apply ``relocation`` to an already parsed module that moves from ``old_path`` to ``new_path``.
+
+    With the module's ``source`` and the relocation's ``needles``, only the statements that
+    mention one are visited (see :func:`relevant_statements`); otherwise all of them.
+    """
     ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
     rewriter = ReferenceRewriter(new_path, ctx, text)
-    new_module = module.visit(rewriter)
+    marked = relevant_statements(module, source, needles) if source is not None and needles is not None else None
+    new_module = module.visit(rewriter) if marked is None else _visit_statements(module, rewriter, marked)
+    original = source if source is not None else module.code
     ambiguities = [
         Ambiguity(new_path, line, a.value, f"patch target read by several new modules: {', '.join(a.candidates)}")
         for a in {x.value: x for x in rewriter.ambiguous}.values()
-        for line in find_lines(module.code, a.value) or [0]
+        for line in find_lines(original, a.value) or [0]
     ]
-    return RewriteResult(new_module.code, rewriter.counts, ambiguities)
+    # every rewrite is counted: no count, no change, and no need to generate the code again
+    return RewriteResult(new_module.code if rewriter.counts else original, rewriter.counts, ambiguities)

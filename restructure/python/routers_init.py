@@ -12,6 +12,7 @@ purpose) stay unmounted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -64,16 +65,17 @@ def _bindings(module: cst.Module) -> dict[str, ImportBinding]:
 
 
 class _Resolver:
-    def __init__(self, tree: VirtualTree, relocation: RelocationMap, pieces: dict[tuple[str, str], list[Any]]) -> None:
+    def __init__(
+        self,
+        tree: VirtualTree,
+        relocation: RelocationMap,
+        pieces: dict[tuple[str, str], list[Any]],
+        parse: Callable[[str], cst.Module],
+    ) -> None:
         self.tree = tree
         self.relocation = relocation
         self.pieces = pieces
-        self.parsed: dict[str, cst.Module] = {}
-
-    def module(self, path: str) -> cst.Module:
-        if path not in self.parsed:
-            self.parsed[path] = cst.parse_module(self.tree.read(path))
-        return self.parsed[path]
+        self.module = parse
 
     def resolve(self, module: str, var: str, depth: int = 0) -> list[tuple[str, str]]:
         """The router objects (module, variable) that ``module.var`` stands for now."""
@@ -216,13 +218,18 @@ def assemble(
     main_path: str,
     package_dir: str,
     pieces: dict[tuple[str, str], list[Any]],
+    parse: Callable[[str], cst.Module] | None = None,
 ) -> tuple[dict[str, str], str] | None:
-    """New texts of ``routers/__init__.py`` and ``main.py``, and a summary; None if already done."""
+    """New texts of ``routers/__init__.py`` and ``main.py``, and a summary; None if already done.
+
+    ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses).
+    """
+    parse = parse or (lambda path: cst.parse_module(tree.read(path)))
     package = module_of(f"{package_dir}/__init__.py") or ""
-    main_module = cst.parse_module(tree.read(main_path))
+    main_module = parse(main_path)
     bindings = _bindings(main_module)
     location = ModuleLocation.of(main_path)
-    resolver = _Resolver(tree, relocation, pieces)
+    resolver = _Resolver(tree, relocation, pieces, parse)
     includes = _main_includes(main_module)
     chosen: list[Include] = []
     body_of: list[list[cst.BaseStatement]] = []
@@ -280,7 +287,7 @@ def assemble(
         raise ValueError(f"{main_path}: cannot assemble {package_dir}/__init__.py: {exc}") from exc
     init_path = f"{package_dir}/__init__.py"
     init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
-                           order.order, piece_include, piece_target)  # fmt: skip
+                           order.order, piece_include, piece_target, parse)  # fmt: skip
     main_text = _main_text(main_module, chosen, common, package)
     summary = f"{len(labels)} router(s) in {len(order.constraints)} ordered pair(s); main.py includes {ASSEMBLED}"
     return {init_path: init_text, main_path: main_text}, summary
@@ -298,9 +305,10 @@ def _init_text(
     order: list[int],
     piece_include: list[Include],
     piece_target: list[tuple[str, str]],
+    parse: Callable[[str], cst.Module],
 ) -> str:
     existing = tree.read(init_path) if tree.exists(init_path) else ""
-    existing_module = cst.parse_module(existing) if existing.strip() else None
+    existing_module = parse(init_path) if existing.strip() else None
     if existing_module is not None and len(existing_module.body) <= int(existing_module.get_docstring() is not None):
         existing_module = None  # only a placeholder docstring: write the file afresh
     submodules = sorted({m.rsplit(".", 1)[-1] for m, _ in piece_target if m != package})

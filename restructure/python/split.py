@@ -317,7 +317,7 @@ def split_module(
     or an import cycle between the new files.
     """
     module = module if module is not None else cst.parse_module(source)
-    ms = analyse(module)
+    ms = analyse(module, source)
     routers = router_objects(module)
     planner = _Planner(ms, spec, routers)
     planner.place()

@@ -10,24 +10,19 @@ it binds and the module-level names its code reads. Uses are split in two kinds:
   SQLAlchemy resolves those through its class registry, so the new file needs them only
   under ``if TYPE_CHECKING:`` (and the strings stay strings).
 
-Names are resolved with LibCST's scope analysis, so a local variable that shadows a
-module-level name is not mistaken for a use of it.
+Names are resolved with the scope rules of :mod:`restructure.python.scopes`, so a local
+variable that shadows a module-level name is not mistaken for a use of it.
 """
 
 from __future__ import annotations
 
-import bisect
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import (
-    Access,
-    GlobalScope,
-    MetadataWrapper,
-    PositionProvider,
-    ScopeProvider,
-)
+
+from restructure.python.scopes import statement_names
 
 ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
 
@@ -197,25 +192,32 @@ def _statement_kind(node: cst.BaseStatement) -> str:
     return "other"
 
 
-def _is_string_annotation(access: Access) -> bool:
-    return isinstance(access.node, cst.SimpleString | cst.ConcatenatedString)
+def _ast_counts(node: cst.BaseStatement) -> int:
+    """How many ``ast`` statements one LibCST top-level statement is (``a = 1; b = 2`` is two)."""
+    return len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
 
 
-def analyse(module: cst.Module) -> ModuleSymbols:
-    """Statements, import bindings and name uses of a parsed module."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    scopes = wrapper.resolve(ScopeProvider)
-    positions = wrapper.resolve(PositionProvider)
+def analyse(module: cst.Module, source: str | None = None) -> ModuleSymbols:
+    """Statements, import bindings and name uses of a parsed module.
+
+    ``source`` is the module's text when the caller has it (it saves generating it).
+    Names are resolved by :mod:`restructure.python.scopes` on CPython's own parse of the
+    same text, statement by statement.
+    """
+    source = module.code if source is None else source
+    tree = ast.parse(source)
+    names = statement_names(tree)
+    if sum(_ast_counts(node) for node in module.body) != len(names):  # pragma: no cover - both parse one text
+        raise ValueError("LibCST and ast disagree about the module's top-level statements")
     statements: list[Statement] = []
     imports: dict[str, ImportBinding] = {}
     futures: list[str] = []
-    starts: list[int] = []
+    position = 0
     for index, node in enumerate(module.body):
-        line = positions[node].start.line
-        if isinstance(node, cst.FunctionDef | cst.ClassDef) and node.decorators:
-            line = min(line, positions[node.decorators[0]].start.line)
+        parts = names[position : position + _ast_counts(node)]
+        position += len(parts)
         kind = _statement_kind(node)
-        st = Statement(index, node, kind, line)
+        st = Statement(index, node, kind, parts[0].line)
         if kind == "import":
             assert isinstance(node, cst.SimpleStatementLine)
             for small in node.body:
@@ -237,33 +239,12 @@ def analyse(module: cst.Module) -> ModuleSymbols:
                         for binding in _import_bindings(small, index, True):
                             imports.setdefault(binding.bound, binding)
                             st.defines.append(binding.bound)
+        for part in parts:
+            if kind not in {"import", "type-checking"}:
+                st.defines.extend(n for n in part.defines if n not in st.defines)
+            st.uses |= part.uses
+            st.hint_uses |= part.hint_uses
         statements.append(st)
-        starts.append(line)
-    global_scope = next((s for s in scopes.values() if isinstance(s, GlobalScope)), None)
-    if global_scope is not None:
-        for assignment in global_scope.assignments:
-            node = assignment.node
-            if node not in positions:
-                continue
-            st = statements[bisect.bisect_right(starts, positions[node].start.line) - 1]
-            if st.kind in {"import", "type-checking"}:
-                continue
-            if assignment.name not in st.defines:
-                st.defines.append(assignment.name)
-        for scope in {s for s in scopes.values() if s is not None}:
-            for access in scope.accesses:
-                if not _resolves_globally(access):
-                    continue
-                node = access.node
-                if node not in positions:
-                    continue
-                st = statements[bisect.bisect_right(starts, positions[node].start.line) - 1]
-                if _is_string_annotation(access):
-                    st.hint_uses.update(_names_in_string(node))
-                else:
-                    name = get_full_name_for_node(node)
-                    if name:
-                        st.uses.add(name.split(".")[0])
     for st in statements:
         st.hint_uses -= st.uses
         if st.kind in {"class", "function"}:
@@ -271,38 +252,6 @@ def analyse(module: cst.Module) -> ModuleSymbols:
             st.uses.discard(st.defines[0]) if st.defines else None
     docstring = module.get_docstring(clean=False)
     return ModuleSymbols(module, statements, imports, futures, docstring)
-
-
-def _names_in_string(node: cst.CSTNode) -> set[str]:
-    """Leading names of a string annotation: ``"list[Cohort] | None"`` -> {list, Cohort, None}."""
-    try:
-        value = node.evaluated_value  # type: ignore[attr-defined]
-        expr = cst.parse_expression(value) if isinstance(value, str) else None
-    except Exception:
-        return set()
-    found: set[str] = set()
-
-    class _Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.add(name.value)
-
-        def visit_Attribute(self, attr: cst.Attribute) -> bool:
-            head = get_full_name_for_node(attr)
-            if head:
-                found.add(head.split(".")[0])
-            return False
-
-    if expr is not None:
-        expr.visit(_Names())
-    return found
-
-
-def _resolves_globally(access: Access) -> bool:
-    """True when the name is read from module scope (or is a builtin / undefined)."""
-    referents = access.referents
-    if not referents:
-        return True
-    return all(isinstance(r.scope, GlobalScope) for r in referents)
 
 
 def is_docstring(st: Statement) -> bool:

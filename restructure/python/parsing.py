@@ -1,0 +1,44 @@
+"""The phase's parsed Python files: each text is parsed by LibCST at most once per phase.
+
+A phase reads a file in several places (a split reads its source, a merge the files it
+joins, the ``__init__`` refresh every file of the package, the reference pass everything
+that mentions a moved name). LibCST trees are immutable, so all of them can share one
+parse of the same text; a file is parsed again only after a step changed its text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import libcst as cst
+
+
+class ParsedFiles:
+    """path -> (text, module) for the texts parsed in this phase, and how often each path was parsed."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[str, cst.Module]] = {}
+        self.counts: Counter[str] = Counter()
+
+    def parse(self, path: str, text: str) -> cst.Module:
+        """The module for ``text``; raises :class:`libcst.ParserSyntaxError` as LibCST does."""
+        cached = self._parsed.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        module = cst.parse_module(text)
+        self.counts[path] += 1
+        self._parsed[path] = (text, module)
+        return module
+
+    def text(self, path: str, module: cst.Module) -> str | None:
+        """The text ``module`` was parsed from at ``path``, when it came from here."""
+        cached = self._parsed.get(path)
+        return cached[0] if cached is not None and cached[1] is module else None
+
+    @property
+    def files(self) -> int:
+        return len(self.counts)
+
+    @property
+    def most_per_file(self) -> int:
+        return max(self.counts.values(), default=0)
