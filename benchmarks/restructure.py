@@ -13,9 +13,9 @@ memory (max RSS) of each process, and per phase: time, whether it ran, LibCST pa
 most parses of one file. The ``invoke`` runs go through invoke's real entry point with two
 probes installed in the process: ``restructure.engine.run_phase`` is wrapped so that a phase
 that fails (for instance an operation not implemented yet) is recorded and the next phase
-still runs, and ``libcst.parse_module`` is wrapped to count parses per file (the file is the
-``path`` / ``src`` argument of the calling function; a text parsed with no path in sight is
-counted by its content).
+still runs, and ``libcst.parse_module`` is wrapped to count every parse the tool makes:
+a whole file (called from the phase's parse cache, keyed by its path) or a part (a statement
+the reference pass parses on its own, the generated head of a split file), with its size.
 
     python benchmarks/restructure.py --fixture --scale 1 --scale 5 --scale 20 --seed 1 --json results.json
 
@@ -25,7 +25,6 @@ Never use the numbers as timed assertions in tests: a loaded machine doubles the
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -41,7 +40,6 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 FIXTURE = PROJECT / "compose-fixtures" / "monorepo"
-PATH_LOCALS = ("path", "src", "main_path", "init_path", "origin")
 
 
 @dataclass
@@ -61,8 +59,10 @@ class PhaseRun:
     error: str
     wall: float
     cpu: float
-    parses: int
+    parses: int  # whole files
     max_parses_per_file: int
+    parts: int  # statements and generated heads parsed on their own
+    part_kib: float
     max_file: str
     engine_max_parses: int  # the engine's own PhaseReport.python_parses_max_per_file
 
@@ -158,14 +158,18 @@ def invoke_child(stats_path: Path, invoke_args: list[str]) -> None:
     tool_dir = str(PROJECT / "restructure")
 
     def counting_parse(source: Any, *args: Any, **kwargs: Any) -> Any:
-        # only the tool's own parses: LibCST's scope provider parses string annotations itself
-        if current and sys._getframe(1).f_code.co_filename.startswith(tool_dir):
-            current["parses"][_parse_key(source)] += 1
+        caller = sys._getframe(1)
+        if current and caller.f_code.co_filename.startswith(tool_dir):
+            if caller.f_code.co_filename.endswith("parsing.py"):  # ParsedFiles.parse(path, text)
+                current["parses"][caller.f_locals.get("path", "?")] += 1
+            else:
+                current["parts"] += 1
+                current["part_bytes"] += len(source)
         return original_parse(source, *args, **kwargs)
 
     def tolerant_run_phase(repo_path: Any, number: int, *args: Any, **kwargs: Any) -> Any:
         current.clear()
-        current.update(phase=number, parses=Counter())
+        current.update(phase=number, parses=Counter(), parts=0, part_bytes=0)
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         wall0, cpu0 = time.perf_counter(), time.process_time()
         status, error, report = "ran", "", None
@@ -189,6 +193,8 @@ def invoke_child(stats_path: Path, invoke_args: list[str]) -> None:
                 "parses": sum(parses.values()),
                 "max_parses_per_file": top[0][1] if top else 0,
                 "max_file": top[0][0] if top else "",
+                "parts": current["parts"],
+                "part_kib": current["part_bytes"] / 1024,
                 "engine_max_parses": getattr(report, "python_parses_max_per_file", 0) if report else 0,
             }
         )
@@ -204,21 +210,6 @@ def invoke_child(stats_path: Path, invoke_args: list[str]) -> None:
         program.run(["invoke", *invoke_args], exit=False)
     finally:
         stats_path.write_text(json.dumps(phases))
-
-
-def _parse_key(source: Any) -> str:
-    """The file being parsed: a path-like local of the calling function, else the text's digest."""
-    frame = sys._getframe(2)
-    for _ in range(3):
-        if frame is None:
-            break
-        for name in PATH_LOCALS:
-            value = frame.f_locals.get(name)
-            if isinstance(value, str) and value.endswith(".py"):
-                return value
-        frame = frame.f_back
-    data = source if isinstance(source, bytes) else str(source).encode()
-    return "text:" + hashlib.sha1(data).hexdigest()[:10]
 
 
 # --------------------------------------------------------------------------- one tree
@@ -305,11 +296,15 @@ def print_tree(result: TreeResult) -> None:
         print(f"   {name:<30} {wall:>9.2f} {cpu:>9.2f} {rss:>9.0f}")
     print(f"   invoke all / floor: {result.ratio_wall:.1f}x wall, {result.ratio_cpu:.1f}x cpu (target <= 3x)")
     print(f"   phases: dry run {phase_summary(dry)}; all {phase_summary(full)}")
-    print(f"   {'phase':>5} {'status':<7} {'wall s':>8} {'cpu s':>8} {'parses':>7} {'max/file':>8} {'engine':>6}  file")
+    print(
+        f"   {'phase':>5} {'status':<7} {'wall s':>8} {'cpu s':>8} {'files':>6} {'max/file':>8} {'engine':>6}"
+        f" {'parts':>6} {'part KiB':>8}  file"
+    )
     for p in full.phases:
         print(
-            f"   {p.phase:>5} {p.status:<7} {p.wall:>8.2f} {p.cpu:>8.2f} {p.parses:>7} "
-            f"{p.max_parses_per_file:>8} {p.engine_max_parses:>6}  {p.max_file if p.max_parses_per_file > 1 else ''}"
+            f"   {p.phase:>5} {p.status:<7} {p.wall:>8.2f} {p.cpu:>8.2f} {p.parses:>6} "
+            f"{p.max_parses_per_file:>8} {p.engine_max_parses:>6} {p.parts:>6} {p.part_kib:>8.1f}"
+            f"  {p.max_file if p.max_parses_per_file > 1 else ''}"
         )
         if p.error:
             print(f"          {p.error}")

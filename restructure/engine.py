@@ -22,7 +22,7 @@ from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
 from restructure.python.parsing import ParsedFiles
-from restructure.python.references import rewrite_python
+from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
 from restructure.text.references import TextRewriter
@@ -180,14 +180,19 @@ def rewrite_references(ctx: PhaseContext) -> None:
             continue
         counts: Counter[str] = Counter()
         if is_python:
-            try:
-                module = ctx.parsed.parse(path, text)
-            except cst.ParserSyntaxError as exc:
-                raise PhaseError(
-                    f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
-                ) from exc
-            new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
+            new = None
+            if not ctx.parsed.has(path, text):  # not parsed by a step: parse only what mentions a needle
+                new = rewrite_python_source(text, origin, path, relocation, text_rewriter, needles)
+            if new is None:
+                try:
+                    module = ctx.parsed.parse(path, text)
+                except cst.ParserSyntaxError as exc:
+                    raise PhaseError(
+                        f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
+                    ) from exc
+                new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
             new_text, counts = new.code, new.counts
+            ctx.parsed.fragments += new.fragments
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
         else:
             new_text = text_rewriter.rewrite(text, path, counts, _text_kind(path))
@@ -430,6 +435,7 @@ def run_phase(
     validate(ctx, changes)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
+    report.python_fragments_parsed = ctx.parsed.fragments
     if dry_run:
         echo(report.to_text())
         diff = unified_diff(ctx, changes)

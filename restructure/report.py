@@ -45,6 +45,7 @@ class PhaseReport:
     notes: list[str] = field(default_factory=list)
     python_files_parsed: int = 0
     python_parses_max_per_file: int = 0
+    python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)
     seconds: float = 0.0
     commit: str | None = None
 
@@ -100,8 +101,8 @@ class PhaseReport:
         if not self.changed:
             lines.append("  nothing to change")
         lines.append(
-            f"  {self.python_files_parsed} Python file(s) parsed"
-            f" (at most {self.python_parses_max_per_file}x each) in {self.seconds:.2f}s"
-            + (f"; committed {self.commit[:10]}" if self.commit else "")
+            f"  {self.python_files_parsed} Python file(s) parsed whole"
+            f" (at most {self.python_parses_max_per_file}x each), {self.python_fragments_parsed} statement(s)"
+            f" parsed on their own, in {self.seconds:.2f}s" + (f"; committed {self.commit[:10]}" if self.commit else "")
         )
         return "\n".join(lines)

@@ -69,11 +69,17 @@ def _parse(ctx: PhaseContext, path: str, text: str | None = None) -> cst.Module:
         raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
 
 
-def _write_generated(ctx: PhaseContext, texts: dict[str, str]) -> None:
-    """Write new module texts; :func:`finish` formats them with the target's ruff."""
+def _write_generated(ctx: PhaseContext, texts: dict[str, str], modules: dict[str, cst.Module] | None = None) -> None:
+    """Write new module texts; :func:`finish` formats them with the target's ruff.
+
+    ``modules`` holds the files built as LibCST modules (path -> module of that text): later
+    steps of the phase use them instead of parsing the text again.
+    """
     for path, text in texts.items():
         ctx.tree.write(path, text)
         state(ctx).generated.add(path)
+        if modules and path in modules:
+            ctx.parsed.remember(path, text, modules[path])
 
 
 def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -98,7 +104,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not reexport and not tree.exists(init_path):
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
-    _write_generated(ctx, texts)
+    _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()})
     if reexport and tree.exists(init_path) and init_path not in result.files:
         refresh_init(ctx, into)
     old_module = module_of(src) or ""
@@ -193,12 +199,12 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     package_dir = str(PurePosixPath(into).parent)
     siblings = _package_homes(ctx, package_dir, skip={into, *present})
     try:
-        text, defined = merging.merge_modules(parts, into, siblings, {p: tree.read(p) for p, _ in parts})
+        text, defined, merged = merging.merge_modules(parts, into, siblings, {p: tree.read(p) for p, _ in parts})
     except merging.MergeError as exc:
         raise StructureError(str(exc)) from exc
     for src in present:
         tree.delete(src)
-    _write_generated(ctx, {into: text})
+    _write_generated(ctx, {into: text}, {into: merged})
     new_module = module_of(into) or ""
     reexport = PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py"
     hub = module_of(f"{package_dir}/__init__.py") if reexport else None
@@ -253,7 +259,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
-    _write_generated(ctx, texts)
+    _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()})
     old_module = module_of(src) or ""
     for name, home in result.homes.items():
         if home != old_module:
@@ -275,8 +281,8 @@ def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> t
         raise StructureError(str(exc)) from exc
     if outcome is None:
         return ALREADY_DONE, "main.py already includes the assembled router"
-    texts, summary = outcome
-    _write_generated(ctx, texts)
+    texts, summary, modules = outcome
+    _write_generated(ctx, texts, modules)
     return DONE, summary
 
 

@@ -258,7 +258,8 @@ def test_phase_reports(main_done: Restructured) -> None:
     assert len(phase1["moves"]) == 13 + 4 + 4 + 3  # 13 mains, members/attendance tests 4 each, sessions 3
     assert phase1["rewrites"]["dockerfile"] == 13 and phase1["rewrites"]["compose"] == 3
     assert phase1["rewrites"]["shell"] >= 1  # scripts/db/migrate.sh
-    assert phase1["python_parses_max_per_file"] == 1
+    assert phase1["python_parses_max_per_file"] <= 1  # 0 when only statements were parsed on their own
+    assert phase1["python_fragments_parsed"] > 0
     outcomes = {(o["service"], o["step"]): o["outcome"] for o in phase1["outcomes"]}
     assert outcomes[("identity", "phase")] == "not applicable"
     assert outcomes[("gateway", "move app/tests -> tests")] == "not applicable"

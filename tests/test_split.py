@@ -280,7 +280,7 @@ def test_merge_drops_imports_the_merge_makes_local() -> None:
         ("pkg/schemas.py", cst.parse_module("from pydantic import BaseModel\n\n\nclass A(BaseModel):\n    x: int\n")),
         ("pkg/extra.py", cst.parse_module("from pkg.schemas import A\n\n\nclass B(A):\n    y: int\n")),
     ]
-    text, defined = merge_modules(parts, "pkg/schemas.py", {})
+    text, defined, _ = merge_modules(parts, "pkg/schemas.py", {})
     assert "from pkg.schemas import" not in text
     assert defined == {"pkg/schemas.py": ["A"], "pkg/extra.py": ["B"]}
     ast.parse(text)

@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
+from restructure.python.compose import module_from, separated
 from restructure.python.modules import ModuleLocation
 from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
@@ -74,8 +75,8 @@ def merge_modules(
     into: str,
     siblings: dict[str, str],
     sources: dict[str, str] | None = None,
-) -> tuple[str, dict[str, list[str]]]:
-    """Text of ``into`` holding every part's definitions, and the names each part defined.
+) -> tuple[str, dict[str, list[str]], cst.Module]:
+    """Text of ``into`` holding every part's definitions, the names each part defined, and its module.
 
     ``siblings`` maps names defined by other files of the target package to their module;
     ``sources`` holds the parts' texts when the caller has them (path -> text).
@@ -106,7 +107,7 @@ def merge_modules(
     runtime: dict[tuple[str, int], list[str]] = {}
     checking: dict[tuple[str, int], list[str]] = {}
     plain: list[str] = []
-    body: list[str] = []
+    body: list[cst.BaseStatement] = []
     docstring: str | None = None
     for path, ms in analysed:
         location = ModuleLocation.of(path)
@@ -144,7 +145,7 @@ def merge_modules(
         for st in ms.statements:
             if _skip(st, ms):
                 continue
-            body.append(ms.code(st))
+            body.append(separated(st.node))
     out: list[str] = []
     if docstring is not None:
         out.append(f'"""{docstring}"""\n')
@@ -160,10 +161,8 @@ def merge_modules(
         out.append("\nif TYPE_CHECKING:\n")
         for (module, level), names in checking.items():
             out.append(f"    from {'.' * level}{module} import {', '.join(names)}\n")
-    for chunk in body:
-        out.append("\n\n" if not chunk.startswith("\n") else "")
-        out.append(chunk)
-    return "".join(out), defined
+    merged = module_from("".join(out), body, parts[0][1])
+    return merged.code, defined, merged
 
 
 def _skip(st: Statement, ms: ModuleSymbols) -> bool:

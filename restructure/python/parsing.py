@@ -19,6 +19,7 @@ class ParsedFiles:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, cst.Module]] = {}
         self.counts: Counter[str] = Counter()
+        self.fragments = 0  # statements the reference pass parsed on their own
 
     def parse(self, path: str, text: str) -> cst.Module:
         """The module for ``text``; raises :class:`libcst.ParserSyntaxError` as LibCST does."""
@@ -30,10 +31,14 @@ class ParsedFiles:
         self._parsed[path] = (text, module)
         return module
 
-    def text(self, path: str, module: cst.Module) -> str | None:
-        """The text ``module`` was parsed from at ``path``, when it came from here."""
+    def has(self, path: str, text: str) -> bool:
+        """True when ``text`` at ``path`` is already parsed in this phase."""
         cached = self._parsed.get(path)
-        return cached[0] if cached is not None and cached[1] is module else None
+        return cached is not None and cached[0] == text
+
+    def remember(self, path: str, text: str, module: cst.Module) -> None:
+        """``module`` is what ``text`` at ``path`` parses to (a file the phase built as a module)."""
+        self._parsed[path] = (text, module)
 
     @property
     def files(self) -> int:

@@ -7,7 +7,9 @@ comments and docstrings. The file is parsed once; counts are kept by kind for th
 Only the top-level statements that can hold a reference are visited: those whose lines
 mention one of the relocation's needles or an ``import``. Finding them costs a stdlib
 ``ast`` parse (a fraction of a LibCST one); transforming every node of a large module
-costs more than parsing it. A file where nothing changed keeps its text as it was.
+costs more than parsing it. A file no earlier step of the phase parsed is not parsed whole
+at all: each such statement is parsed by LibCST on its own and put back in place
+(:func:`rewrite_python_source`). A file where nothing changed keeps its text as it was.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class RewriteResult:
     code: str
     counts: Counter[str] = field(default_factory=Counter)
     ambiguities: list[Ambiguity] = field(default_factory=list)
+    fragments: int = 0  # parts of the file parsed on their own
 
 
 class ReferenceRewriter(cst.CSTTransformer):
@@ -246,6 +249,87 @@ def _visit_statements(module: cst.Module, rewriter: ReferenceRewriter, marked: s
     return module.with_changes(body=body, header=header, footer=footer)
 
 
+def _regions(source: str, tree: ast.Module) -> list[tuple[int, int]]:
+    """The file cut at top-level statement boundaries: statements (``a; b`` together) and the
+    comment and blank lines between them, as (first, last) line numbers covering every line."""
+    groups: list[list[int]] = []
+    for node in tree.body:
+        decorators = getattr(node, "decorator_list", None) or []
+        start = min([node.lineno, *(d.lineno for d in decorators)])
+        end = node.end_lineno or node.lineno
+        if groups and start <= groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], end)
+        else:
+            groups.append([start, end])
+    last = source.count("\n") + (0 if source.endswith("\n") else 1)
+    regions: list[tuple[int, int]] = []
+    line = 1
+    for start, end in groups:
+        if start > line:
+            regions.append((line, start - 1))
+        regions.append((start, end))
+        line = end + 1
+    if line <= last:
+        regions.append((line, last))
+    return regions
+
+
+def rewrite_python_source(
+    source: str,
+    old_path: str,
+    new_path: str,
+    relocation: RelocationMap,
+    text: TextRewriter,
+    needles: Iterable[str],
+) -> RewriteResult | None:
+    """Like :func:`rewrite_python` for a file the phase has not parsed: only the top-level
+    statements (and comment lines) that mention a needle or an ``import`` are parsed, each on
+    its own, rewritten and put back in place; every other line stays as it was.
+
+    None when the file cannot be cut safely (a syntax error, a lone carriage return, a byte
+    order mark): the caller then parses it whole.
+    """
+    if "\r" in source or source.startswith("\ufeff"):
+        return None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    hits = _hit_lines(source, needles)
+    if not hits:
+        return RewriteResult(source, Counter(), [])
+    pieces = source.split("\n")
+    lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
+    rewriter = ReferenceRewriter(new_path, ctx, text)
+    out: list[str] = []
+    regions = _regions(source, tree)
+    starts = [start for start, _ in regions]
+    marked = {bisect.bisect_right(starts, line) - 1 for line in hits}
+    for index, (start, end) in enumerate(regions):
+        fragment = "".join(lines[start - 1 : end])
+        if index not in marked:
+            out.append(fragment)
+            continue
+        try:
+            module = cst.parse_module(fragment)
+        except cst.ParserSyntaxError:
+            return None
+        before = sum(rewriter.counts.values())
+        new = module.visit(rewriter)
+        out.append(new.code if sum(rewriter.counts.values()) != before else fragment)
+    result = "".join(out)
+    return RewriteResult(result, rewriter.counts, _ambiguities(rewriter, new_path, source), len(marked))
+
+
+def _ambiguities(rewriter: ReferenceRewriter, path: str, source: str) -> list[Ambiguity]:
+    return [
+        Ambiguity(path, line, a.value, f"patch target read by several new modules: {', '.join(a.candidates)}")
+        for a in {x.value: x for x in rewriter.ambiguous}.values()
+        for line in find_lines(source, a.value) or [0]
+    ]
+
+
 def rewrite_python(
     module: cst.Module,
     old_path: str,
@@ -265,10 +349,6 @@ def rewrite_python(
     marked = relevant_statements(module, source, needles) if source is not None and needles is not None else None
     new_module = module.visit(rewriter) if marked is None else _visit_statements(module, rewriter, marked)
     original = source if source is not None else module.code
-    ambiguities = [
-        Ambiguity(new_path, line, a.value, f"patch target read by several new modules: {', '.join(a.candidates)}")
-        for a in {x.value: x for x in rewriter.ambiguous}.values()
-        for line in find_lines(original, a.value) or [0]
-    ]
     # every rewrite is counted: no count, no change, and no need to generate the code again
-    return RewriteResult(new_module.code if rewriter.counts else original, rewriter.counts, ambiguities)
+    code = new_module.code if rewriter.counts else original
+    return RewriteResult(code, rewriter.counts, _ambiguities(rewriter, new_path, original))

@@ -12,6 +12,7 @@ purpose) stay unmounted.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -219,8 +220,9 @@ def assemble(
     package_dir: str,
     pieces: dict[tuple[str, str], list[Any]],
     parse: Callable[[str], cst.Module] | None = None,
-) -> tuple[dict[str, str], str] | None:
-    """New texts of ``routers/__init__.py`` and ``main.py``, and a summary; None if already done.
+) -> tuple[dict[str, str], str, dict[str, cst.Module]] | None:
+    """New texts of ``routers/__init__.py`` and ``main.py``, a summary, and main.py's new module;
+    None if already done.
 
     ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses).
     """
@@ -288,9 +290,9 @@ def assemble(
     init_path = f"{package_dir}/__init__.py"
     init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
                            order.order, piece_include, piece_target, parse)  # fmt: skip
-    main_text = _main_text(main_module, chosen, common, package)
+    new_main = _main_module(main_module, chosen, common, package)
     summary = f"{len(labels)} router(s) in {len(order.constraints)} ordered pair(s); main.py includes {ASSEMBLED}"
-    return {init_path: init_text, main_path: main_text}, summary
+    return {init_path: init_text, main_path: new_main.code}, summary, {main_path: new_main}
 
 
 def _init_text(
@@ -308,9 +310,8 @@ def _init_text(
     parse: Callable[[str], cst.Module],
 ) -> str:
     existing = tree.read(init_path) if tree.exists(init_path) else ""
-    existing_module = parse(init_path) if existing.strip() else None
-    if existing_module is not None and len(existing_module.body) <= int(existing_module.get_docstring() is not None):
-        existing_module = None  # only a placeholder docstring: write the file afresh
+    # only a placeholder docstring (what a split leaves): write the file afresh, no LibCST parse needed
+    existing_module = parse(init_path) if _has_code(existing) else None
     submodules = sorted({m.rsplit(".", 1)[-1] for m, _ in piece_target if m != package})
     used_names: set[str] = set()
     lines: list[str] = []
@@ -416,7 +417,13 @@ class _MainRewriter(cst.CSTTransformer):
         return updated_node
 
 
-def _main_text(module: cst.Module, chosen: list[Include], common: str, package: str) -> str:
+def _has_code(text: str) -> bool:
+    """True when ``text`` holds more than a module docstring."""
+    body = ast.parse(text).body
+    return len(body) > int(bool(body) and ast.get_docstring(ast.Module(body=body[:1], type_ignores=[])) is not None)
+
+
+def _main_module(module: cst.Module, chosen: list[Include], common: str, package: str) -> cst.Module:
     rewriter = _MainRewriter(chosen, common, package)
     new = module.visit(rewriter)
     used = set().union(*(st.uses | st.hint_uses for st in analyse(new).statements))
@@ -429,7 +436,7 @@ def _main_text(module: cst.Module, chosen: list[Include], common: str, package: 
     )  # fmt: skip
     stmt = cst.parse_statement(f"from {package} import {ASSEMBLED}\n")
     body.insert(last_import + 1, stmt)
-    return new.with_changes(body=body).code
+    return new.with_changes(body=body)
 
 
 class _ImportPruner(cst.CSTTransformer):

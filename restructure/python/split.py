@@ -21,6 +21,7 @@ from typing import Any
 
 import libcst as cst
 
+from restructure.python.compose import module_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
 from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring, is_enum_class
@@ -91,6 +92,7 @@ class SplitResult:
     readers: dict[str, set[str]]  # name -> new modules whose code reads it
     public: list[str]
     line_counts: dict[str, int] = field(default_factory=dict)
+    modules: dict[str, cst.Module] = field(default_factory=dict)  # the files built as modules (not __init__)
 
 
 def _path_matches(pattern: str, path: str) -> int:
@@ -343,6 +345,7 @@ def split_module(
                 homes.setdefault(name, f"{package.name}.{f.group}")
     _check_cycles(files, ms, planner.definer, planner.group_of, routers)
     out: dict[str, str] = {}
+    modules: dict[str, cst.Module] = {}
     readers: dict[str, set[str]] = {}
     routes_by_module: dict[str, list[Route]] = {}
     routers_by_module: dict[str, list[str]] = {}
@@ -351,8 +354,9 @@ def split_module(
         if f is None:
             continue
         new_mod = f"{package.name}.{group}"
-        text, read = _emit(f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path)
-        out[f"{group}.py"] = text
+        new_module, read = _emit(f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path)
+        modules[f"{group}.py"] = new_module
+        out[f"{group}.py"] = new_module.code
         for name in read:
             readers.setdefault(name, set()).add(new_mod)
         routes_by_module[new_mod] = [r for st in f.units for r in planner.routes.get(st.index, [])]
@@ -376,6 +380,7 @@ def split_module(
         readers,
         public,
         {k: v.count("\n") for k, v in out.items()},
+        modules,
     )
 
 
@@ -427,8 +432,8 @@ def _emit(
     old: ModuleLocation,
     new: ModuleLocation,
     old_path: str,
-) -> tuple[str, set[str]]:
-    """Text of one new file, and the module-level names its code reads."""
+) -> tuple[cst.Module, set[str]]:
+    """One new file (its generated imports, then the source's own statements), and the names its code reads."""
     defined = {name for st in f.units for name in st.defines} | set(f.routers)
     runtime: set[str] = set()
     hints: set[str] = set()
@@ -478,9 +483,7 @@ def _emit(
         out.extend(_render_imports(lines_tc, plain_tc, "    "))
     body: list[Statement] = sorted([*router_units, *f.units], key=lambda s: s.index)
     out.append("\n\n")
-    for st in body:
-        out.append(ms.code(st))
-    return "".join(out), read
+    return module_from("".join(out), [st.node for st in body], ms.module), read
 
 
 def _docstring(f: _File, old_path: str) -> str:
