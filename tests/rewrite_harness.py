@@ -87,6 +87,8 @@ def relocate(
         if all_services:
             ctx.relocation.add_placeholder_move("services", source, dest)
     engine.rewrite_references(ctx)
+    ctx.report.python_files_parsed = ctx.parsed.files
+    ctx.report.python_fragments_parsed = ctx.parsed.fragments
     final = {path: tree.read(path) for path in tree.files}
     for path in ctx.report.files_rewritten:
         check(path, final[path])

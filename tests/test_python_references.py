@@ -507,3 +507,91 @@ def test_imports_that_come_out_the_same_are_not_counted() -> None:
     result = relocate({f"{S}/app/tests/test_api.py": src}, PHASE1)
     assert result[f"{S}/tests/test_api.py"] == src
     assert not result.report.rewrites
+
+
+# --- parsing only the statements that mention a needle ------------------------------------------
+
+# Layouts where cutting a file at statement boundaries could go wrong: comments between
+# statements and at the end of a block, decorators, ``;``, no final newline, a file that
+# starts with a comment. Each is rewritten from parts (the file is not parsed whole) and,
+# with that path switched off, from one whole-file parse: both must give the expected text.
+CUT_CASES = [
+    (
+        "# header mentions services/x_service/app/main.py\n\nimport os\n",
+        "# header mentions services/x_service/main.py\n\nimport os\n",
+    ),
+    (
+        "def f():\n    return 1\n    # see services.x_service.app.main\n\n\nx = 1\n",
+        "def f():\n    return 1\n    # see services.x_service.main\n\n\nx = 1\n",
+    ),
+    (
+        "import os\n\n# the app: services.x_service.app.main\n@decorate\n@other(\n    1,\n)\ndef f():\n    from services.x_service.app.main import app\n",
+        "import os\n\n# the app: services.x_service.main\n@decorate\n@other(\n    1,\n)\ndef f():\n    from services.x_service.main import app\n",
+    ),
+    (
+        "a = 1; from services.x_service.app.main import app; b = 2\nc = 3\n",
+        "a = 1; from services.x_service.main import app; b = 2\nc = 3\n",
+    ),
+    (
+        "x = 1\nfrom services.x_service.app.main import app",
+        "x = 1\nfrom services.x_service.main import app",
+    ),
+    (
+        'TEXT = """\nservices.x_service.app.main is\nmentioned here\n"""\nfrom services.x_service.app.main import app  # trailing\n',
+        'TEXT = """\nservices.x_service.main is\nmentioned here\n"""\nfrom services.x_service.main import app  # trailing\n',
+    ),
+    (
+        "class A:\n    def m(self):\n        pass\n\n    # services/x_service/app/main.py\n\n\n# end: services.x_service.app.main\n",
+        "class A:\n    def m(self):\n        pass\n\n    # services/x_service/main.py\n\n\n# end: services.x_service.main\n",
+    ),
+    (
+        "if True:\n\tfrom services.x_service.app.main import app\n",
+        "if True:\n\tfrom services.x_service.main import app\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("whole_file", [False, True], ids=["parts", "whole-file"])
+@pytest.mark.parametrize(("src", "expected"), CUT_CASES)
+def test_rewriting_from_parts_equals_the_whole_file_rewrite(
+    src: str, expected: str, whole_file: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from restructure import engine
+
+    if whole_file:
+        monkeypatch.setattr(engine, "rewrite_python_source", lambda *args, **kwargs: None)
+    result = relocate({"libs/user.py": src}, PHASE1)
+    assert result["libs/user.py"] == expected
+    parsed_whole, parts = result.report.python_files_parsed, result.report.python_fragments_parsed
+    assert (parsed_whole > 0, parts > 0) == (whole_file, not whole_file)
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "from services.x_service.app.main import app\r\nx = 1\r\n",  # carriage returns
+        "\ufefffrom services.x_service.app.main import app\n",  # a byte order mark
+    ],
+)
+def test_files_that_cannot_be_cut_are_parsed_whole(src: str) -> None:
+    result = relocate({"libs/user.py": src}, PHASE1)
+    assert "services.x_service.main" in result["libs/user.py"]
+    assert result.report.python_files_parsed == 1 and result.report.python_fragments_parsed == 0
+
+
+def test_phase_one_on_the_fixture_is_the_same_from_parts_and_from_whole_files(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from restructure import engine
+    from tests.conftest import MONOREPO, make_git_copy
+
+    repo = make_git_copy(MONOREPO, tmp_path / "monorepo")
+    diffs = []
+    for whole_file in (False, True):
+        if whole_file:
+            monkeypatch.setattr(engine, "rewrite_python_source", lambda *args, **kwargs: None)
+        printed: list[str] = []
+        report = engine.run_phase(repo, 1, dry_run=True, echo=printed.append)
+        diffs.append(printed[-1])
+        assert (report.python_fragments_parsed == 0) is whole_file
+    assert diffs[0] == diffs[1] and "services.academy_service.main" in diffs[0]
