@@ -77,10 +77,6 @@ class ModuleSymbols:
                 found.setdefault(name, st.index)
         return found
 
-    def code(self, st: Statement) -> str:
-        """Exact source of a statement, with the blank lines and comments that led it."""
-        return self.module.code_for_node(st.node)
-
     def definitions(self) -> list[Statement]:
         return [st for st in self.statements if st.kind in {"class", "function"}]
 
