@@ -95,6 +95,7 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
         ctx.removed.append(scope.path(args["path"])) if outcome == DONE else None
         report.deleted.extend(files)
     elif step.op == "delete":
+        _refuse_deleting_untracked(ctx, scope.path(args["path"]), step)
         outcome, detail, files = operations.delete(tree, scope, args["path"])
         ctx.removed.append(scope.path(args["path"])) if outcome == DONE else None
         report.deleted.extend(files)
@@ -114,6 +115,20 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
     else:  # pragma: no cover - the plan validator knows every operation
         raise PhaseError(f"{ctx.plan.path}:{step.line}: unknown operation {step.op!r}")
     report.add(scope.service, step.describe(), outcome, detail)
+
+
+def _refuse_deleting_untracked(ctx: PhaseContext, path: str, step: Step) -> None:
+    """A ``delete`` step never takes a user's untracked file with it: git could not bring it back."""
+    inside = [p for p in ctx.tree.under(path) if ctx.tree.files[p] == p] or ([path] if ctx.tree.exists(path) else [])
+    if not inside:
+        return
+    tracked = set(ctx.repo.tracked_index_files())
+    untracked = [p for p in inside if p not in tracked]
+    if untracked:
+        raise PhaseError(
+            f"{untracked[0]}: untracked file inside {path}, which {ctx.plan.path}:{step.line} ({step.describe()}) "
+            "deletes; commit it, move it out or delete it yourself first"
+        )
 
 
 def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | None:
@@ -351,6 +366,14 @@ def _trie_pattern(words: set[str]) -> str:
     return build(trie)
 
 
+def _record_created_and_deleted(report: PhaseReport, changes: Changes, original: list[str]) -> None:
+    """Files the structural steps created or deleted join the ones the plain steps reported."""
+    existing, moved_to = set(original), {new for _, new in changes.moves}
+    created = [p for p in sorted(changes.writes) if p not in existing and p not in moved_to]
+    report.created.extend(p for p in created if p not in report.created)
+    report.deleted.extend(p for p in changes.deletes if p not in report.deleted)
+
+
 def validate(ctx: PhaseContext, changes: Changes) -> None:
     for path, text in changes.writes.items():
         try:
@@ -432,6 +455,7 @@ def run_phase(
     splitting.finish(ctx)
     find_leftovers(ctx, phase)
     changes = diff_tree(tree, original)
+    _record_created_and_deleted(report, changes, original)
     validate(ctx, changes)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file

@@ -485,3 +485,40 @@ def test_harbour_second_run_changes_nothing(harbour_done: Restructured) -> None:
         assert "nothing to change" in out, out
     assert tree_state(repo) == before
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_split_alone_is_reported_and_committed_as_a_change(tmp_path: Path) -> None:
+    """A phase whose only step is a split lists what it created and deleted, in its report
+    and in its commit message; it never says "nothing to change"."""
+    from restructure import engine
+
+    repo = tmp_path / "tiny"
+    files = {
+        "services/__init__.py": "",
+        "services/tiny_service/__init__.py": "",
+        "services/tiny_service/main.py": "app = object()\n",
+        "services/tiny_service/models.py": (
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass Boat:\n    name: str\n\n\n"
+            "@dataclass\nclass Berth:\n    number: int\n"
+        ),
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "tiny")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nservices: [tiny]\nphases:\n  - phase: 1\n    scope: tiny\n    steps:\n"
+        "      - {op: split, module: models.py, into: models, groups: {boat: [Boat], berth: [Berth]}}\n"
+    )
+    printed: list[str] = []
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "t")
+    report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=printed.append)
+    assert report.changed and "nothing to change" not in printed[-1]
+    assert report.deleted == ["services/tiny_service/models.py"]
+    assert set(report.created) == {f"services/tiny_service/models/{n}.py" for n in ("__init__", "boat", "berth")}
+    message = git(repo, "log", "-1", "--format=%B")
+    assert "Deleted 1 file(s)." in message and "services/tiny_service/models/boat.py" in message

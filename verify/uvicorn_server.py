@@ -70,9 +70,11 @@ def uvicorn_server(
     if port is not None and port_in_use(port):
         raise ServerFailed(f"uvicorn {app}: port {port} on 127.0.0.1 is already in use by another process")
     attempts = 1 if port is not None else 3
+    taken: list[int] = []
     for attempt in range(attempts):
         chosen = port if port is not None else free_port()
         if port is None and port_in_use(chosen):
+            taken.append(chosen)
             continue
         try:
             with _serve(python, repo, app, env, chosen, ready_path, timeout) as server:
@@ -83,7 +85,10 @@ def uvicorn_server(
                 raise ServerFailed(
                     f"uvicorn {app}: port {chosen} on 127.0.0.1 is already in use by another process"
                 ) from None
-    raise ServerFailed(f"uvicorn {app}: found no free port on 127.0.0.1")
+    ports = ", ".join(map(str, taken))
+    raise ServerFailed(
+        f"uvicorn {app}: found no free port on 127.0.0.1 (tried {ports}: each already in use by another process)"
+    )
 
 
 class _PortTaken(Exception):
