@@ -27,6 +27,7 @@ from libcst.helpers import get_full_name_for_node
 from restructure.python.imports import ImportContext, dotted_expr, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, retarget
+from restructure.python.scopes import first_line
 from restructure.python.strings import rewrite_dotted_string, string_kind
 from restructure.relocation import RelocationMap
 from restructure.text.references import TextRewriter
@@ -194,6 +195,10 @@ def _hit_lines(source: str, needles: Iterable[str]) -> list[int]:
     return sorted({bisect.bisect_right(starts, offset) for offset in offsets})
 
 
+def _last_line(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno
+
+
 def relevant_statements(module: cst.Module, source: str, needles: Iterable[str]) -> set[int] | None:
     """Indexes of ``module.body`` whose lines (or the comment lines around them) hold a hit.
 
@@ -214,10 +219,7 @@ def relevant_statements(module: cst.Module, source: str, needles: Iterable[str])
         position += count
         if not parts:
             return None
-        first = parts[0]
-        decorators = getattr(first, "decorator_list", None) or []
-        start = min([first.lineno, *(d.lineno for d in decorators)])
-        spans.append((start, parts[-1].end_lineno or parts[-1].lineno))
+        spans.append((first_line(parts[0]), _last_line(parts[-1])))
     if position != len(tree.body):
         return None
     marked: set[int] = set()
@@ -254,9 +256,7 @@ def _regions(source: str, tree: ast.Module) -> list[tuple[int, int]]:
     comment and blank lines between them, as (first, last) line numbers covering every line."""
     groups: list[list[int]] = []
     for node in tree.body:
-        decorators = getattr(node, "decorator_list", None) or []
-        start = min([node.lineno, *(d.lineno for d in decorators)])
-        end = node.end_lineno or node.lineno
+        start, end = first_line(node), _last_line(node)
         if groups and start <= groups[-1][1]:
             groups[-1][1] = max(groups[-1][1], end)
         else:

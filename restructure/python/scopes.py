@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
 TYPING_MODULES = ("typing", "typing_extensions")
-FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 @dataclass
@@ -286,6 +284,12 @@ class _Collector(ast.NodeVisitor):
                 self.visit(value)
 
 
+def first_line(node: ast.stmt) -> int:
+    """Where a statement starts: its first decorator, if it has one."""
+    decorators = getattr(node, "decorator_list", None) or []
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
 def _typing_names(tree: ast.Module) -> dict[str, str]:
     """Names bound by ``from typing import X [as Y]`` anywhere in the module -> ``typing.X``."""
     found: dict[str, str] = {}
@@ -301,10 +305,7 @@ def statement_names(tree: ast.Module) -> list[StatementNames]:
     collector = _Collector(_typing_names(tree))
     out: list[StatementNames] = []
     for index, node in enumerate(tree.body):
-        line = node.lineno
-        if isinstance(node, (*FUNCTION_NODES, ast.ClassDef)) and node.decorator_list:
-            line = min(line, *(d.lineno for d in node.decorator_list))
-        out.append(StatementNames(line))
+        out.append(StatementNames(first_line(node)))
         collector.statement = index
         collector.visit(node)
     module_level = collector.module.bound
