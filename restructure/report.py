@@ -62,8 +62,12 @@ class PhaseReport:
         return json.dumps(data, indent=2)
 
     def write_json(self, directory: Path) -> Path:
+        """``phase-NN.json``; a run that changed nothing goes to ``phase-NN.rerun.json`` instead,
+        so the report of the run that did the work is kept."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"phase-{self.phase:02d}.json"
+        if not self.changed and path.exists():
+            path = directory / f"phase-{self.phase:02d}.rerun.json"
         path.write_text(self.to_json() + "\n")
         return path
 

@@ -168,6 +168,16 @@ def test_dry_run_of_a_finished_phase_says_no_changes(main_done: Restructured) ->
     assert "(no changes)" in result.stdout
 
 
+def test_a_rerun_keeps_the_report_of_the_run_that_did_the_work(main_done: Restructured) -> None:
+    reports = main_done.repo / ".git" / "restructure" / "reports"
+    first = (reports / "phase-14.json").read_text()
+    result = invoke(main_done.repo, "phase14", "--repo", str(main_done.repo))
+    assert result.returncode == 0 and "nothing to change" in result.stdout, result.stderr
+    assert (reports / "phase-14.json").read_text() == first and json.loads(first)["moves"]
+    rerun = json.loads((reports / "phase-14.rerun.json").read_text())
+    assert not rerun["moves"] and not rerun["files_rewritten"]
+
+
 def test_dirty_tree_is_refused_with_one_line(tmp_path: Path) -> None:
     repo = make_git_copy(MONOREPO, tmp_path / "repo")
     (repo / "README.md").write_text((repo / "README.md").read_text() + "local edit\n")
