@@ -263,6 +263,8 @@ def _package_import_hint(relocation: RelocationMap) -> tuple[re.Pattern[str], di
 
 
 def _imports_moved_submodule(text: str, hint: re.Pattern[str], leaves: dict[str, set[str]]) -> bool:
+    if not any(parent in text for parent in leaves):  # str.find first: most files name no such package
+        return False
     for match in hint.finditer(text):
         statement = _statement_at(text, match.start(), match.end())
         if any(re.search(rf"\b{re.escape(leaf)}\b", statement) for leaf in leaves[match.group(1)]):

@@ -306,20 +306,38 @@ def rewrite_python_source(
     regions = _regions(source, tree)
     starts = [start for start, _ in regions]
     marked = {bisect.bisect_right(starts, line) - 1 for line in hits}
-    for index, (start, end) in enumerate(regions):
-        fragment = "".join(lines[start - 1 : end])
-        if index not in marked:
+    parsed = 0
+    for first, last, hit in _runs(regions, marked, {first_line(n) for n in tree.body}):
+        fragment = "".join(lines[first - 1 : last])
+        if not hit:
             out.append(fragment)
             continue
         try:
             module = cst.parse_module(fragment)
         except cst.ParserSyntaxError:
             return None
+        parsed += 1
         before = sum(rewriter.counts.values())
         new = module.visit(rewriter)
         out.append(new.code if sum(rewriter.counts.values()) != before else fragment)
     result = "".join(out)
-    return RewriteResult(result, rewriter.counts, _ambiguities(rewriter, new_path, source), len(marked))
+    return RewriteResult(result, rewriter.counts, _ambiguities(rewriter, new_path, source), parsed)
+
+
+def _runs(regions: list[tuple[int, int]], marked: set[int], statement_starts: set[int]) -> list[tuple[int, int, bool]]:
+    """Consecutive regions joined into (first line, last line, has a hit) runs. A run with a
+    hit holds marked statements and the comment or blank lines between them, so a block of
+    imports is parsed once rather than statement by statement; unmarked lines run together."""
+    runs: list[tuple[int, int, bool]] = []
+    for index, (start, end) in enumerate(regions):
+        hit = index in marked
+        between = start not in statement_starts  # only comment or blank lines
+        joins = runs and ((hit or between) if runs[-1][2] else not hit)
+        if joins:
+            runs[-1] = (runs[-1][0], end, runs[-1][2])
+        else:
+            runs.append((start, end, hit))
+    return runs
 
 
 def _ambiguities(rewriter: ReferenceRewriter, path: str, source: str) -> list[Ambiguity]:
