@@ -146,4 +146,7 @@ class RelocationMap:
         """Substrings of which at least one occurs in any file a rewrite could change."""
         found = self.old_module_names() | set(self.paths) | set(self.dir_paths) | set(self.placeholders)
         found |= {form.old for form in self.relative}
+        # ``patch("pkg.models.helper")`` must follow ``helper`` even when ``pkg.models`` keeps
+        # its name (a module split into a package of the same name)
+        found |= set(self.patch_sites) | set(self.ambiguous)
         return {n for n in found if n}

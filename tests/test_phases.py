@@ -497,38 +497,67 @@ def test_harbour_second_run_changes_nothing(harbour_done: Restructured) -> None:
     assert git(repo, "status", "--porcelain") == ""
 
 
-def test_a_split_alone_is_reported_and_committed_as_a_change(tmp_path: Path) -> None:
-    """A phase whose only step is a split lists what it created and deleted, in its report
-    and in its commit message; it never says "nothing to change"."""
-    from restructure import engine
+TINY_SPLIT_PLAN = (
+    "version: 1\nservices: [tiny]\nphases:\n  - phase: 1\n    scope: tiny\n    steps:\n"
+    "      - {op: split, module: models.py, into: models, groups: {boat: [Boat, helper], berth: [Berth]}}\n"
+)
+TINY_MODELS = (
+    "from dataclasses import dataclass\n\n\ndef helper() -> int:\n    return 1\n\n\n"
+    "@dataclass\nclass Boat:\n    name: str\n\n    def size(self) -> int:\n        return helper()\n\n\n"
+    "@dataclass\nclass Berth:\n    number: int\n"
+)
 
+
+def tiny_repo(tmp_path: Path, extra: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """A one-service repository whose models.py the plan splits into models/boat.py and berth.py."""
     repo = tmp_path / "tiny"
     files = {
         "services/__init__.py": "",
         "services/tiny_service/__init__.py": "",
         "services/tiny_service/main.py": "app = object()\n",
-        "services/tiny_service/models.py": (
-            "from dataclasses import dataclass\n\n\n@dataclass\nclass Boat:\n    name: str\n\n\n"
-            "@dataclass\nclass Berth:\n    number: int\n"
-        ),
+        "services/tiny_service/models.py": TINY_MODELS,
+        **(extra or {}),
     }
     for rel, text in files.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(text)
     git(tmp_path, "init", "-q", "-b", "main", str(repo))
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "tiny")
-    plan = tmp_path / "plan.yaml"
-    plan.write_text(
-        "version: 1\nservices: [tiny]\nphases:\n  - phase: 1\n    scope: tiny\n    steps:\n"
-        "      - {op: split, module: models.py, into: models, groups: {boat: [Boat], berth: [Berth]}}\n"
-    )
-    printed: list[str] = []
     git(repo, "config", "user.email", "t@example.com")
     git(repo, "config", "user.name", "t")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "tiny")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TINY_SPLIT_PLAN)
+    return repo, plan
+
+
+def test_a_split_alone_is_reported_and_committed_as_a_change(tmp_path: Path) -> None:
+    """A phase whose only step is a split lists what it created and deleted, in its report
+    and in its commit message; it never says "nothing to change"."""
+    from restructure import engine
+
+    repo, plan = tiny_repo(tmp_path)
+    printed: list[str] = []
     report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=printed.append)
     assert report.changed and "nothing to change" not in printed[-1]
     assert report.deleted == ["services/tiny_service/models.py"]
     assert set(report.created) == {f"services/tiny_service/models/{n}.py" for n in ("__init__", "boat", "berth")}
     message = git(repo, "log", "-1", "--format=%B")
     assert "Deleted 1 file(s)." in message and "services/tiny_service/models/boat.py" in message
+
+
+def test_a_patch_follows_a_function_when_the_split_module_keeps_its_name(tmp_path: Path) -> None:
+    """models.py becomes the package models/ (same dotted name): the only thing that tells a
+    test file to change is the patch target itself, which must now name models.boat."""
+    test = (
+        "from unittest import mock\n\nfrom services.tiny_service.models import Boat\n\n\n"
+        "def test_size() -> None:\n"
+        '    with mock.patch("services.tiny_service.models.helper", return_value=5):\n'
+        '        assert Boat("x").size() == 5\n'
+    )
+    repo, plan = tiny_repo(tmp_path, {"tests/__init__.py": "", "tests/test_boat.py": test})
+    run_ok(repo, "phase1", "--plan", str(plan), "--commit")
+    assert 'mock.patch("services.tiny_service.models.boat.helper"' in (repo / "tests/test_boat.py").read_text()
+    result = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=repo,
+                            capture_output=True, text=True)  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:]
