@@ -42,6 +42,7 @@ class PhaseContext:
     relocation: RelocationMap = field(default_factory=RelocationMap)
     removed: list[str] = field(default_factory=list)
     parsed: ParsedFiles = field(default_factory=ParsedFiles)
+    read_texts: dict[str, str | None] = field(default_factory=dict)  # files read from disk this phase
     phase_scope: str = ""
     extra: dict[str, object] = field(default_factory=dict)  # state of the structural steps
 
@@ -181,6 +182,8 @@ def rewrite_references(ctx: PhaseContext) -> None:
             continue
         origin = ctx.tree.files[path] or path
         text = _read(ctx.tree, path, needles_bytes)
+        if path not in ctx.tree.texts:  # as on disk: find_leftovers reads it from here
+            ctx.read_texts[path] = text
         if text is None:
             continue
         is_python = path.endswith(".py")
@@ -324,7 +327,10 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
             patterns = everywhere
         if path.endswith(".py"):
             patterns = patterns[:1]
-        text = ctx.tree.read(path) if path in ctx.tree.texts else _read(ctx.tree, path, [])
+        if path in ctx.tree.texts:
+            text = ctx.tree.read(path)
+        else:
+            text = ctx.read_texts[path] if path in ctx.read_texts else _read(ctx.tree, path, [])
         if not text or not any(p.search(text) for p in patterns):
             continue
         for number, line in enumerate(text.splitlines(), start=1):

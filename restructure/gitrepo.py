@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,9 @@ class GitRepo:
             raise GitError(f"{path}: is inside the git work tree {top}; pass --repo {top}")
         return cls(top)
 
-    @property
+    @functools.cached_property
     def git_dir(self) -> Path:
+        """The repository's git directory (asked once: it does not move while the tool runs)."""
         out = _git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()
         return Path(out)
 

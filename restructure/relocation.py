@@ -148,5 +148,5 @@ class RelocationMap:
         found |= {form.old for form in self.relative}
         # ``patch("pkg.models.helper")`` must follow ``helper`` even when ``pkg.models`` keeps
         # its name (a module split into a package of the same name)
-        found |= set(self.patch_sites) | set(self.ambiguous)
+        found |= {key.rsplit(".", 1)[0] for key in (*self.patch_sites, *self.ambiguous)}
         return {n for n in found if n}

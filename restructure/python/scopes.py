@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -78,11 +79,11 @@ def _is_global(access: _Access) -> bool:
 class _Collector(ast.NodeVisitor):
     """Records bindings per scope and every name read, with the top-level statement it is in."""
 
-    def __init__(self, typing_names: dict[str, str]) -> None:
+    def __init__(self) -> None:
         self.module = _Scope("module", None)
         self.scope = self.module
         self.statement = 0
-        self.typing_names = typing_names  # bound name -> "typing.X"
+        self.typing_names: dict[str, str] = {}  # name bound by ``from typing import X`` -> "typing.X"
         self.accesses: list[_Access] = []
         self.module_binds: list[tuple[int, str]] = []  # (statement, name) in binding order
         self.annotation = 0  # inside an annotation
@@ -117,9 +118,12 @@ class _Collector(ast.NodeVisitor):
             self.bind(alias.asname or alias.name.split(".")[0])
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        typing = node.module in TYPING_MODULES and not node.level
         for alias in node.names:
             if alias.name != "*":
                 self.bind(alias.asname or alias.name)
+                if typing:  # known from here on, as LibCST resolves qualified names while it visits
+                    self.typing_names[alias.asname or alias.name] = f"typing.{alias.name}"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.name:
@@ -270,13 +274,8 @@ class _Collector(ast.NodeVisitor):
             return
         if not (self.annotation or self.type_hint[-1]):
             return
-        try:
-            parsed = ast.parse(node.value.strip(), mode="eval")
-        except SyntaxError:
-            return  # not an annotation after all; CPython ignores it too
-        for inner in ast.walk(parsed):
-            if isinstance(inner, ast.Name):
-                self.accesses.append(_Access(inner.id, self.scope, self.statement, True))
+        for name in _annotation_names(node.value):
+            self.accesses.append(_Access(name, self.scope, self.statement, True))
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for value in node.values:
@@ -290,19 +289,20 @@ def first_line(node: ast.stmt) -> int:
     return min([node.lineno, *(d.lineno for d in decorators)])
 
 
-def _typing_names(tree: ast.Module) -> dict[str, str]:
-    """Names bound by ``from typing import X [as Y]`` anywhere in the module -> ``typing.X``."""
-    found: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module in TYPING_MODULES and not node.level:
-            for alias in node.names:
-                found[alias.asname or alias.name] = f"typing.{alias.name}"
-    return found
+@functools.lru_cache(maxsize=4096)
+def _annotation_names(text: str) -> tuple[str, ...]:
+    """The names a string annotation reads (``"list[Cohort] | None"`` -> list, Cohort); the same
+    few strings recur in every model of a service, so each is parsed once."""
+    try:
+        parsed = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return ()  # not an annotation after all; CPython ignores it too
+    return tuple(inner.id for inner in ast.walk(parsed) if isinstance(inner, ast.Name))
 
 
 def statement_names(tree: ast.Module) -> list[StatementNames]:
     """One entry per statement of ``tree.body``, in order."""
-    collector = _Collector(_typing_names(tree))
+    collector = _Collector()
     out: list[StatementNames] = []
     for index, node in enumerate(tree.body):
         out.append(StatementNames(first_line(node)))
