@@ -55,3 +55,19 @@ def invoke(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+State = tuple[dict[str, str], str]
+
+
+def work_tree_state(repo: Path) -> State:
+    """Every file's hash (index and HEAD included), then git's view; in this order, because
+    ``git status`` may refresh the index."""
+    return tree_state(repo), porcelain(repo, ignored=True)
+
+
+def differences(before: State, after: State) -> str:
+    """The first paths that differ, for an assertion message."""
+    files = sorted(k for k in before[0].keys() | after[0].keys() if before[0].get(k) != after[0].get(k))
+    status = "" if after[1] == before[1] else f"; git status was {before[1]!r}, is {after[1]!r}"
+    return f"{files[:5]}{status}"

@@ -29,7 +29,7 @@ from restructure import editset, engine
 from restructure.editset import InjectedFault
 from restructure.plan import load_plan
 from tests.conftest import MONOREPO, git, make_git_copy
-from tests.repo_state import invoke, porcelain, tree_state
+from tests.repo_state import differences, invoke, porcelain, work_tree_state
 
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 
@@ -94,13 +94,6 @@ def memoized_rewrites() -> Iterator[None]:
         yield
 
 
-def state(repo: Path) -> tuple[dict[str, str], str]:
-    """Every file's hash (index included), then git's view; in this order, because
-    ``git status`` may refresh the index."""
-    files = tree_state(repo)
-    return files, porcelain(repo, ignored=True)
-
-
 def quiet(_: str) -> None:
     pass
 
@@ -141,17 +134,11 @@ def test_the_finished_run_keeps_untracked_and_ignored_files(prepared: Path, tmp_
     assert (copy / "docs" / "staged.md").read_text() == "Run `uvicorn services.events_service.main:app`.\n"
 
 
-def _differences(before: tuple[dict[str, str], str], after: tuple[dict[str, str], str]) -> str:
-    files = sorted(k for k in before[0].keys() | after[0].keys() if before[0].get(k) != after[0].get(k))
-    status = "" if after[1] == before[1] else f"; git status was {before[1]!r}, is {after[1]!r}"
-    return f"{files[:5]}{status}"
-
-
 def _fail_at_each(repo: Path, numbers: list[int]) -> list[str]:
     """Run phase 1 on ``repo`` with a failure injected at each write in ``numbers``; the
     problems found (stops at the first tree that is not the original any more)."""
     plan = load_plan()
-    before = state(repo)
+    before = work_tree_state(repo)
     for number in numbers:
         os.environ["RESTRUCTURE_FAULT_AT_WRITE"] = str(number)
         try:
@@ -161,9 +148,9 @@ def _fail_at_each(repo: Path, numbers: list[int]) -> list[str]:
                 return [f"write {number}: unexpected {exc}"]
         else:
             return [f"write {number}: the phase ran to the end"]
-        after = state(repo)
+        after = work_tree_state(repo)
         if after != before:
-            return [f"write {number}: {_differences(before, after)}"]
+            return [f"write {number}: {differences(before, after)}"]
     return []
 
 
@@ -198,7 +185,7 @@ def test_a_failure_past_the_last_write_is_not_injected(prepared: Path, writes: i
 @pytest.mark.parametrize("where", ["first", "middle", "last"])
 def test_ctrl_c_during_the_writes_leaves_the_tree_byte_identical(prepared: Path, writes: int, where: str) -> None:
     number = {"first": 1, "middle": writes // 2, "last": writes}[where]
-    before = state(prepared)
+    before = work_tree_state(prepared)
     result = invoke(
         prepared, "phase1", "--repo", str(prepared), "--allow-dirty", env={"RESTRUCTURE_SIGINT_AT_WRITE": str(number)}
     )
@@ -206,6 +193,6 @@ def test_ctrl_c_during_the_writes_leaves_the_tree_byte_identical(prepared: Path,
     assert result.stderr.strip().splitlines() == [
         "error: interrupted: phase 1 wrote nothing, the work tree is as it was"
     ], result.stderr
-    after = state(prepared)
+    after = work_tree_state(prepared)
     assert after[1] == before[1]
     assert after[0] == before[0]

@@ -44,7 +44,7 @@ from restructure.gitrepo import GitRepo
 from restructure.plan import Plan, load_plan
 from restructure.report import PhaseReport
 from tests.conftest import MONOREPO, ROOT, git, make_git_copy
-from tests.repo_state import invoke, porcelain, tree_state
+from tests.repo_state import State, differences, invoke, porcelain, work_tree_state
 
 pytestmark = pytest.mark.slow  # about a minute and a half, mostly running the phases
 
@@ -52,21 +52,6 @@ FAULT = "RESTRUCTURE_FAULT_AT_WRITE"
 SIGINT = "RESTRUCTURE_SIGINT_AT_WRITE"
 ALL_PHASES = list(range(1, 16))
 FAULT_PHASES = ALL_PHASES[1:]  # phase 1: tests/test_atomic.py
-
-State = tuple[dict[str, str], str]
-
-
-def state(repo: Path) -> State:
-    """Every file's hash (index and HEAD included), then git's view; in this order, because
-    ``git status`` may refresh the index."""
-    return tree_state(repo), porcelain(repo, ignored=True)
-
-
-def differences(before: State, after: State) -> str:
-    """The first paths that differ, for an assertion message."""
-    files = sorted(k for k in before[0].keys() | after[0].keys() if before[0].get(k) != after[0].get(k))
-    status = "" if after[1] == before[1] else f"; git status was {before[1]!r}, is {after[1]!r}"
-    return f"{files[:5]}{status}"
 
 
 def quiet(_: str) -> None:
@@ -265,7 +250,7 @@ def interrupt(source: Path, dest: Path, number: int, at: int, env: dict[str, str
     """Run in a background thread: ``env`` is a snapshot taken by the caller, since the
     tests' ``monkeypatch`` may change ``os.environ`` in the meantime."""
     copy = clone(source, dest)
-    before = state(copy)
+    before = work_tree_state(copy)
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "-r", str(ROOT), f"phase{number}", "--repo", str(copy), "--allow-dirty"],
         cwd=copy,
@@ -274,7 +259,7 @@ def interrupt(source: Path, dest: Path, number: int, at: int, env: dict[str, str
         timeout=600,
         env={**env, FAULT: "0", SIGINT: str(at)},
     )
-    return Interrupted(at, result, before, state(copy))
+    return Interrupted(at, result, before, work_tree_state(copy))
 
 
 class PreparedTrees:
@@ -306,7 +291,7 @@ class PreparedTrees:
         repo = clone(self.chain.after[number - 1], self.base / f"before-{number}")
         add_extras(repo, added, mentioned)
         finished = clone(repo, self.base / f"finished-{number}")
-        finished_before = state(finished)
+        finished_before = work_tree_state(finished)
         with recording() as recorded:
             report = engine.run_phase(finished, number, allow_dirty=True, echo=quiet, plan=plan)
         assert len(recorded.changes) <= 1, f"phase {number} called apply {len(recorded.changes)} times"
@@ -341,7 +326,7 @@ def test_each_phase_writes_unless_it_is_only_notes(chain: Chain, prepared: Prepa
         assert tree.writes == [] and tree.changes is None and not tree.report.changed, (
             f"phase {number} is only notes: it must make no write, so there is no write to inject a failure at"
         )
-        after = state(tree.finished)
+        after = work_tree_state(tree.finished)
         assert after == tree.finished_before, differences(tree.finished_before, after)
         return
     assert tree.report.changed and tree.changes is not None and not tree.changes.empty
@@ -382,7 +367,7 @@ def test_a_failure_at_any_write_leaves_the_tree_byte_identical(
         return
     copy = clone(tree.repo, tmp_path / "monorepo")
     repo = GitRepo.open(copy)
-    before = state(copy)
+    before = work_tree_state(copy)
     problems: list[str] = []
     for number_of_write, what in enumerate(tree.writes, start=1):
         no_injection.setenv(FAULT, str(number_of_write))
@@ -394,7 +379,7 @@ def test_a_failure_at_any_write_leaves_the_tree_byte_identical(
         else:
             problems.append(f"write {number_of_write} ({what}): the writes ran to the end")
             break
-        after = state(copy)
+        after = work_tree_state(copy)
         if after != before:
             problems.append(f"write {number_of_write} ({what}): {differences(before, after)}")
             break
@@ -408,7 +393,7 @@ def test_a_failure_half_way_through_a_full_run_leaves_the_tree_byte_identical(
     """The whole path from the plan to the disk, failing at the middle write."""
     tree = prepared(number)
     copy = clone(tree.repo, tmp_path / "monorepo")
-    before = state(copy)
+    before = work_tree_state(copy)
     if not tree.writes:
         no_injection.setenv(FAULT, "1")
         report = engine.run_phase(copy, number, allow_dirty=True, echo=quiet, plan=chain.plan)
@@ -419,7 +404,7 @@ def test_a_failure_half_way_through_a_full_run_leaves_the_tree_byte_identical(
         expected = re.escape(f"injected failure at write {middle} ({tree.writes[middle - 1]})")
         with pytest.raises(InjectedFault, match=f"^{expected}$"):
             engine.run_phase(copy, number, allow_dirty=True, echo=quiet, plan=chain.plan)
-    after = state(copy)
+    after = work_tree_state(copy)
     assert after == before, differences(before, after)
 
 
@@ -458,17 +443,17 @@ def test_a_second_run_changes_nothing(
     """Phase N on the tree after phases 1..N: in process (the report) and as ``invoke phaseN``."""
     assert chain.reports[number].changed != is_no_op(chain.plan, number)  # the first run did change things
     copy = clone(chain.after[number], tmp_path / "monorepo")
-    before = state(copy)
+    before = work_tree_state(copy)
 
     report = engine.run_phase(copy, number, commit=True, echo=quiet, plan=chain.plan)
     assert not report.changed, (report.moves, report.created, report.deleted, report.files_rewritten)
     assert report.commit is None and report.needs_human == []
-    after = state(copy)
+    after = work_tree_state(copy)
     assert after == before, differences(before, after)
 
     result = invoke(copy, f"phase{number}", "--repo", str(copy), "--commit")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert result.stderr == ""
     assert "  nothing to change\n" in result.stdout, result.stdout
-    after = state(copy)
+    after = work_tree_state(copy)
     assert after == before, differences(before, after)

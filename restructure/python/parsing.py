@@ -23,9 +23,8 @@ class ParsedFiles:
 
     def parse(self, path: str, text: str) -> cst.Module:
         """The module for ``text``; raises :class:`libcst.ParserSyntaxError` as LibCST does."""
-        cached = self._parsed.get(path)
-        if cached is not None and cached[0] == text:
-            return cached[1]
+        if self.has(path, text):
+            return self._parsed[path][1]
         module = cst.parse_module(text)
         self.counts[path] += 1
         self._parsed[path] = (text, module)

@@ -29,6 +29,7 @@ from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, retarget
 from restructure.python.scopes import first_line
 from restructure.python.strings import rewrite_dotted_string, string_kind
+from restructure.python.symbols import ast_statement_count
 from restructure.relocation import RelocationMap
 from restructure.text.references import TextRewriter
 
@@ -214,7 +215,7 @@ def relevant_statements(module: cst.Module, source: str, needles: Iterable[str])
     spans: list[tuple[int, int]] = []  # first and last line of each LibCST top-level statement
     position = 0
     for node in module.body:
-        count = len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
+        count = ast_statement_count(node)
         parts = tree.body[position : position + count]
         position += count
         if not parts:

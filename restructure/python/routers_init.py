@@ -219,14 +219,13 @@ def assemble(
     main_path: str,
     package_dir: str,
     pieces: dict[tuple[str, str], list[Any]],
-    parse: Callable[[str], cst.Module] | None = None,
+    parse: Callable[[str], cst.Module],
 ) -> tuple[dict[str, str], str, dict[str, cst.Module]] | None:
     """New texts of ``routers/__init__.py`` and ``main.py``, a summary, and main.py's new module;
     None if already done.
 
     ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses).
     """
-    parse = parse or (lambda path: cst.parse_module(tree.read(path)))
     package = module_of(f"{package_dir}/__init__.py") or ""
     main_module = parse(main_path)
     bindings = _bindings(main_module)

@@ -188,7 +188,7 @@ def _statement_kind(node: cst.BaseStatement) -> str:
     return "other"
 
 
-def _ast_counts(node: cst.BaseStatement) -> int:
+def ast_statement_count(node: cst.BaseStatement) -> int:
     """How many ``ast`` statements one LibCST top-level statement is (``a = 1; b = 2`` is two)."""
     return len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
 
@@ -203,14 +203,14 @@ def analyse(module: cst.Module, source: str | None = None) -> ModuleSymbols:
     source = module.code if source is None else source
     tree = ast.parse(source)
     names = statement_names(tree)
-    if sum(_ast_counts(node) for node in module.body) != len(names):  # pragma: no cover - both parse one text
+    if sum(ast_statement_count(node) for node in module.body) != len(names):  # pragma: no cover - both parse one text
         raise ValueError("LibCST and ast disagree about the module's top-level statements")
     statements: list[Statement] = []
     imports: dict[str, ImportBinding] = {}
     futures: list[str] = []
     position = 0
     for index, node in enumerate(module.body):
-        parts = names[position : position + _ast_counts(node)]
+        parts = names[position : position + ast_statement_count(node)]
         position += len(parts)
         kind = _statement_kind(node)
         st = Statement(index, node, kind, parts[0].line)
