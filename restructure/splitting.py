@@ -2,8 +2,7 @@
 
 Each works on the phase's :class:`~restructure.editset.VirtualTree`, feeds the relocation
 map (module moves, symbol homes, patch-target lookup sites) and reports where names went.
-The generated files go through the target's ruff once per phase, in :func:`finish`, after
-the references were rewritten and before the phase validates them.
+Nothing here formats or lints: moved statements keep their exact source text.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from restructure.python import merge as merging
-from restructure.python.lint import ruff_fix_and_format
 from restructure.python.routers_init import assemble
 from restructure.python.split import SplitError, SplitSpec, split_module
 from restructure.python.symbols import import_bindings
@@ -70,7 +68,7 @@ def _parse(ctx: PhaseContext, path: str, text: str | None = None) -> cst.Module:
 
 
 def _write_generated(ctx: PhaseContext, texts: dict[str, str], modules: dict[str, cst.Module] | None = None) -> None:
-    """Write new module texts; :func:`finish` formats them with the target's ruff.
+    """Write new module texts (generated heads plus statements moved unchanged).
 
     ``modules`` holds the files built as LibCST modules (path -> module of that text): later
     steps of the phase use them instead of parsing the text again.
@@ -295,15 +293,12 @@ OPERATIONS = {
 
 
 def finish(ctx: PhaseContext) -> None:
-    """Once per phase, after references were rewritten: the target's ruff on what the tool wrote."""
-    generated = state(ctx).generated if "structure" in ctx.extra else set()
-    rewritten = {p for p in ctx.report.files_rewritten if p.endswith(".py")}
-    paths = sorted(p for p in generated | rewritten if ctx.tree.exists(p))
-    if paths:
-        texts = {p: ctx.tree.read(p) for p in paths}
-        for path, text in ruff_fix_and_format(ctx.repo.root, texts).items():
-            if text != texts[path]:
-                ctx.tree.write(path, text)
+    """Once per phase: append the generated files' sizes to their step's outcome.
+
+    No linter or formatter ever runs over what the phase writes: moved statements keep
+    their exact text, and the generated heads follow the target's import style by
+    construction (:mod:`restructure.python.import_style`).
+    """
     for index, files in state(ctx).sized if "structure" in ctx.extra else []:
         outcome = ctx.report.outcomes[index]
         sizes = [f"{PurePosixPath(p).name} {ctx.tree.read(p).count(chr(10))}" for p in files if ctx.tree.exists(p)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from restructure.python.lint import ruff_check, ruff_fix_and_format
+from restructure.python.lint import ruff_check
 from restructure.python.merge import MergeError, merge_modules
 from restructure.python.patch_targets import Ambiguous, retarget
 from restructure.python.routes import Placed, RouteOrderError, order_pieces, paths_overlap
@@ -158,7 +158,6 @@ def split_models(tmp_path: Path, groups: dict[str, list[str]]) -> tuple[dict[str
     result = split_module(MODELS, "pkg/models.py", "pkg/models", spec)
     texts = {f"pkg/models/{k}": v for k, v in result.files.items()}
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
-    texts = ruff_fix_and_format(tmp_path, texts)
     write_package(tmp_path, texts)
     return texts, tmp_path
 

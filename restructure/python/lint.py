@@ -1,9 +1,8 @@
-"""Run the target repository's own ruff over generated files, in memory.
+"""Check texts with a ruff binary against the target repository's ruff configuration.
 
-Generated and rewritten files must pass the target's ``ruff check`` and
-``ruff format --check``. The texts are written to a scratch mirror that carries the
-target's ruff configuration (so isort's first-party list and the line length are the
-target's), fixed and formatted there once, and read back. The target tree is untouched.
+Only checks, never fixes: the tool must not restyle user code. The texts are written to
+a scratch mirror that carries the target's ruff configuration (so isort's first-party
+list and the line length are the target's); the target tree is untouched.
 """
 
 from __future__ import annotations
@@ -45,20 +44,6 @@ def _mirror(root: Path, texts: dict[str, str]) -> Iterator[Path]:
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(text, encoding="utf-8")
         yield mirror
-
-
-def ruff_fix_and_format(root: Path, texts: dict[str, str]) -> dict[str, str]:
-    """``ruff check --fix`` then ``ruff format`` on ``texts`` (repo-relative path -> text)."""
-    binary = ruff_binary()
-    if not texts or binary is None or not uses_ruff(root):
-        return dict(texts)
-    with _mirror(root, texts) as mirror:
-        paths = sorted(texts)
-        # a file ruff cannot parse is left as it is; validation reports it
-        subprocess.run([binary, "check", "--fix", "--exit-zero", "--quiet", *paths], cwd=mirror,
-                       capture_output=True, text=True)  # fmt: skip
-        subprocess.run([binary, "format", "--quiet", *paths], cwd=mirror, capture_output=True, text=True)
-        return {rel: (mirror / rel).read_text(encoding="utf-8") for rel in texts}
 
 
 def ruff_check(root: Path, texts: dict[str, str]) -> list[str]:
