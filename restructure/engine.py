@@ -21,6 +21,7 @@ from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
+from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
@@ -210,6 +211,10 @@ def rewrite_references(ctx: PhaseContext) -> None:
                     ) from exc
                 new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
             new_text, counts = new.code, new.counts
+            if new_text != text:
+                style = splitting.style(ctx, path, path)
+                new_text = keep_blocks_sorted(text, new_text, style)
+                _note_long_lines(ctx, path, text, new_text, style.line_length)
             ctx.parsed.fragments += new.fragments
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
         else:
@@ -218,6 +223,18 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.tree.write(path, new_text)
             ctx.report.files_rewritten.append(path)
             ctx.report.rewrites.update(counts)
+
+
+def _note_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: int) -> None:
+    """A rewritten reference longer than the old one can push its line over the target's
+    limit; the tool does not re-wrap the user's statement, it says where the formatter will."""
+    before = set(old.splitlines())
+    for number, line in enumerate(new.splitlines(), start=1):
+        if len(line) > limit and line not in before:
+            ctx.report.notes.append(
+                f"{path}:{number}: a rewritten reference makes this line {len(line)} characters "
+                f"(line length {limit}); the statement is left as written, your formatter may wrap it"
+            )
 
 
 def _plan_in_repo(ctx: PhaseContext) -> str | None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from restructure.python import merge as merging
+from restructure.python.import_style import ImportStyle, StyleCache
 from restructure.python.routers_init import assemble
 from restructure.python.split import SplitError, SplitSpec, split_module
 from restructure.python.symbols import import_bindings
@@ -58,6 +59,14 @@ def state(ctx: PhaseContext) -> StructureState:
     return found  # type: ignore[no-any-return]
 
 
+def style(ctx: PhaseContext, path: str, source: str | None = None) -> ImportStyle:
+    """The import and string style for a file the phase generates at ``path`` (from ``source``)."""
+    cache = ctx.extra.get("styles")
+    if not isinstance(cache, StyleCache):
+        cache = ctx.extra["styles"] = StyleCache(ctx.repo.root, ctx.tree.read)
+    return cache(path, source)
+
+
 def _parse(ctx: PhaseContext, path: str, text: str | None = None) -> cst.Module:
     """The phase's one parse of ``path`` (its current text in the tree unless given)."""
     try:
@@ -92,7 +101,10 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     reexport = package_name in REEXPORT_PACKAGES
     init_path = f"{into}/__init__.py"
     try:
-        result = split_module(text, src, into, spec, init=reexport and not tree.exists(init_path), module=module)
+        result = split_module(
+            text, src, into, spec, init=reexport and not tree.exists(init_path), module=module,
+            style=style(ctx, init_path, src),
+        )  # fmt: skip
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{into}/{name}": body for name, body in result.files.items()}
@@ -197,7 +209,9 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     package_dir = str(PurePosixPath(into).parent)
     siblings = _package_homes(ctx, package_dir, skip={into, *present})
     try:
-        text, defined, merged = merging.merge_modules(parts, into, siblings, {p: tree.read(p) for p, _ in parts})
+        text, defined, merged = merging.merge_modules(
+            parts, into, siblings, {p: tree.read(p) for p, _ in parts}, style(ctx, into, parts[0][0])
+        )
     except merging.MergeError as exc:
         raise StructureError(str(exc)) from exc
     for src in present:
@@ -253,7 +267,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     spec.groups.setdefault(src_group, type(spec.groups[into_group])())
     directory = str(PurePosixPath(src).parent)
     try:
-        result = split_module(text, src, directory, spec, init=False, module=module)
+        result = split_module(text, src, directory, spec, init=False, module=module, style=style(ctx, src, src))
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}

@@ -15,6 +15,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from restructure.python.import_style import style_for
 from restructure.python.lint import ruff_check
 from restructure.python.merge import MergeError, merge_modules
 from restructure.python.patch_targets import Ambiguous, retarget
@@ -155,9 +156,11 @@ def definitions(source: str) -> dict[str, str]:
 
 def split_models(tmp_path: Path, groups: dict[str, list[str]]) -> tuple[dict[str, str], Path]:
     spec = SplitSpec.from_args({"groups": groups, "rules": [{"kind": "enum", "to": "enums"}]})
-    result = split_module(MODELS, "pkg/models.py", "pkg/models", spec)
-    texts = {f"pkg/models/{k}": v for k, v in result.files.items()}
     (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / "pkg").mkdir()  # the package the split module lives in, as in a real tree
+    style = style_for(tmp_path, "pkg/models/__init__.py", MODELS)
+    result = split_module(MODELS, "pkg/models.py", "pkg/models", spec, style=style)
+    texts = {f"pkg/models/{k}": v for k, v in result.files.items()}
     write_package(tmp_path, texts)
     return texts, tmp_path
 

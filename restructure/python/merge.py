@@ -13,7 +13,8 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from restructure.python.compose import module_from, separated
+from restructure.python.compose import generated_module, is_definition, separated
+from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
@@ -75,6 +76,7 @@ def merge_modules(
     into: str,
     siblings: dict[str, str],
     sources: dict[str, str] | None = None,
+    style: ImportStyle | None = None,
 ) -> tuple[str, dict[str, list[str]], cst.Module]:
     """Text of ``into`` holding every part's definitions, the names each part defined, and its module.
 
@@ -142,27 +144,31 @@ def merge_modules(
             names = bucket.setdefault((module, level), [])
             if alias not in names:
                 names.append(alias)
-        for st in ms.statements:
-            if _skip(st, ms):
-                continue
-            body.append(separated(st.node))
-    out: list[str] = []
-    if docstring is not None:
-        out.append(f'"""{docstring}"""\n')
-    if futures:
-        out.append(f"from __future__ import {', '.join(futures)}\n")
-    out.append("\n")
-    out.extend(f"{line}\n" for line in plain)
-    for (module, level), names in runtime.items():
-        out.append(f"from {'.' * level}{module} import {', '.join(names)}\n")
-    if checking:
-        if not any("TYPE_CHECKING" in n for n in runtime.values()):
-            out.append("from typing import TYPE_CHECKING\n")
-        out.append("\nif TYPE_CHECKING:\n")
-        for (module, level), names in checking.items():
-            out.append(f"    from {'.' * level}{module} import {', '.join(names)}\n")
-    merged = module_from("".join(out), body, parts[0][1])
+        kept = [st for st in ms.statements if not _skip(st, ms)]
+        for position, st in enumerate(kept):
+            # statements keep their own blank lines; where two files meet (or a dropped import
+            # stood), a definition gets the gap a formatter puts around it
+            seam = position == 0 or kept[position - 1].index != st.index - 1
+            near_definition = is_definition(st.node) or bool(body and is_definition(body[-1]))
+            body.append(separated(st.node) if seam and near_definition else st.node)
+    imports = [Import("__future__", names=tuple((f, None) for f in futures))] if futures else []
+    for text in plain:
+        words = text.split()  # ``import x`` or ``import x as y``
+        imports.append(Import(words[1], alias=words[3] if len(words) == 4 else None))
+    imports.extend(_from_imports(runtime))
+    if checking and not any("TYPE_CHECKING" in n for n in runtime.values()):
+        imports.append(Import("typing", names=(("TYPE_CHECKING", None),)))
+    merged = generated_module(docstring, imports, _from_imports(checking), body, parts[0][1], style or ImportStyle())
     return merged.code, defined, merged
+
+
+def _from_imports(grouped: dict[tuple[str, int], list[str]]) -> list[Import]:
+    """``from`` imports from (module, level) -> ``name`` / ``name as alias`` strings."""
+    out = []
+    for (module, level), names in grouped.items():
+        members = tuple((n.split(" as ")[0], n.split(" as ")[1] if " as " in n else None) for n in names)
+        out.append(Import(module, level, members))
+    return out
 
 
 def _skip(st: Statement, ms: ModuleSymbols) -> bool:

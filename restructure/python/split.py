@@ -21,7 +21,8 @@ from typing import Any
 
 import libcst as cst
 
-from restructure.python.compose import module_from
+from restructure.python.compose import generated_module, is_definition, separated
+from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
 from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring, is_enum_class
@@ -125,11 +126,14 @@ class _Planner:
             and "__all__" not in st.defines
         ]
         # ``X.model_rebuild()`` resolves X's forward references: it needs them at runtime
+        self.rebuild_only: dict[int, set[str]] = {}  # names a rebuild needs that its code does not name
         for st in self.units:
             target = _rebuilt_class(st)
             if target is not None and target in self.definer:
                 forward = ms.statements[self.definer[target]].hint_uses
-                st.uses |= {n for n in forward if n in self.definer}
+                needed = {n for n in forward if n in self.definer}
+                self.rebuild_only[st.index] = needed - st.uses
+                st.uses |= needed
         self.routes: dict[int, list[Route]] = {}
         for st in self.units:
             if isinstance(st.node, cst.FunctionDef):
@@ -311,6 +315,7 @@ def split_module(
     *,
     init: bool = True,
     module: cst.Module | None = None,
+    style: ImportStyle | None = None,
 ) -> SplitResult:
     """Split ``source`` (the file at ``old_path``) into files under ``package_dir``.
 
@@ -354,7 +359,9 @@ def split_module(
         if f is None:
             continue
         new_mod = f"{package.name}.{group}"
-        new_module, read = _emit(f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path)
+        new_module, read = _emit(
+            f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path, style or ImportStyle()
+        )
         modules[f"{group}.py"] = new_module
         out[f"{group}.py"] = new_module.code
         for name in read:
@@ -432,6 +439,7 @@ def _emit(
     old: ModuleLocation,
     new: ModuleLocation,
     old_path: str,
+    style: ImportStyle,
 ) -> tuple[cst.Module, set[str]]:
     """One new file (its generated imports, then the source's own statements), and the names its code reads."""
     defined = {name for st in f.units for name in st.defines} | set(f.routers)
@@ -442,48 +450,48 @@ def _emit(
         runtime |= st.uses
         hints |= st.hint_uses
     hints -= runtime
+    named = set().union(*(st.uses - planner.rebuild_only.get(st.index, set()) for st in [*router_units, *f.units]))
+    on_purpose = set().union(*(planner.rebuild_only.get(st.index, set()) for st in f.units)) - named - hints
     needed_runtime = sorted(runtime - defined)
     needed_hints = sorted(hints - defined)
-    lines_rt: dict[tuple[str, int, str | None], list[str]] = {}
-    lines_tc: dict[tuple[str, int, str | None], list[str]] = {}
-    plain_rt: list[str] = []
-    plain_tc: list[str] = []
+    imports_rt: list[Import] = []
+    imports_tc: list[Import] = []
     read = set(runtime | hints)
 
     def add(name: str, type_checking: bool) -> None:
         binding = ms.imports.get(name)
         if binding is not None:
             tc = type_checking or binding.type_checking
-            stmt = _import_line(binding, old, new)
-            if stmt[0] == "plain":
-                (plain_tc if tc else plain_rt).append(stmt[1])
-            else:
-                (lines_tc if tc else lines_rt).setdefault(stmt[1], []).append(stmt[2])  # type: ignore[index,arg-type]
+            (imports_tc if tc else imports_rt).append(_import_of(binding, old, new))
             return
         index = planner.definer.get(name)
         if index is None or index not in planner.group_of:
             return
         other = planner.group_of[index]
-        target = (f"{package}.{other}", 0, None)
-        (lines_tc if type_checking else lines_rt).setdefault(target, []).append(name)
+        silent = frozenset({name} & on_purpose)
+        target = Import(f"{package}.{other}", names=((name, None),), unused_on_purpose=silent)
+        (imports_tc if type_checking else imports_rt).append(target)
 
     for name in needed_runtime:
         add(name, False)
     for name in needed_hints:
         add(name, True)
-    if (lines_tc or plain_tc) and "TYPE_CHECKING" not in runtime:
-        lines_rt.setdefault(("typing", 0, None), []).append("TYPE_CHECKING")
-    out: list[str] = [f'"""{_docstring(f, old_path)}"""\n']
+    if imports_tc and "TYPE_CHECKING" not in runtime:
+        imports_rt.append(Import("typing", names=(("TYPE_CHECKING", None),)))
     if ms.future_imports:
-        out.append(f"from __future__ import {', '.join(ms.future_imports)}\n")
-    out.append("\n")
-    out.extend(_render_imports(lines_rt, plain_rt, ""))
-    if lines_tc or plain_tc:
-        out.append("\nif TYPE_CHECKING:\n")
-        out.extend(_render_imports(lines_tc, plain_tc, "    "))
+        imports_rt.append(Import("__future__", names=tuple((n, None) for n in ms.future_imports)))
     body: list[Statement] = sorted([*router_units, *f.units], key=lambda s: s.index)
-    out.append("\n\n")
-    return module_from("".join(out), [st.node for st in body], ms.module), read
+    nodes = [
+        separated(st.node) if i and body[i - 1].index != st.index - 1 and _needs_gap(body[i - 1], st) else st.node
+        for i, st in enumerate(body)
+    ]
+    return generated_module(_docstring(f, old_path), imports_rt, imports_tc, nodes, ms.module, style), read
+
+
+def _needs_gap(before: Statement, after: Statement) -> bool:
+    """Two statements that were not neighbours in the source: a definition next to them
+    needs the blank lines a formatter puts around definitions."""
+    return is_definition(before.node) or is_definition(after.node)
 
 
 def _docstring(f: _File, old_path: str) -> str:
@@ -495,30 +503,21 @@ def _docstring(f: _File, old_path: str) -> str:
     return f"Split from {source}: {shown}."
 
 
-def _import_line(binding: ImportBinding, old: ModuleLocation, new: ModuleLocation) -> tuple[str, Any, Any]:
-    """('plain', text) for ``import x``; ('from', (module, level, None), alias) otherwise."""
+def _import_of(binding: ImportBinding, old: ModuleLocation, new: ModuleLocation) -> Import:
+    """The import that binds ``binding``'s name in the new module (relative imports re-based)."""
     if binding.name is None:
         module = binding.module or ""
-        if binding.bound != module.split(".")[0]:
-            return "plain", f"import {module} as {binding.bound}", None
-        return "plain", f"import {module}", None
-    alias = binding.name if binding.bound == binding.name else f"{binding.name} as {binding.bound}"
+        alias = binding.bound if binding.bound != module.split(".")[0] else None
+        return Import(module, alias=alias)
+    member = (binding.name, None if binding.bound == binding.name else binding.bound)
     if binding.level:
         target = old.resolve(binding.level, binding.module)
         rel = new.relativize(target) if target else None
         if target and rel is not None:
             level, module = rel
-            return "from", (module or "", level, None), alias
-        return "from", (target or binding.module or "", 0, None), alias
-    return "from", (binding.module or "", 0, None), alias
-
-
-def _render_imports(grouped: dict[tuple[str, int, str | None], list[str]], plain: list[str], indent: str) -> list[str]:
-    out = [f"{indent}{line}\n" for line in sorted(set(plain))]
-    for (module, level, _), names in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        unique = list(dict.fromkeys(names))
-        out.append(f"{indent}from {'.' * level}{module} import {', '.join(unique)}\n")
-    return out
+            return Import(module or "", level, (member,))
+        return Import(target or binding.module or "", 0, (member,))
+    return Import(binding.module or "", 0, (member,))
 
 
 def _init_text(old_path: str, files: dict[str, _File], order: list[str], public: list[str]) -> str:

@@ -1,0 +1,113 @@
+"""Keep an import block sorted when a rewritten module name changes where it sorts.
+
+Rewriting ``services.x.app.schemas`` to ``services.x.schemas`` inside an import changes the
+statement's sort key: a block the target's isort had accepted becomes "un-sorted" although
+the tool only rewrote references. A careful engineer would move that one line to its place.
+The rule here is that narrow: a block of imports (statements on lines of their own in one
+body, blank lines between them, no comment anywhere in the block) that was exactly in the
+target's isort form before the rewrite is put back into that form after it. Any other
+block, with a comment, a ``;``, or not sorted to begin with, is left as the rewrite left it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from restructure.python.import_style import Import, ImportStyle
+
+IMPORT_PREFIXES = ("import ", "from ")
+
+
+@dataclass(frozen=True)
+class Block:
+    """Lines ``first``..``last`` (1-based, inclusive) holding only these import statements."""
+
+    first: int
+    last: int
+    indent: str
+    imports: tuple[Import, ...]
+
+
+def _imports_of(node: ast.Import | ast.ImportFrom, lines: list[str]) -> list[Import]:
+    if isinstance(node, ast.Import):
+        return [Import(a.name, alias=a.asname) for a in node.names]
+    text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+    comma = re.search(r",\s*\)\s*$", text) is not None
+    members = tuple((a.name, a.asname) for a in node.names)
+    return [Import(node.module or "", node.level, members, trailing_comma=comma)]
+
+
+def _statement_lists(tree: ast.Module) -> list[list[ast.stmt]]:
+    """The module body and every nested body (lazy imports in functions are blocks too)."""
+    found: list[list[ast.stmt]] = [tree.body]
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            value = getattr(node, name, None)
+            if node is not tree and isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                found.append(value)
+    return found
+
+
+def blocks(text: str) -> list[Block]:
+    """Runs of import statements in one body with nothing but blank lines between them."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    lines = text.splitlines()
+    found: list[Block] = []
+    for body in _statement_lists(tree):
+        run: list[ast.Import | ast.ImportFrom] = []
+
+        def close(run: list[ast.Import | ast.ImportFrom]) -> None:
+            if not run:
+                return
+            first, last = run[0].lineno, run[-1].end_lineno or run[-1].lineno
+            chunk = lines[first - 1 : last]
+            indent = chunk[0][: run[0].col_offset]
+            if indent.strip() or any("#" in line or ";" in line for line in chunk):
+                return
+            imports = tuple(i for node in run for i in _imports_of(node, lines))
+            found.append(Block(first, last, indent, imports))
+
+        previous_end = 0
+        for node in body:
+            is_import = isinstance(node, ast.Import | ast.ImportFrom)
+            if run and (not is_import or any(line.strip() for line in lines[previous_end : node.lineno - 1])):
+                close(run)
+                run = []
+            if is_import:
+                run.append(node)  # type: ignore[arg-type]
+            previous_end = node.end_lineno or node.lineno
+        close(run)
+    return sorted(found, key=lambda b: b.first)
+
+
+def _text(lines: list[str], block: Block) -> str:
+    return "\n".join(lines[block.first - 1 : block.last]) + "\n"
+
+
+def import_lines_changed(old: str, new: str) -> bool:
+    """Cheap test before any parse: does a changed line look like part of an import?"""
+    old_lines = set(old.splitlines())
+    return any(line.lstrip().startswith(IMPORT_PREFIXES) for line in new.splitlines() if line not in old_lines)
+
+
+def keep_blocks_sorted(old: str, new: str, style: ImportStyle) -> str:
+    """``new`` with every import block that was in ``style``'s form in ``old`` put back into it."""
+    if "\r" in new or not import_lines_changed(old, new):  # CR line ends: leave the file's bytes alone
+        return new
+    old_lines = old.splitlines()
+    was_sorted = {b.first for b in blocks(old) if style.render(b.imports, b.indent) == _text(old_lines, b)}
+    if not was_sorted:
+        return new
+    lines = new.splitlines()
+    for block in reversed(blocks(new)):
+        if block.first not in was_sorted:
+            continue
+        wanted = style.render(block.imports, block.indent)
+        if wanted != _text(lines, block):
+            lines[block.first - 1 : block.last] = wanted.splitlines()
+    return "\n".join(lines) + ("\n" if new.endswith("\n") else "")
