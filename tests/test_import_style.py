@@ -73,7 +73,7 @@ def _project(tmp_path: Path, name: str) -> Path:
         path.touch()
     length = 60 if name == "short lines" else 100
     config = CONFIGS[name]
-    head = f"[tool.ruff]\nline-length = {length}\n\n[tool.ruff.lint]\nselect = [\"I\"]\n\n"
+    head = f'[tool.ruff]\nline-length = {length}\n\n[tool.ruff.lint]\nselect = ["I"]\n\n'
     (root / "pyproject.toml").write_text(head + config)
     return root
 
