@@ -63,7 +63,7 @@ def style(ctx: PhaseContext, path: str, source: str | None = None) -> ImportStyl
     """The import and string style for a file the phase generates at ``path`` (from ``source``)."""
     cache = ctx.extra.get("styles")
     if not isinstance(cache, StyleCache):
-        cache = ctx.extra["styles"] = StyleCache(ctx.repo.root, ctx.tree.read)
+        cache = ctx.extra["styles"] = StyleCache(ctx.tree.root, ctx.tree.read)
     return cache(path, source)
 
 

@@ -129,10 +129,11 @@ PACKAGE_ATTRIBUTE = [
         "from services.x_service import models, router\n",
         "from services.x_service import models\nfrom services.x_service.routers import sessions as router\n",
     ),
+    # a sorted block stays sorted (isort order: the shorter module first)
     (
         PHASE1,
         "from services.x_service.app import deps, main\n",
-        "from services.x_service.app import deps\nfrom services.x_service import main\n",
+        "from services.x_service import main\nfrom services.x_service.app import deps\n",
     ),
     (
         PHASE1,

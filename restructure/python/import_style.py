@@ -202,7 +202,10 @@ def _combine(imports: Iterable[Import], style: ImportStyle) -> list[Import]:
             aliased = member[1] is not None and not style.combine_as_imports
             key = (imp.module, imp.level, False) if not aliased else (imp.module, imp.level, True)
             if aliased:
-                singles.append(Import(imp.module, imp.level, (member,), unused_on_purpose=on_purpose))
+                single = Import(
+                    imp.module, imp.level, (member,), unused_on_purpose=on_purpose, trailing_comma=imp.trailing_comma
+                )
+                singles.append(single)
             else:
                 froms.setdefault(key, {})[member] = None
     combined = [
