@@ -11,10 +11,13 @@ import random
 import subprocess
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
+from restructure.python.compose import generated_module
 from restructure.python.import_style import Import, ImportStyle, style_for
 from restructure.python.lint import ruff_binary
+from tests.helpers.pinned_ruff import pinned_ruff
 
 IMPORTS = [
     Import("os"),
@@ -78,9 +81,19 @@ def _project(tmp_path: Path, name: str) -> Path:
     return root
 
 
-def _ruff_findings(root: Path, rel: str) -> str:
-    binary = ruff_binary()
-    assert binary, "ruff is a dev dependency of this project"
+OLD_RUFF = "0.4.10"  # the era of many pinned targets: its isort differs in first-party detection
+
+
+@pytest.fixture(scope="module", params=["ours", OLD_RUFF])
+def ruff(request: pytest.FixtureRequest) -> str:
+    if request.param == "ours":
+        binary = ruff_binary()
+        assert binary, "ruff is a dev dependency of this project"
+        return binary
+    return pinned_ruff(request.param)
+
+
+def _ruff_findings(binary: str, root: Path, rel: str) -> str:
     done = subprocess.run(
         [binary, "check", "--no-cache", "--diff", rel], cwd=root, capture_output=True, text=True, check=False
     )
@@ -89,7 +102,7 @@ def _ruff_findings(root: Path, rel: str) -> str:
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_block_is_what_ruff_isort_writes(tmp_path: Path, name: str, seed: int) -> None:
+def test_block_is_what_ruff_isort_writes(ruff: str, tmp_path: Path, name: str, seed: int) -> None:
     root = _project(tmp_path, name)
     rel = "services/alpha_service/models/generated.py"
     style = style_for(root, rel)
@@ -100,7 +113,7 @@ def test_block_is_what_ruff_isort_writes(tmp_path: Path, name: str, seed: int) -
     text = f'"""Generated."""\n\n{block}\nif TYPE_CHECKING:\n' + "".join(f"    {line}\n" for line in tc.splitlines())
     text += "\n" * style.blank_lines_after(True) + "class Thing:\n    pass\n"
     (root / rel).write_text(text)
-    findings = _ruff_findings(root, rel)
+    findings = _ruff_findings(ruff, root, rel)
     assert findings == "", findings
 
 
@@ -108,13 +121,13 @@ def test_block_is_what_ruff_isort_writes(tmp_path: Path, name: str, seed: int) -
     ("first", "blank"),
     [("class A:\n    pass\n", 2), ("def f():\n    pass\n", 2), ("@dec\ndef f():\n    pass\n", 2), ("x = 1\n", 1)],
 )
-def test_blank_lines_after_the_block(tmp_path: Path, first: str, blank: int) -> None:
+def test_blank_lines_after_the_block(ruff: str, tmp_path: Path, first: str, blank: int) -> None:
     root = _project(tmp_path, "defaults")
     style = style_for(root, "m.py")
     is_definition = first.startswith(("class", "def", "@"))
     assert style.blank_lines_after(is_definition) == blank
     (root / "m.py").write_text(style.render([Import("os")]) + "\n" * blank + first)
-    assert _ruff_findings(root, "m.py") == ""
+    assert _ruff_findings(ruff, root, "m.py") == ""
 
 
 @pytest.mark.parametrize(
@@ -147,3 +160,28 @@ def test_nearest_config_wins_and_isort_table_is_read(tmp_path: Path) -> None:
 
 def test_style_is_exact_type() -> None:
     assert ImportStyle().render([Import("b"), Import("a")]) == "import a\nimport b\n"
+
+
+BODIES = {
+    "class right after": "class A:\n    pass\n",
+    "comment attached to a class": "# the model\nclass A:\n    pass\n",
+    "comment set apart from a class": "# --- section ---\n\n\nclass A:\n    pass\n",
+    "assignment": "x = os.sep\n",
+    "comment then assignment": "# why\nx = os.sep\n",
+    "moved with blank lines of its old place": "\n\n\n\nclass A:\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("body", sorted(BODIES))
+def test_generated_module_head_meets_the_first_statement_as_ruff_wants(ruff: str, tmp_path: Path, body: str) -> None:
+    """The only blank lines the tool writes are between its head and the first moved statement."""
+    root = _project(tmp_path, "defaults")
+    style = style_for(root, "m.py")
+    # after a first statement, as in a real source: a module's first comments are its header
+    source = cst.parse_module("first = 0\n" + BODIES[body])
+    module = generated_module("Generated.", [Import("os")], [], list(source.body[1:]), source, style)
+    (root / "m.py").write_text(module.code)
+    assert _ruff_findings(ruff, root, "m.py") == "", module.code
+    done = subprocess.run([ruff, "format", "--no-cache", "--check", "m.py"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, module.code
+    assert module.code.endswith(BODIES[body].lstrip("\n")), "the statement itself is untouched"
