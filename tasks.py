@@ -22,9 +22,9 @@ PHASE_HELP = {
 TITLES = cli.default_titles()
 
 
-def _run(numbers, repo, plan, dry_run, commit, allow_dirty) -> None:
+def _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going=False) -> None:
     try:
-        cli.run_phases(repo, numbers, plan, dry_run, commit, allow_dirty)
+        cli.run_phases(repo, numbers, plan, dry_run, commit, allow_dirty, keep_going)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
 
@@ -38,14 +38,17 @@ def _phase_task(number: int) -> Task:
     return task(body, name=f"phase{number}", help=PHASE_HELP)
 
 
-@task(name="all", help=PHASE_HELP)
-def all_phases(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None):
-    """Run every phase of the plan in order."""
+@task(
+    name="all",
+    help={**PHASE_HELP, "keep_going": "run the later phases after a failed one (the exit code is still non-zero)"},
+)
+def all_phases(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None, keep_going=False):
+    """Run every phase of the plan in order; stop at the first failing phase."""
     try:
         numbers = cli.all_phase_numbers(plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
-    _run(numbers, repo, plan, dry_run, commit, allow_dirty)
+    _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going)
 
 
 @task(help={"repo": PHASE_HELP["repo"], "plan": PHASE_HELP["plan"]})

@@ -23,11 +23,22 @@ def _one_line(exc: BaseException) -> str:
 
 
 def run_phases(
-    repo: str, numbers: Iterable[int], plan: str | None, dry_run: bool, commit: bool, allow_dirty: bool
+    repo: str,
+    numbers: Iterable[int],
+    plan: str | None,
+    dry_run: bool,
+    commit: bool,
+    allow_dirty: bool,
+    keep_going: bool = False,
 ) -> None:
+    """Run phases in order; the first failing phase stops the run unless ``keep_going``.
+
+    Either way the error names every phase that failed and every phase that did not run.
+    """
+    failed: list[str] = []
+    numbers = list(numbers)
     try:
         loaded = load_plan(plan)
-        numbers = list(numbers)
         for number in numbers:
             loaded.phase(number)
         if not dry_run and not allow_dirty:
@@ -39,8 +50,16 @@ def run_phases(
                 engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
             except KeyboardInterrupt as exc:
                 raise UserError(f"interrupted: phase {number} wrote nothing, the work tree is as it was") from exc
-    except (PlanError, GitError, engine.PhaseError) as exc:
+            except engine.PhaseError as exc:
+                failed.append(_one_line(exc))
+                if not keep_going:
+                    rest = numbers[index + 1 :]
+                    not_run = f"; not run: phase {', '.join(map(str, rest))}" if rest else ""
+                    raise UserError(failed[0] + not_run) from exc
+    except (PlanError, GitError) as exc:
         raise UserError(_one_line(exc)) from exc
+    if failed:
+        raise UserError(f"{len(failed)} phase(s) failed: " + " | ".join(failed))
 
 
 def all_phase_numbers(plan: str | None) -> list[int]:

@@ -12,7 +12,7 @@ from typing import Any
 from restructure.conventions import RULES
 from restructure.editset import VirtualTree
 from restructure.plan import Plan
-from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.report import ALREADY_DONE, DONE, FAILED, NOT_FOUND, HumanItem, PhaseReport
 
 LAYOUT = """\
 Every service follows one layout; `CONVENTIONS.md` states the rules and `invoke conventions`
@@ -137,14 +137,19 @@ def write_conventions(plan: Plan, tree: VirtualTree, args: dict[str, Any], repor
     return DONE, path
 
 
-def check_no_app_dirs(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
-    prefix = plan.services_dir.rstrip("/") + "/"
-    left = sorted(
+def app_dirs_left(services_dir: str, tree: VirtualTree) -> list[str]:
+    """``services/<svc>/app`` directories that still hold a file."""
+    prefix = services_dir.rstrip("/") + "/"
+    return sorted(
         {"/".join(p.split("/")[:3]) for p in tree.files if p.startswith(prefix) and p.split("/")[2:3] == ["app"]}
     )
+
+
+def check_no_app_dirs(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
+    left = app_dirs_left(plan.services_dir, tree)
     for path in left:
         report.needs_human.append(HumanItem(path, 0, path, "an app/ directory remains"))
-    return (DONE, "no app/ directory remains") if not left else ("failed", f"{len(left)} app/ directories remain")
+    return (DONE, "no app/ directory remains") if not left else (FAILED, f"{len(left)} app/ directories remain")
 
 
 REPO_OPERATIONS: dict[str, Callable[[Plan, VirtualTree, dict[str, Any], PhaseReport], tuple[str, str]]] = {
@@ -168,5 +173,4 @@ STATUS: dict[str, Callable[[VirtualTree, dict[str, Any]], str | None]] = {
     "docs-layout-section": _marker_state("standard-layout"),
     "docs-conventions-section": _marker_state("conventions"),
     "write-conventions": lambda tree, args: "done" if tree.exists(args["file"]) else "pending",
-    "check-no-app-dirs": lambda tree, args: None,
 }

@@ -34,6 +34,16 @@ class PhaseError(RuntimeError):
     """A phase that cannot run; the message is one line naming the file or step and the fix."""
 
 
+class PhaseFailed(PhaseError):
+    """A phase whose checks found problems: its report lists them all and nothing was written."""
+
+    def __init__(self, report: PhaseReport) -> None:
+        first = report.problems[0]
+        more = f" (and {len(report.problems) - 1} more, listed above)" if len(report.problems) > 1 else ""
+        super().__init__(f"phase {report.phase} failed, nothing written: {first}{more}")
+        self.report = report
+
+
 @dataclass
 class PhaseContext:
     plan: Plan
@@ -217,6 +227,11 @@ def rewrite_references(ctx: PhaseContext) -> None:
                 _note_long_lines(ctx, path, text, new_text, style.line_length)
             ctx.parsed.fragments += new.fragments
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
+            ctx.report.problems.extend(
+                f"{a.path}:{a.line}: {a.text.strip()}: {a.reason}; record the module the test means under the "
+                "split's `patch_targets:` in the plan"
+                for a in new.ambiguities
+            )
         else:
             new_text = text_rewriter.rewrite(text, path, counts, _text_kind(path))
         if new_text != text:
@@ -485,10 +500,17 @@ def run_phase(
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments
-    if dry_run:
+    if dry_run or report.failed:
+        report.dry_run = dry_run
+        if report.failed and not dry_run:
+            report.seconds = time.perf_counter() - started
+            report.write_json(repo.state_dir() / "reports")
         echo(report.to_text())
-        diff = unified_diff(ctx, changes)
-        echo(diff if diff else "(no changes)")
+        if dry_run:
+            diff = unified_diff(ctx, changes)
+            echo(diff if diff else "(no changes)")
+        if report.failed:
+            raise PhaseFailed(report)
     elif not changes.empty:
         apply(repo, changes)
         if commit:
@@ -505,12 +527,14 @@ def run_phase(
 class StatusRow:
     phase: int
     service: str
-    state: str  # done / pending / not applicable
+    state: str  # done / pending / failed / not applicable
 
 
-def step_state(tree: VirtualTree, scope: Scope, step: Step) -> str | None:
-    """done / pending / None (not applicable) for one step, read from the tree."""
+def step_state(tree: VirtualTree, scope: Scope, step: Step, plan: Plan | None = None) -> str | None:
+    """done / pending / failed / None (not applicable) for one step, read from the tree."""
     args = step.args
+    if step.op == "check-no-app-dirs":
+        return "failed" if docs.app_dirs_left(plan.services_dir if plan else "services", tree) else "done"
     if step.op == "move":
         src, dst = scope.path(args["from"]), scope.path(args["to"])
         if tree.exists(src) or tree.is_dir(src):
@@ -566,12 +590,14 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
                     phase1[scope.service] = "not applicable"
                 continue
             states = [
-                step_state(tree, scope, s)
+                step_state(tree, scope, s, plan)
                 for s in phase.steps
                 if scope.service == "repo" or s.applies_to(scope.service)
             ]
             if all(s.op == "note" for s in phase.steps):
                 state = phase1.get(scope.service, "not applicable")
+            elif "failed" in states:
+                state = "failed"
             elif "pending" in states:
                 state = "pending"
             elif "done" in states:

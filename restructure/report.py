@@ -12,6 +12,7 @@ ALREADY_DONE = "already done"
 NOT_FOUND = "not found, skipped"
 NOT_APPLICABLE = "not applicable"
 KEPT = "kept (not empty)"
+FAILED = "failed"
 
 
 @dataclass
@@ -48,6 +49,13 @@ class PhaseReport:
     python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)
     seconds: float = 0.0
     commit: str | None = None
+    # what makes the phase fail: a failed step, an ambiguity left for a human to settle; the
+    # phase then writes nothing and exits non-zero after its report is written
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
 
     @property
     def changed(self) -> bool:
@@ -55,6 +63,8 @@ class PhaseReport:
 
     def add(self, service: str, step: str, outcome: str, detail: str = "") -> None:
         self.outcomes.append(StepOutcome(service, step, outcome, detail))
+        if outcome == FAILED:
+            self.problems.append(f"{service}: {step} failed" + (f": {detail}" if detail else ""))
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -62,17 +72,21 @@ class PhaseReport:
         return json.dumps(data, indent=2)
 
     def write_json(self, directory: Path) -> Path:
-        """``phase-NN.json``; a run that changed nothing goes to ``phase-NN.rerun.json`` instead,
-        so the report of the run that did the work is kept."""
+        """``phase-NN.json``; a run that changed nothing goes to ``phase-NN.rerun.json`` and a
+        failed one to ``phase-NN.failed.json`` instead, so the report of the run that did the
+        work is kept."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"phase-{self.phase:02d}.json"
-        if not self.changed and path.exists():
+        if self.failed:  # nothing was written: the report of the run that did the work stays
+            path = directory / f"phase-{self.phase:02d}.failed.json"
+        elif not self.changed and path.exists():
             path = directory / f"phase-{self.phase:02d}.rerun.json"
         path.write_text(self.to_json() + "\n")
         return path
 
     def to_text(self) -> str:
         mode = " (dry run: nothing written)" if self.dry_run else ""
+        mode = " (FAILED: nothing written)" if self.failed else mode
         lines = [f"Phase {self.phase}: {self.title}{mode}"]
         by_service: dict[str, list[StepOutcome]] = {}
         for outcome in self.outcomes:
@@ -102,7 +116,10 @@ class PhaseReport:
         if self.needs_human:
             lines.append(f"  needs a human ({len(self.needs_human)}):")
             lines.extend(f"    {h.path}:{h.line}: {h.reason}: {h.text.strip()[:100]}" for h in self.needs_human)
-        if not self.changed:
+        if self.problems:
+            lines.append(f"  FAILED ({len(self.problems)} problem(s)):")
+            lines.extend(f"    {p}" for p in self.problems)
+        elif not self.changed:
             lines.append("  nothing to change")
         lines.append(
             f"  {self.python_files_parsed} Python file(s) parsed whole"
