@@ -596,10 +596,10 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
             ]
             if all(s.op == "note" for s in phase.steps):
                 state = phase1.get(scope.service, "not applicable")
+            elif "pending" in states:  # a check can only pass once the steps before it ran
+                state = "pending"
             elif "failed" in states:
                 state = "failed"
-            elif "pending" in states:
-                state = "pending"
             elif "done" in states:
                 state = "done"
             else:
