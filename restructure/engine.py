@@ -407,11 +407,13 @@ def _trie_pattern(words: set[str]) -> str:
 
 
 def _record_created_and_deleted(report: PhaseReport, changes: Changes, original: list[str]) -> None:
-    """Files the structural steps created or deleted join the ones the plain steps reported."""
+    """Files the structural steps created or deleted join the ones the plain steps reported;
+    every existing file whose content the phase changes is listed as modified."""
     existing, moved_to = set(original), {new for _, new in changes.moves}
     created = [p for p in sorted(changes.writes) if p not in existing and p not in moved_to]
     report.created.extend(p for p in created if p not in report.created)
     report.deleted.extend(p for p in changes.deletes if p not in report.deleted)
+    report.modified = sorted(p for p in changes.writes if p not in report.created)
 
 
 def validate(ctx: PhaseContext, changes: Changes) -> None:
@@ -457,9 +459,11 @@ def commit_message(phase: Phase, report: PhaseReport) -> str:
         lines.append("Moved:")
         lines.extend(f"  {a} -> {b}" for a, b in report.moves)
     if report.deleted:
-        lines.append(f"Deleted {len(report.deleted)} file(s).")
+        lines.append(f"Deleted ({len(report.deleted)}): " + ", ".join(report.deleted))
     if report.created:
-        lines.append("Created: " + ", ".join(report.created))
+        lines.append(f"Created ({len(report.created)}): " + ", ".join(report.created))
+    if report.modified:
+        lines.append(f"Modified ({len(report.modified)}): " + ", ".join(report.modified))
     if report.rewrites:
         lines.append("Rewrote references: " + ", ".join(f"{k} {v}" for k, v in sorted(report.rewrites.items())))
     return "\n".join(lines) + "\n"

@@ -40,6 +40,7 @@ class PhaseReport:
     moves: list[tuple[str, str]] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)  # existing files whose content changed
     rewrites: Counter[str] = field(default_factory=Counter)
     files_rewritten: list[str] = field(default_factory=list)
     needs_human: list[HumanItem] = field(default_factory=list)
@@ -59,7 +60,7 @@ class PhaseReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.moves or self.created or self.deleted or self.files_rewritten)
+        return bool(self.moves or self.created or self.deleted or self.modified or self.files_rewritten)
 
     def add(self, service: str, step: str, outcome: str, detail: str = "") -> None:
         self.outcomes.append(StepOutcome(service, step, outcome, detail))
@@ -107,6 +108,8 @@ class PhaseReport:
                 + ", ".join(self.deleted[:8])
                 + (" ..." if len(self.deleted) > 8 else "")
             )
+        if self.modified:
+            lines.append(f"  modified {len(self.modified)} file(s): " + ", ".join(self.modified))
         if self.rewrites:
             total = sum(self.rewrites.values())
             lines.append(f"  rewrote {total} reference(s) in {len(self.files_rewritten)} file(s):")

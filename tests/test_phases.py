@@ -543,7 +543,24 @@ def test_a_split_alone_is_reported_and_committed_as_a_change(tmp_path: Path) -> 
     assert report.deleted == ["services/tiny_service/models.py"]
     assert set(report.created) == {f"services/tiny_service/models/{n}.py" for n in ("__init__", "boat", "berth")}
     message = git(repo, "log", "-1", "--format=%B")
-    assert "Deleted 1 file(s)." in message and "services/tiny_service/models/boat.py" in message
+    assert "Deleted (1): services/tiny_service/models.py" in message
+    assert "services/tiny_service/models/boat.py" in message
+
+
+def test_every_modified_file_is_listed_in_report_and_commit(tmp_path: Path) -> None:
+    """A phase that only rewrites references in existing files says which, never "nothing to change"."""
+    from restructure import engine
+
+    user = 'from unittest import mock\n\nPATCH = mock.patch("services.tiny_service.models.helper")\n'
+    repo, plan = tiny_repo(tmp_path, {"tests/test_uses.py": user})
+    printed: list[str] = []
+    report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=printed.append)
+    changed_existing = {p for p in git(repo, "diff", "--name-only", "--diff-filter=M", "HEAD~1", "HEAD").split() if p}
+    assert changed_existing, "the plan's split must change an existing importer"
+    assert set(report.modified) == changed_existing
+    message = git(repo, "log", "-1", "--format=%B")
+    assert f"Modified ({len(changed_existing)}): " in message
+    assert all(p in message and p in printed[-1] for p in changed_existing)
 
 
 def test_a_patch_follows_a_function_when_the_split_module_keeps_its_name(tmp_path: Path) -> None:
