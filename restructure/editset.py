@@ -18,7 +18,8 @@ from pathlib import Path, PurePosixPath
 
 from restructure.gitrepo import GitRepo
 
-CACHE_DIRS = {"__pycache__"}
+# tool caches a run of the code leaves in a package: ignored by git, never the user's work
+CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
 
 class InjectedFault(RuntimeError):

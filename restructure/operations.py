@@ -7,6 +7,7 @@ is simply missing is "not found, skipped".
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from restructure.editset import VirtualTree
@@ -60,23 +61,43 @@ def move(
     return DONE, f"{len(pairs)} file(s)" if is_dir else "", pairs
 
 
-def _is_empty_init(tree: VirtualTree, path: str) -> bool:
-    return path.endswith("/__init__.py") and not tree.read(path).strip()
+def init_docstring(text: str) -> str | None:
+    """For an ``__init__.py`` that holds no code, its docstring ("" for none); None if it has code.
+
+    A package whose ``__init__`` only documents it (or holds only comments) is as empty as
+    one with an empty file: nothing imports anything from it.
+    """
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        return None
+    if not body:
+        return ""
+    if len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        value = body[0].value.value
+        return value.strip() if isinstance(value, str) else None
+    return None
 
 
 def delete_if_empty(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
-    """Delete a directory that holds nothing but empty ``__init__.py`` files."""
+    """Delete a directory that holds nothing but ``__init__.py`` files without code.
+
+    Ignored caches (``__pycache__/`` and the like) are not in the tree and do not count;
+    the docstrings that go with the files are named in the outcome.
+    """
     full = scope.path(path)
     files = tree.under(full)
     if not files:
         return ALREADY_DONE, "absent", []
-    others = [f for f in files if not _is_empty_init(tree, f)]
+    docstrings = {f: init_docstring(tree.read(f)) if f.endswith("/__init__.py") else None for f in files}
+    others = [f for f, doc in docstrings.items() if doc is None]
     if others:
         shown = ", ".join(p[len(full) + 1 :] for p in others[:3])
         return KEPT, f"still holds {shown}", []
     for f in files:
         tree.delete(f)
-    return DONE, "", files
+    said = [f"{f[len(full) + 1 :]}: {doc.splitlines()[0]!r}" for f, doc in docstrings.items() if doc]
+    return DONE, ("docstring only: " + "; ".join(said)) if said else "", files
 
 
 def delete(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
