@@ -73,8 +73,9 @@ def test_phase_one_removes_app_with_docstrings_and_caches(tmp_path: Path) -> Non
         "      - {op: delete-if-empty, path: app/core}\n"
         "      - {op: delete-if-empty, path: app}\n"
     )
+    command = ["phase1", "--repo", str(repo), "--plan", str(plan), "--commit"]
     done = subprocess.run(
-        [sys.executable, "-m", "invoke", "-r", str(ROOT), "phase1", "--repo", str(repo), "--plan", str(plan), "--commit"],
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), *command],
         cwd=repo,
         capture_output=True,
         text=True,
