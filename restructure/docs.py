@@ -6,12 +6,14 @@ replaces them in place instead of adding a second copy.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from restructure.conventions import RULES
+from restructure.conventions import RULES, check_repo
 from restructure.editset import VirtualTree
-from restructure.plan import Plan
+from restructure.plan import ConventionException, Plan
 from restructure.report import ALREADY_DONE, DONE, FAILED, NOT_FOUND, HumanItem, PhaseReport
 
 LAYOUT = """\
@@ -42,6 +44,16 @@ def _section(marker: str, heading: str, body: str) -> str:
     return f"<!-- restructure:{marker} -->\n## {heading}\n\n{body.rstrip()}\n<!-- /restructure:{marker} -->\n"
 
 
+def find_document(tree: VirtualTree, name: str) -> str | None:
+    """The repository's document ``name``: at the given path, else a file of that name
+    elsewhere (``docs/ARCHITECTURE.md`` for ``ARCHITECTURE.md``), the shallowest first."""
+    if tree.exists(name):
+        return name
+    base = PurePosixPath(name).name
+    found = sorted((p for p in tree.files if PurePosixPath(p).name == base), key=lambda p: (p.count("/"), p))
+    return found[0] if found else None
+
+
 def _upsert_section(tree: VirtualTree, path: str, marker: str, heading: str, body: str) -> str:
     if not tree.exists(path):
         return NOT_FOUND
@@ -60,10 +72,19 @@ def _upsert_section(tree: VirtualTree, path: str, marker: str, heading: str, bod
     return DONE
 
 
+def _section_step(
+    tree: VirtualTree, args: dict[str, Any], marker: str, default_heading: str, body: str
+) -> tuple[str, str]:
+    heading = args.get("heading", default_heading)
+    path = find_document(tree, args["file"])
+    if path is None:
+        return NOT_FOUND, f"no {PurePosixPath(args['file']).name} in the repository"
+    return _upsert_section(tree, path, marker, heading, body), f"{heading} in {path}"
+
+
 def layout_section(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
-    heading = args.get("heading", "Standard service layout")
-    outcome = _upsert_section(tree, args["file"], "standard-layout", heading, LAYOUT.format(limit=plan.line_limit))
-    return outcome, heading
+    layout = LAYOUT.format(limit=plan.line_limit)
+    return _section_step(tree, args, "standard-layout", "Standard service layout", layout)
 
 
 def conventions_body(plan: Plan) -> str:
@@ -72,13 +93,22 @@ def conventions_body(plan: Plan) -> str:
 
 
 def conventions_section(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
-    heading = args.get("heading", "Service structure conventions")
-    outcome = _upsert_section(tree, args["file"], "conventions", heading, conventions_body(plan))
-    return outcome, heading
+    return _section_step(tree, args, "conventions", "Service structure conventions", conventions_body(plan))
 
 
-def _exceptions_markdown(plan: Plan) -> str:
-    if not plan.exceptions:
+def existing_exceptions(plan: Plan, tree: VirtualTree, report: PhaseReport) -> list[ConventionException]:
+    """The plan's exceptions whose path exists; the others are named in the report, not written."""
+    kept = []
+    for exception in plan.exceptions:
+        if tree.exists(exception.path) or tree.is_dir(exception.path):
+            kept.append(exception)
+        else:
+            report.notes.append(f"exception for {exception.path} not recorded: the path does not exist")
+    return kept
+
+
+def _exceptions_markdown(exceptions: list[ConventionException]) -> str:
+    if not exceptions:
         return ""
     lines = [
         "",
@@ -87,7 +117,7 @@ def _exceptions_markdown(plan: Plan) -> str:
         "Kept on purpose by the restructuring plan; `invoke conventions` accepts them.",
         "",
     ]
-    lines += [f"- `{e.path}` (rule {e.rule}): {e.reason}" for e in plan.exceptions]
+    lines += [f"- `{e.path}` (rule {e.rule}): {e.reason}" for e in exceptions]
     return "\n".join(lines) + "\n"
 
 
@@ -95,19 +125,21 @@ TOML_START = "# >>> restructure conventions (written by the cleanup phase from t
 TOML_END = "# <<< restructure conventions"
 
 
-def _toml_block(plan: Plan) -> str:
-    allow = "".join(f'    "{e.path}:CONV{e.rule}",  # {" ".join(e.reason.split())}\n' for e in plan.exceptions)
+def _toml_block(plan: Plan, exceptions: list[ConventionException]) -> str:
+    allow = "".join(f'    "{e.path}:CONV{e.rule}",  # {" ".join(e.reason.split())}\n' for e in exceptions)
     table = f"[tool.restructure.conventions]\nline-limit = {plan.line_limit}\nallow = [\n{allow}]\n"
     return f"{TOML_START}\n{table}{TOML_END}\n"
 
 
-def _upsert_pyproject(plan: Plan, tree: VirtualTree, report: PhaseReport) -> None:
+def _upsert_pyproject(
+    plan: Plan, tree: VirtualTree, report: PhaseReport, exceptions: list[ConventionException]
+) -> None:
     """Record the accepted exceptions where the conventions check reads them."""
     path = "pyproject.toml"
     if not tree.exists(path):
         return
     text = tree.read(path)
-    block = _toml_block(plan)
+    block = _toml_block(plan, exceptions)
     if TOML_START in text and TOML_END in text:
         head, _, rest = text.partition(TOML_START)
         _, _, tail = rest.partition(TOML_END + "\n")
@@ -124,11 +156,42 @@ def _upsert_pyproject(plan: Plan, tree: VirtualTree, report: PhaseReport) -> Non
         tree.write(path, new)
 
 
+def conventions_state(plan: Plan, tree: VirtualTree) -> list[str]:
+    """What ``invoke conventions`` reports on the tree as the phase leaves it: the check runs
+    on a scratch copy of the services and the pyproject, so the document states a fact."""
+    prefix = plan.services_dir.rstrip("/") + "/"
+    with tempfile.TemporaryDirectory(prefix="restructure-conventions-") as tmp:
+        root = Path(tmp)
+        for path in tree.files:
+            if not (path.startswith(prefix) or path == "pyproject.toml"):
+                continue
+            try:
+                text = tree.read(path)
+            except (UnicodeDecodeError, OSError):
+                text = ""
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(text, encoding="utf-8")
+        return [str(v) for v in check_repo(root, plan.services_dir, plan.service_suffix)]
+
+
+def _state_markdown(violations: list[str]) -> str:
+    if not violations:
+        return "\n## State\n\n`invoke conventions` reports no violation for this layout.\n"
+    shown = "".join(f"- `{v}`\n" for v in violations[:25])
+    more = f"- and {len(violations) - 25} more: run `invoke conventions`\n" if len(violations) > 25 else ""
+    return f"\n## State\n\n`invoke conventions` reports {len(violations)} violation(s):\n\n{shown}{more}"
+
+
 def write_conventions(plan: Plan, tree: VirtualTree, args: dict[str, Any], report: PhaseReport) -> tuple[str, str]:
     path = args["file"]
-    text = "# Conventions\n\nEvery backend service follows these rules.\n\n" + conventions_body(plan)
-    text += _exceptions_markdown(plan)
-    _upsert_pyproject(plan, tree, report)
+    exceptions = existing_exceptions(plan, tree, report)
+    text = "# Conventions\n\nThe rules for every backend service.\n\n" + conventions_body(plan)
+    text += _exceptions_markdown(exceptions)
+    _upsert_pyproject(plan, tree, report, exceptions)
+    violations = conventions_state(plan, tree)
+    text += _state_markdown(violations)
+    if violations:
+        report.notes.append(f"{path}: states {len(violations)} convention violation(s) found by the check")
     if tree.exists(path) and tree.read(path) == text:
         return ALREADY_DONE, path
     if not tree.exists(path):
@@ -162,9 +225,10 @@ REPO_OPERATIONS: dict[str, Callable[[Plan, VirtualTree, dict[str, Any], PhaseRep
 
 def _marker_state(marker: str) -> Callable[[VirtualTree, dict[str, Any]], str | None]:
     def state(tree: VirtualTree, args: dict[str, Any]) -> str | None:
-        if not tree.exists(args["file"]):
+        path = find_document(tree, args["file"])
+        if path is None:
             return None
-        return "done" if f"<!-- restructure:{marker} -->" in tree.read(args["file"]) else "pending"
+        return "done" if f"<!-- restructure:{marker} -->" in tree.read(path) else "pending"
 
     return state
 

@@ -56,6 +56,7 @@ class PhaseContext:
     read_texts: dict[str, str | None] = field(default_factory=dict)  # files read from disk this phase
     phase_scope: str = ""
     extra: dict[str, object] = field(default_factory=dict)  # state of the structural steps
+    ensured: list[tuple[int, str]] = field(default_factory=list)  # (outcome index, __init__ created)
 
 
 def service_dirs(plan: Plan, tree: VirtualTree) -> dict[str, str]:
@@ -114,6 +115,7 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
     elif step.op == "ensure-package":
         outcome, detail, files = operations.ensure_package(tree, scope, args["path"])
         report.created.extend(files)
+        ctx.ensured.extend((len(report.outcomes), f) for f in files)
     elif step.op == "note":
         outcome, detail = DONE, ""
         report.notes.append(f"{scope.service}: {args['text']}")
@@ -127,6 +129,18 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
     else:  # pragma: no cover - the plan validator knows every operation
         raise PhaseError(f"{ctx.plan.path}:{step.line}: unknown operation {step.op!r}")
     report.add(scope.service, step.describe(), outcome, detail)
+
+
+def drop_unused_packages(ctx: PhaseContext) -> None:
+    """A package ``ensure-package`` created that no step of the phase put a module into is
+    not created after all: an empty ``clients/`` is a promise the tree does not keep."""
+    for index, init in ctx.ensured:
+        directory = init.rsplit("/", 1)[0]
+        if ctx.tree.under(directory) == [init]:
+            ctx.tree.delete(init)
+            ctx.report.created.remove(init)
+            outcome = ctx.report.outcomes[index]
+            outcome.outcome, outcome.detail = NOT_APPLICABLE, "nothing was moved into it; not created"
 
 
 def _refuse_deleting_untracked(ctx: PhaseContext, path: str, step: Step) -> None:
@@ -495,6 +509,7 @@ def run_phase(
                 run_step(ctx, scope, step)
     except (OperationError, FileExistsError) as exc:
         raise PhaseError(str(exc)) from exc
+    drop_unused_packages(ctx)
     rewrite_references(ctx)
     splitting.finish(ctx)
     find_leftovers(ctx, phase)

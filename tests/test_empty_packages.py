@@ -86,3 +86,38 @@ def test_phase_one_removes_app_with_docstrings_and_caches(tmp_path: Path) -> Non
     )
     assert "The alpha service application." in done.stdout
     assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(("moves_into_it", "created"), [(True, True), (False, False)])
+def test_ensure_package_creates_a_package_only_when_the_phase_fills_it(
+    tmp_path: Path, moves_into_it: bool, created: bool
+) -> None:
+    from restructure import engine
+
+    repo = tmp_path / "repo"
+    files = {
+        "services/__init__.py": "",
+        "services/alpha_service/__init__.py": "",
+        "services/alpha_service/main.py": "APP = 'alpha'\n",
+        "services/alpha_service/client.py": "class Client:\n    pass\n",
+    }
+    for rel, text in files.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "T")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    move = "      - {op: move, from: client.py, to: clients/client.py}\n" if moves_into_it else ""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nservices: [alpha]\nphases:\n  - phase: 1\n    title: one\n    scope: alpha\n    steps:\n"
+        "      - {op: ensure-package, path: clients}\n" + move
+    )
+    report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=lambda _: None)
+    init = "services/alpha_service/clients/__init__.py"
+    assert (repo / init).is_file() == created
+    assert (init in report.created) == created
+    outcome = next(o for o in report.outcomes if o.step.startswith("ensure-package"))
+    assert (outcome.outcome == DONE) == created, outcome
