@@ -14,7 +14,7 @@ import nox
 from verify import cli
 
 nox.options.sessions = ["tests", "lint"]
-SERVICES = cli.ACTIVE_SERVICES
+SERVICES = cli.session_services()  # every service of RESTRUCTURE_REPO when it is set
 
 
 def _verify(session: nox.Session, services: list[str] | None) -> None:

@@ -74,12 +74,20 @@ def service_dirs(plan: Plan, tree: VirtualTree) -> dict[str, str]:
 
 def targets(plan: Plan, phase: Phase, tree: VirtualTree, report: PhaseReport) -> list[Scope]:
     dirs = service_dirs(plan, tree)
+    outside = [name for name in dirs if not plan.includes(name)]
+    if outside:
+        report.notes.append(
+            f"service(s) on disk that the plan does not list: {', '.join(outside)}; no phase touches them "
+            "(add them to `services:` in the plan, or set `services: discover`)"
+        )
     if phase.scope == "repo":
         return [Scope("", "repo")]
     if phase.scope == "all":
         scopes = []
         for name, base in dirs.items():
-            if tree.exists(f"{base}/app/main.py") or tree.exists(f"{base}/main.py"):
+            if not plan.includes(name):
+                report.add(name, "phase", NOT_APPLICABLE, "not in the plan's services")
+            elif tree.exists(f"{base}/app/main.py") or tree.exists(f"{base}/main.py"):
                 scopes.append(Scope(base, name))
             else:
                 report.add(name, "phase", NOT_APPLICABLE, "no app/main.py or main.py")
@@ -90,6 +98,27 @@ def targets(plan: Plan, phase: Phase, tree: VirtualTree, report: PhaseReport) ->
         )
         return []
     return [Scope(dirs[phase.scope], phase.scope)]
+
+
+def refuse_half_moves(ctx: PhaseContext, scope: Scope) -> None:
+    """A service the plan found on disk (``services: discover``) is moved whole or not at all:
+    moving ``app/main.py`` out while ``app/`` keeps modules it imports breaks the service."""
+    if ctx.plan.services and scope.service in ctx.plan.services:
+        return  # a listed service: the plan's own steps say what stays in app/ (and until when)
+    main = f"{scope.base}/main.py"
+    if ctx.tree.files.get(main) != f"{scope.base}/app/main.py":
+        return
+    left = [
+        p[len(scope.base) + 1 :]
+        for p in ctx.tree.under(f"{scope.base}/app")
+        if not (p.endswith("/__init__.py") and operations.init_docstring(ctx.tree.read(p)) is not None)
+    ]
+    if left:
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        ctx.report.problems.append(
+            f"{scope.base}: refused: the phase would move app/main.py and leave {shown} in app/; "
+            f"list {scope.service} under `services:` with steps that move them, or move them by hand first"
+        )
 
 
 def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
@@ -507,6 +536,8 @@ def run_phase(
         for scope in targets(plan, phase, tree, report):
             for step in phase.steps:
                 run_step(ctx, scope, step)
+            if phase.scope == "all":
+                refuse_half_moves(ctx, scope)
     except (OperationError, FileExistsError) as exc:
         raise PhaseError(str(exc)) from exc
     drop_unused_packages(ctx)
@@ -546,7 +577,7 @@ def run_phase(
 class StatusRow:
     phase: int
     service: str
-    state: str  # done / pending / failed / not applicable
+    state: str  # done / pending / failed / not applicable / not in the plan
 
 
 def step_state(tree: VirtualTree, scope: Scope, step: Step, plan: Plan | None = None) -> str | None:
@@ -600,6 +631,10 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
         else:
             scopes = [Scope(dirs.get(phase.scope, ""), phase.scope)]
         for scope in scopes:
+            if phase.scope == "all" and not plan.includes(scope.service):
+                rows.append(StatusRow(phase.number, scope.service, "not in the plan"))
+                phase1[scope.service] = "not in the plan"
+                continue
             without_app = phase.scope == "all" and not (
                 tree.exists(f"{scope.base}/app/main.py") or tree.exists(f"{scope.base}/main.py")
             )  # as in targets(): a phase for every service skips one with no app at all

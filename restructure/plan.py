@@ -97,6 +97,11 @@ class Plan:
     services: tuple[str, ...]
     phases: dict[int, Phase] = field(default_factory=dict)
     exceptions: tuple[ConventionException, ...] = ()
+    discover: bool = False  # ``services: discover``: every service directory on disk is in the plan
+
+    def includes(self, service: str) -> bool:
+        """Is ``service`` one the plan covers (listed, or found on disk under ``discover``)?"""
+        return self.discover or service in self.services
 
     def phase(self, number: int) -> Phase:
         if number not in self.phases:
@@ -181,14 +186,17 @@ def _validate(path: Path, data: Any) -> Plan:
     if data.get("version") != 1:
         raise _fail(path, _line(data, "version"), f"unsupported plan version {data.get('version')!r}; expected 1")
     services = data.get("services")
-    if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
-        raise _fail(path, _line(data, "services"), "'services' must be a list of service short names")
+    discover = services == "discover"
+    if discover:
+        services = []
+    elif not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+        raise _fail(path, _line(data, "services"), "'services' must be a list of service short names, or 'discover'")
     phases_node = data.get("phases")
     if not isinstance(phases_node, list) or not phases_node:
         raise _fail(path, _line(data, "phases"), "'phases' must be a non-empty list")
     phases: dict[int, Phase] = {}
     for index, node in enumerate(phases_node):
-        phase = _validate_phase(path, node, set(services), _item_line(phases_node, index))
+        phase = _validate_phase(path, node, None if discover else set(services), _item_line(phases_node, index))
         if phase.number in phases:
             raise _fail(path, phase.line, f"phase {phase.number} is defined twice")
         phases[phase.number] = phase
@@ -200,6 +208,7 @@ def _validate(path: Path, data: Any) -> Plan:
         services=tuple(services),
         phases=dict(sorted(phases.items())),
         exceptions=_validate_exceptions(path, data),
+        discover=discover,
     )
 
 
@@ -219,14 +228,15 @@ def _validate_exceptions(path: Path, data: _LineDict) -> tuple[ConventionExcepti
     return tuple(found)
 
 
-def _validate_phase(path: Path, node: Any, services: set[str], line: int) -> Phase:
+def _validate_phase(path: Path, node: Any, services: set[str] | None, line: int) -> Phase:
+    """One phase; ``services`` is None when the plan discovers them (names are checked on disk)."""
     if not isinstance(node, _LineDict):
         raise _fail(path, line, "each phase must be a mapping with 'phase', 'title', 'scope' and 'steps'")
     number = node.get("phase")
     if not isinstance(number, int) or number < 1:
         raise _fail(path, _line(node, "phase"), f"phase number must be a positive integer, got {number!r}")
     scope = node.get("scope")
-    if scope not in {"all", "repo"} and scope not in services:
+    if scope not in {"all", "repo"} and services is not None and scope not in services:
         raise _fail(
             path, _line(node, "scope"),
             f"phase {number}: unknown service {scope!r} in scope (known: all, repo, {', '.join(sorted(services))})",
@@ -240,7 +250,7 @@ def _validate_phase(path: Path, node: Any, services: set[str], line: int) -> Pha
     return Phase(number, str(node.get("title", f"Phase {number}")), scope, steps, _line(node))
 
 
-def _validate_step(path: Path, number: int, scope: str, node: Any, services: set[str], item_line: int) -> Step:
+def _validate_step(path: Path, number: int, scope: str, node: Any, services: set[str] | None, item_line: int) -> Step:
     if not isinstance(node, _LineDict) or "op" not in node:
         raise _fail(path, _line(node, default=item_line), f"phase {number}: each step needs an 'op'")
     op = node["op"]
@@ -271,7 +281,7 @@ def _validate_step(path: Path, number: int, scope: str, node: Any, services: set
             raise _fail(path, _line(node, key), f"phase {number}: '{key}' must be a list of service names")
     only, skip = tuple(args.pop("only", ()) or ()), tuple(args.pop("skip", ()) or ())
     for name in (*only, *skip):
-        if name not in services:
+        if services is not None and name not in services:
             raise _fail(path, line, f"phase {number}: unknown service {name!r} in only/skip")
     if op == "split":
         _validate_split(path, number, node, args)

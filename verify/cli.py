@@ -13,7 +13,18 @@ from verify.runner import STEP_NAMES, VerifyOptions, exit_code, verify_services
 ACTIVE_SERVICES = [
     "academy", "members", "communications", "payments", "store", "volunteer", "events",
     "transport", "media", "attendance", "sessions", "ai", "gateway",
-]  # fmt: skip
+]  # fmt: skip  (the seed plan's active services: the sessions offered when no target is named)
+
+
+def session_services(repo: str | None = None) -> list[str]:
+    """Service names to offer a ``verify-<svc>`` session for: every service found in the
+    target (``RESTRUCTURE_REPO``), plan or not; the seed plan's services when none is set."""
+    repo = repo if repo is not None else os.environ.get("RESTRUCTURE_REPO")
+    if repo and Path(repo).is_dir():
+        found = [s.name for s in svc.discover(Path(repo).resolve())]
+        if found:
+            return found
+    return list(ACTIVE_SERVICES)
 
 
 def parser() -> argparse.ArgumentParser:
