@@ -69,3 +69,53 @@ def monorepo_session_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def monorepo(tmp_path: Path) -> Path:
     """A fresh git copy of the main fixture that the test may change."""
     return make_git_copy(MONOREPO, tmp_path / "monorepo")
+
+
+# --- which real components the tests used ----------------------------------------------------
+# Every subprocess a test starts is seen through the interpreter's audit hook (observed, never
+# replaced); fixtures name the servers the suite starts itself. The closing summary states, per
+# component, how many tests used it, so a run where Docker or PostgreSQL silently went unused
+# shows it.
+_USED: dict[str, set[str]] = {}
+_CURRENT: list[str] = []
+_PROGRAMS = {"git", "docker", "uvicorn", "alembic", "nox", "invoke", "pg_ctl", "initdb", "postgres", "pytest"}
+_FIXTURES = {"pg_server": "PostgreSQL (session server)", "docker_client": "Docker"}
+
+
+def _program(args: object) -> str | None:
+    argv = [str(a) for a in args] if isinstance(args, list | tuple) else [str(args)]
+    if not argv:
+        return None
+    name = Path(argv[0]).name
+    if name.startswith("python") and len(argv) > 2 and argv[1] == "-m":
+        name = argv[2]
+    return name if name in _PROGRAMS else None
+
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    if event == "subprocess.Popen" and _CURRENT:
+        name = _program(args[1])
+        if name:
+            _USED.setdefault(name, set()).add(_CURRENT[-1])
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    _CURRENT.append(item.nodeid)
+    for fixture, component in _FIXTURES.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            _USED.setdefault(component, set()).add(item.nodeid)
+    try:
+        return (yield)
+    finally:
+        _CURRENT.pop()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not _USED:
+        return
+    parts = [f"{name} {len(tests)}" for name, tests in sorted(_USED.items())]
+    terminalreporter.write_line("real components used (tests): " + ", ".join(parts))

@@ -31,7 +31,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nox -s verify-<svc> --", description="Verify services of a monorepo.")
     p.add_argument("--repo", default=os.environ.get("RESTRUCTURE_REPO", "."), type=Path)
     p.add_argument("--database-url", default=os.environ.get("VERIFY_DATABASE_URL"))
-    p.add_argument("--require-docker", action="store_true", help="fail the docker step when no engine answers")
+    p.add_argument(
+        "--require-docker",
+        action="store_true",
+        default=os.environ.get("REQUIRE_DOCKER") == "1",
+        help="fail the docker step when no engine answers (default when REQUIRE_DOCKER=1, as in CI)",
+    )
     p.add_argument("--reports", default="reports", type=Path)
     p.add_argument("--python", help="use this interpreter for the target's code instead of the shared environment")
     p.add_argument("--steps", help=f"comma-separated subset of {','.join(STEP_NAMES)}")
