@@ -281,6 +281,7 @@ def test_ctrl_c_during_the_docker_step_leaves_nothing(
 def test_no_docker_engine(repo: Path, reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     socket = f"unix://{tmp_path}/no-engine/docker.sock"
     monkeypatch.setenv("DOCKER_HOST", socket)
+    monkeypatch.delenv("REQUIRE_DOCKER", raising=False)  # CI sets it: the lenient default is under test
     args = ["--repo", str(repo), "--python", PYTHON, "--steps", "docker", "--reports", str(reports)]
 
     assert verify_main(args, ["sessions"]) == 0
@@ -293,6 +294,9 @@ def test_no_docker_engine(repo: Path, reports: Path, tmp_path: Path, monkeypatch
     assert failed["status"] == FAILED
     assert failed["message"].startswith(f"no Docker engine answers at {socket}")
     assert failed["message"].endswith("(--require-docker)")
+
+    monkeypatch.setenv("REQUIRE_DOCKER", "1")  # as in CI: strict without the flag
+    assert verify_main(args, ["sessions"]) == 1
 
 
 # --- PostgreSQL and ports -------------------------------------------------------------------
