@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from restructure import demo
 from tests.conftest import FIXTURES, ROOT, make_git_copy
 from verify.target import ensure_env, target_env
 
@@ -245,3 +246,29 @@ def test_the_comparisons_can_fail(ruff: Path, untouched: Path, tmp_path: Path) -
     assert format_findings(ruff, copy) - format_findings(ruff, untouched)
     assert comments(untouched) - comments(copy)
     assert check_findings(ruff, copy) - check_findings(ruff, untouched)
+
+
+# --- invoke demo --fixture ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "plan"),
+    [("monorepo", None), ("legacy", PLAN), ("harbour", FIXTURES / "harbour" / "restructure-plan.yaml")],
+)
+def test_demo_uses_the_plan_a_fixture_carries(fixture: str, plan: Path | None) -> None:
+    assert demo.fixture_plan(fixture) == plan
+
+
+def test_demo_refuses_an_unknown_fixture_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), "demo", "--fixture", "nosuch", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    known = ", ".join(sorted(d.name for d in FIXTURES.iterdir() if (d / "services").is_dir()))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: unknown fixture 'nosuch': no compose-fixtures/nosuch/services (known: {known})"
+    ]
+    assert list(tmp_path.iterdir()) == []
