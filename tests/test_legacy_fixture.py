@@ -15,6 +15,7 @@ was changed) shows up there; what was already there before and moved does not.
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import re
@@ -191,6 +192,55 @@ def test_some_files_are_not_format_clean_before(ruff: Path, untouched: Path) -> 
     unclean = format_unclean_files(ruff, untouched)
     assert "services/plots_service/router.py" in unclean
     assert "services/plots_service/models.py" not in unclean
+
+
+BUILTIN_GENERICS = {"list", "dict", "set", "tuple", "type", "frozenset"}
+
+
+def fixture_python_files() -> list[Path]:
+    return sorted(p for p in LEGACY.rglob("*.py") if "alembic/versions" not in p.as_posix())
+
+
+def modern_annotations(tree: ast.AST) -> list[int]:
+    """Lines of PEP 585 (``list[int]``) or PEP 604 (``str | None``) annotations."""
+    found = []
+    for node in ast.walk(tree):
+        annotations = []
+        if isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            annotations.append(node.returns)
+            args = node.args
+            annotations += [a.annotation for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
+        for annotation in filter(None, annotations):
+            for inner in ast.walk(annotation):
+                builtin = isinstance(inner, ast.Subscript) and getattr(inner.value, "id", "") in BUILTIN_GENERICS
+                union = isinstance(inner, ast.BinOp) and isinstance(inner.op, ast.BitOr)
+                if builtin or union:
+                    found.append(inner.lineno)
+    return found
+
+
+@pytest.mark.parametrize("path", fixture_python_files(), ids=lambda p: p.relative_to(LEGACY).as_posix())
+def test_fixture_keeps_python_38_typing(path: Path) -> None:
+    assert modern_annotations(ast.parse(path.read_text())) == []
+
+
+def test_modern_annotations_are_seen() -> None:
+    source = "x: list[int] = []\ndef f(a: 'str', b: str | None) -> Optional[dict[str, int]]: ...\n"
+    assert modern_annotations(ast.parse(source)) == [1, 2, 2]
+
+
+@pytest.mark.parametrize("path", sorted(LEGACY.rglob("__init__.py")), ids=lambda p: p.relative_to(LEGACY).as_posix())
+def test_every_package_init_is_a_docstring_only(path: Path) -> None:
+    body = ast.parse(path.read_text()).body
+    assert len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant), path
+
+
+def test_every_package_has_an_init() -> None:
+    packages = {p.parent for p in fixture_python_files()} - {LEGACY, LEGACY / "tests"}
+    missing = sorted(d.relative_to(LEGACY).as_posix() for d in packages if not (d / "__init__.py").exists())
+    assert [m for m in missing if not m.endswith("/alembic")] == []
 
 
 # --- after every phase of its plan ----------------------------------------------------------
