@@ -123,13 +123,17 @@ ns.add_task(snapshot)
     help={
         "workdir": "where to put the scratch copy (default: a new temporary directory)",
         "require_docker": "fail the docker step when no engine answers",
+        "fixture": "compose-fixtures/<name> to run on (default: monorepo); uses its restructure-plan.yaml if any",
     }
 )
-def demo(c, workdir=None, require_docker=False):
-    """The whole job on the built-in fixture: snapshot, every phase, nox -s verify, summary."""
+def demo(c, workdir=None, require_docker=False, fixture="monorepo"):
+    """The whole job on a built-in fixture: snapshot, every phase, nox -s verify, summary."""
     from restructure import demo as demo_module
 
-    code = demo_module.run(workdir, require_docker)
+    try:
+        code = demo_module.run(workdir, require_docker, fixture)
+    except demo_module.UnknownFixture as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
     if code:
         raise Exit(code=code)
 

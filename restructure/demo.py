@@ -1,8 +1,9 @@
-"""``invoke demo``: the whole job on a scratch copy of the built-in fixture.
+"""``invoke demo``: the whole job on a scratch copy of a built-in fixture.
 
-Copy the fixture, ``git init`` it, take the baseline snapshot, run every phase of the
-plan (one commit each), then ``nox -s verify`` over all services, and say plainly what
-did not run.
+Copy the fixture (``compose-fixtures/<name>``, ``monorepo`` by default), ``git init`` it,
+take the baseline snapshot, run every phase of the plan (one commit each), then ``nox -s
+verify`` over all services, and say plainly what did not run. A fixture that carries its
+own ``restructure-plan.yaml`` is restructured with that plan, any other with the shipped one.
 """
 
 from __future__ import annotations
@@ -17,28 +18,53 @@ from restructure import engine
 from restructure.plan import load_plan
 
 PROJECT = Path(__file__).resolve().parents[1]
-FIXTURE = PROJECT / "compose-fixtures" / "monorepo"
+FIXTURES = PROJECT / "compose-fixtures"
+DEFAULT_FIXTURE = "monorepo"
+OWN_PLAN = "restructure-plan.yaml"
 
 
-def prepare(workdir: Path) -> Path:
-    repo = workdir / "monorepo"
-    shutil.copytree(FIXTURE, repo, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache"))
+class UnknownFixture(ValueError):
+    """A ``--fixture`` name with no directory under ``compose-fixtures/``."""
+
+
+def fixture_names() -> list[str]:
+    return sorted(d.name for d in FIXTURES.iterdir() if (d / "services").is_dir())
+
+
+def fixture_dir(name: str) -> Path:
+    if name not in fixture_names():
+        known = ", ".join(fixture_names())
+        raise UnknownFixture(f"unknown fixture {name!r}: no compose-fixtures/{name}/services (known: {known})")
+    return FIXTURES / name
+
+
+def fixture_plan(name: str) -> Path | None:
+    """The fixture's own plan when it has one; None means the shipped default plan."""
+    own = fixture_dir(name) / OWN_PLAN
+    return own if own.is_file() else None
+
+
+def prepare(workdir: Path, fixture: str = DEFAULT_FIXTURE) -> Path:
+    repo = workdir / fixture
+    shutil.copytree(fixture_dir(fixture), repo, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache"))
     for args in (
         ["init", "-q", "-b", "main"],
         ["config", "user.email", "demo@example.com"],
         ["config", "user.name", "restructure demo"],
         ["add", "-A"],
-        ["commit", "-q", "-m", "fixture monorepo before restructuring"],
+        ["commit", "-q", "-m", f"fixture {fixture} before restructuring"],
     ):
         subprocess.run(["git", *args], cwd=repo, check=True)
     return repo
 
 
-def run(workdir: str | None = None, require_docker: bool = False) -> int:
+def run(workdir: str | None = None, require_docker: bool = False, fixture: str = DEFAULT_FIXTURE) -> int:
+    plan_path = fixture_plan(fixture)
     base = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="restructure-demo-"))
     base.mkdir(parents=True, exist_ok=True)
-    repo = prepare(base)
-    print(f"== scratch copy of the fixture: {repo}")
+    repo = prepare(base, fixture)
+    print(f"== scratch copy of the {fixture} fixture: {repo}")
+    print(f"== plan: {plan_path or 'the shipped default plan'}")
 
     from verify.runner import take_snapshot
 
@@ -46,7 +72,7 @@ def run(workdir: str | None = None, require_docker: bool = False) -> int:
     take_snapshot(repo, None, None, None)
 
     not_run: list[str] = []
-    plan = load_plan()
+    plan = load_plan(plan_path)
     for number in plan.phases:
         print(f"== invoke phase{number} --commit")
         try:

@@ -1,0 +1,1 @@
+"""Notices service: the society's notice board."""

@@ -1,0 +1,1 @@
+"""Unused; kept from the project template."""

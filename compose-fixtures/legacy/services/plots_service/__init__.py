@@ -1,0 +1,1 @@
+"""Plots service: sites, plots, tenants, tenancies, the waiting list and inspections."""

@@ -1,0 +1,1 @@
+"""Application package of the plots service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Produce service: surplus listings, the exchange of offers, and seed swaps."""

@@ -1,0 +1,1 @@
+"""Empty since the routes moved out of ``app/``."""

@@ -1,0 +1,1 @@
+"""Empty since the settings moved to ``shared.config``."""
