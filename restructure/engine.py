@@ -25,6 +25,7 @@ from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
 
@@ -184,7 +185,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
         text = _read(ctx.tree, path, needles_bytes)
         if path not in ctx.tree.texts:  # as on disk: find_leftovers reads it from here
             ctx.read_texts[path] = text
-        if text is None:
+        if text is None or _is_migration_document(ctx, path, text):
             continue
         is_python = path.endswith(".py")
         moved = origin != path
@@ -218,6 +219,23 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.tree.write(path, new_text)
             ctx.report.files_rewritten.append(path)
             ctx.report.rewrites.update(counts)
+
+
+def _is_migration_document(ctx: PhaseContext, path: str, text: str) -> bool:
+    """A copy of the plan or another migration document (:mod:`restructure.text.migration`):
+    it names old paths on purpose, so it is neither rewritten nor scanned for leftovers;
+    the report says so once per phase."""
+    if not migration.is_document(path):
+        return False
+    found: dict[str, bool] = ctx.extra.setdefault("migration_documents", {})  # type: ignore[assignment]
+    if path not in found:
+        if "migration_pairs" not in ctx.extra:
+            ctx.extra["migration_pairs"] = migration.relocation_pairs(ctx.relocation, ctx.plan)
+        finding = migration.find_migration_document(text, ctx.extra["migration_pairs"])  # type: ignore[arg-type]
+        found[path] = finding is not None
+        if finding is not None:
+            ctx.report.notes.append(finding.note(path))
+    return found[path]
 
 
 def _plan_in_repo(ctx: PhaseContext) -> str | None:
@@ -331,7 +349,7 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
             text = ctx.tree.read(path)
         else:
             text = ctx.read_texts[path] if path in ctx.read_texts else _read(ctx.tree, path, [])
-        if not text or not any(p.search(text) for p in patterns):
+        if not text or not any(p.search(text) for p in patterns) or _is_migration_document(ctx, path, text):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             if any(p.search(line) for p in patterns):
