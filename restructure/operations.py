@@ -7,7 +7,11 @@ is simply missing is "not found, skipped".
 
 from __future__ import annotations
 
+import ast
+import io
+import tokenize
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from restructure.editset import VirtualTree
 from restructure.relocation import RelocationMap
@@ -61,11 +65,26 @@ def move(
 
 
 def _is_empty_init(tree: VirtualTree, path: str) -> bool:
-    return path.endswith("/__init__.py") and not tree.read(path).strip()
+    """An ``__init__.py`` that holds nothing: blank, or only a docstring saying what the
+    package holds (as :func:`ensure_package` writes one). A comment or a statement is content."""
+    if not path.endswith("/__init__.py"):
+        return False
+    text = tree.read(path)
+    if not text.strip():
+        return True
+    try:
+        body = ast.parse(text).body
+    except SyntaxError:
+        return False
+    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Constant):
+        return False
+    if not isinstance(body[0].value.value, str):
+        return False
+    return not any(token.type == tokenize.COMMENT for token in tokenize.generate_tokens(io.StringIO(text).readline))
 
 
 def delete_if_empty(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
-    """Delete a directory that holds nothing but empty ``__init__.py`` files."""
+    """Delete a directory that holds nothing but empty ``__init__.py`` files (or docstring-only ones)."""
     full = scope.path(path)
     files = tree.under(full)
     if not files:
@@ -90,6 +109,12 @@ def delete(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[s
 
 
 def ensure_package(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
+    """Create ``<path>/__init__.py`` holding one docstring that says what the package holds.
+
+    Never an empty file: git's rename detection pairs identical files, and an empty new
+    ``__init__.py`` committed with an empty one deleted elsewhere (``app/__init__.py``) shows
+    as a rename of one package into another, which ``git log --follow`` then follows.
+    """
     full = scope.path(path)
     if not full.endswith("__init__.py"):
         full = full.rstrip("/") + "/__init__.py"
@@ -97,5 +122,15 @@ def ensure_package(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str
         return ALREADY_DONE, "exists", []
     if scope.base and not tree.is_dir(scope.base):
         return NOT_FOUND, f"{scope.base} does not exist", []
-    tree.write(full, "")
+    tree.write(full, package_docstring(full, scope))
     return DONE, "created", [full]
+
+
+def package_docstring(init_path: str, scope: Scope) -> str:
+    """The one line of a new ``__init__.py``: ``Routers of the academy service.`` from the names
+    of the package and of the service, or ``The services package.`` at the repository root."""
+    package = PurePosixPath(init_path).parent
+    words = package.name.strip("_").replace("_", " ") or package.name
+    if scope.service != "repo" and scope.base:
+        return f'"""{words[:1].upper()}{words[1:]} of the {scope.service} service."""\n'
+    return f'"""The {".".join(package.parts)} package."""\n'
