@@ -2,11 +2,11 @@
 
 One row per hazard:
 
-- a prose line (Markdown, a Python comment or docstring, a ``#`` comment of YAML, shell or a
-  Dockerfile) that already names both ends of a relocation is a note about the move: it is
+- a prose line (Markdown, a Python comment or docstring, a ``#`` comment of YAML, shell, a
+  Dockerfile or an ini file) that already names both ends of a relocation is a note about the move: it is
   left alone ("`app/main.py` -> `main.py`" must not become "`main.py` -> `main.py`");
 - a line naming only the old end is still rewritten, and so is every code line (a compose
-  ``command:``, a Dockerfile ``COPY``, an import), whatever else it names;
+  ``command:``, a Dockerfile ``COPY``, an import, a string in code), whatever else it names;
 - a document that is a copy of the plan (or another migration document) is left alone
   and reported once per phase, in a real run with the shipped plan on the fixture;
 - git history: every moved file shows as a rename of its own source (100 % when the tool
@@ -91,7 +91,12 @@ NOTES = [
         False,
         '"""Moved `services.x_service.app.main` to `services.x_service.main`."""\n',
     ),
-    ("python string", "tests/test_x.py", False, 'MOVED = "services/x_service/app/tests -> services/x_service/tests"\n'),
+    (
+        "python function docstring",
+        "tests/test_x.py",
+        False,
+        'def test_x() -> None:\n    """services/x_service/app/tests -> services/x_service/tests"""\n',
+    ),
     (
         "compose comment",
         "docker-compose.yml",
@@ -199,6 +204,12 @@ CODE = [
         "scripts/run.sh",
         "#!/bin/sh\ncp services/x_service/app/main.py services/x_service/main.py.bak\n",
         "#!/bin/sh\ncp services/x_service/main.py services/x_service/main.py.bak\n",
+    ),
+    (
+        "python string in code is data, not prose",
+        "tests/test_x.py",
+        'CMD = "cp services/x_service/app/main.py services/x_service/main.py.bak"\n',
+        'CMD = "cp services/x_service/main.py services/x_service/main.py.bak"\n',
     ),
     (
         "python import under a note comment",

@@ -7,7 +7,7 @@ of a longer identifier or path (``app.main`` never matches inside ``webapp.main`
 A prose line that already names both ends of a relocation ("move ``app/main.py`` ->
 ``main.py``") is a note about the move, not a reference: rewriting its old end would turn
 it into nonsense ("``main.py`` -> ``main.py``"), so such a line is left as it is. Prose is
-every line of Markdown and other documents, of a Python comment, docstring or string, and
+every line of Markdown and other documents, of a Python comment or docstring, and
 the ``#`` comment lines of YAML, Dockerfiles, shell scripts, ini and toml files; a code line
 (a compose ``command:``, a Dockerfile ``CMD``) is always rewritten.
 """
@@ -82,12 +82,14 @@ class TextRewriter:
         alternatives = "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
         return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w-]|\.[A-Za-z_])"), forms
 
-    def rewrite(self, text: str, path: str, counts: Counter[str], kind: str) -> str:
+    def rewrite(self, text: str, path: str, counts: Counter[str], kind: str, prose: bool | None = None) -> str:
         """``text`` of the file at ``path`` with every reference rewritten; counts by ``kind``.
 
-        Prose lines that name both ends of a relocation are kept (see the module docstring)."""
+        Prose lines that name both ends of a relocation are kept (see the module docstring);
+        ``prose`` says whether ``text`` is prose when its kind does not (a Python string is
+        prose as a docstring, data elsewhere)."""
         passes = self._passes(path)
-        protected = self.protected_lines(text, path, kind, passes)
+        protected = self.protected_lines(text, path, kind, passes, prose)
         if not protected:
             return self._apply(text, passes, counts, kind)
         out: list[str] = []
@@ -143,9 +145,13 @@ class TextRewriter:
         path: str,
         kind: str,
         passes: list[Pass] | None = None,
+        prose: bool | None = None,
     ) -> set[int]:
         """0-based numbers of the prose lines of ``text`` that name an old path or module and,
-        elsewhere on the same line, what it becomes: notes about a move, to be left alone."""
+        elsewhere on the same line, what it becomes: notes about a move, to be left alone.
+        ``prose`` True or False: every line of ``text`` is prose, or none is; None: by ``kind``."""
+        if prose is False:
+            return set()
         protected: set[int] = set()
         starts: list[int] | None = None
         for pattern, new_of in passes if passes is not None else self._passes(path):
@@ -156,7 +162,7 @@ class TextRewriter:
                 first = text.rfind("\n", 0, match.start()) + 1
                 end = text.find("\n", match.end())
                 line = text[first : len(text) if end == -1 else end]
-                if not is_prose_line(line, kind):
+                if not prose and not is_prose_line(line, kind):
                     continue
                 if starts is None:
                     starts = line_starts(text)
@@ -181,7 +187,7 @@ class TextRewriter:
 
 
 # Kinds whose every line is prose, and kinds whose ``#`` comment lines are (``;`` in ini files).
-PROSE_KINDS = frozenset({"markdown", "docs", "python-prose", "python-comment"})
+PROSE_KINDS = frozenset({"markdown", "docs", "python-comment"})
 COMMENT_MARKS = {"compose": "#", "yaml": "#", "dockerfile": "#", "shell": "#", "toml": "#", "text": "#", "ini": "#;"}
 
 
