@@ -185,7 +185,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
         text = _read(ctx.tree, path, needles_bytes)
         if path not in ctx.tree.texts:  # as on disk: find_leftovers reads it from here
             ctx.read_texts[path] = text
-        if text is None or _is_migration_document(ctx, path, text):
+        if text is None:
             continue
         is_python = path.endswith(".py")
         moved = origin != path
@@ -195,7 +195,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
             or (is_python and package_hint is not None and _imports_moved_submodule(text, *package_hint))
         )
-        if not relevant:
+        if not relevant or _is_migration_document(ctx, path, text):
             continue
         counts: Counter[str] = Counter()
         if is_python:

@@ -91,7 +91,7 @@ def _step_pairs(op: str, args: dict[str, object]) -> Iterable[tuple[str, str]]:
 
 def find_migration_document(text: str, pairs: set[tuple[str, str]]) -> Finding | None:
     """A :class:`Finding` when ``text`` names enough relocations as pairs (see the module docstring)."""
-    present = [(old, new) for old, new in pairs if old in text and _tail(new) in text]
+    present = sorted((old, new) for old, new in pairs if old in text and _tail(new) in text)
     if not present:
         return None
     lines = 0
