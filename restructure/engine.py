@@ -26,6 +26,7 @@ from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
 
@@ -248,7 +249,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
             or (is_python and package_hint is not None and _imports_moved_submodule(text, *package_hint))
         )
-        if not relevant:
+        if not relevant or _is_migration_document(ctx, path, text):
             continue
         counts: Counter[str] = Counter()
         if is_python:
@@ -293,6 +294,23 @@ def _note_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: in
                 f"{path}:{number}: a rewritten reference makes this line {len(line)} characters "
                 f"(line length {limit}); the statement is left as written, your formatter may wrap it"
             )
+
+
+def _is_migration_document(ctx: PhaseContext, path: str, text: str) -> bool:
+    """A copy of the plan or another migration document (:mod:`restructure.text.migration`):
+    it names old paths on purpose, so it is neither rewritten nor scanned for leftovers;
+    the report says so once per phase."""
+    if not migration.is_document(path):
+        return False
+    found: dict[str, bool] = ctx.extra.setdefault("migration_documents", {})  # type: ignore[assignment]
+    if path not in found:
+        if "migration_pairs" not in ctx.extra:
+            ctx.extra["migration_pairs"] = migration.relocation_pairs(ctx.relocation, ctx.plan)
+        finding = migration.find_migration_document(text, ctx.extra["migration_pairs"])  # type: ignore[arg-type]
+        found[path] = finding is not None
+        if finding is not None:
+            ctx.report.notes.append(finding.note(path))
+    return found[path]
 
 
 def _plan_in_repo(ctx: PhaseContext) -> str | None:
@@ -406,7 +424,7 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
             text = ctx.tree.read(path)
         else:
             text = ctx.read_texts[path] if path in ctx.read_texts else _read(ctx.tree, path, [])
-        if not text or not any(p.search(text) for p in patterns):
+        if not text or not any(p.search(text) for p in patterns) or _is_migration_document(ctx, path, text):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             if any(p.search(line) for p in patterns):

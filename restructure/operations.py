@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from restructure.editset import VirtualTree
 from restructure.relocation import RelocationMap
@@ -111,6 +112,12 @@ def delete(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[s
 
 
 def ensure_package(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str, list[str]]:
+    """Create ``<path>/__init__.py`` holding one docstring that says what the package holds.
+
+    Never an empty file: git's rename detection pairs identical files, and an empty new
+    ``__init__.py`` committed with an empty one deleted elsewhere (``app/__init__.py``) shows
+    as a rename of one package into another, which ``git log --follow`` then follows.
+    """
     full = scope.path(path)
     if not full.endswith("__init__.py"):
         full = full.rstrip("/") + "/__init__.py"
@@ -118,5 +125,15 @@ def ensure_package(tree: VirtualTree, scope: Scope, path: str) -> tuple[str, str
         return ALREADY_DONE, "exists", []
     if scope.base and not tree.is_dir(scope.base):
         return NOT_FOUND, f"{scope.base} does not exist", []
-    tree.write(full, "")
+    tree.write(full, package_docstring(full, scope))
     return DONE, "created", [full]
+
+
+def package_docstring(init_path: str, scope: Scope) -> str:
+    """The one line of a new ``__init__.py``: ``Routers of the academy service.`` from the names
+    of the package and of the service, or ``The services package.`` at the repository root."""
+    package = PurePosixPath(init_path).parent
+    words = package.name.strip("_").replace("_", " ") or package.name
+    if scope.service != "repo" and scope.base:
+        return f'"""{words[:1].upper()}{words[1:]} of the {scope.service} service."""\n'
+    return f'"""The {".".join(package.parts)} package."""\n'

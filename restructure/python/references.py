@@ -63,6 +63,7 @@ class ReferenceRewriter(cst.CSTTransformer):
         self.function_depth = 0
         self.imported_modules: set[str] = set()
         self.ambiguous: list[Ambiguous] = []
+        self.bare_strings = 0  # inside a string that is a statement of its own (a docstring)
 
     # imports -----------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
@@ -163,13 +164,21 @@ class ReferenceRewriter(cst.CSTTransformer):
             self.counts[string_kind(value, self.calls[-1] if self.calls else None)] += 1
             quote = updated_node.quote
             return updated_node.with_changes(value=f"{updated_node.prefix}{quote}{new}{quote}")
-        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose")
+        prose = self.bare_strings > 0  # a docstring (or a string standing as a comment), not data
+        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose", prose=prose)
         return updated_node.with_changes(value=rewritten) if rewritten != updated_node.value else updated_node
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        self.bare_strings += isinstance(node.value, cst.SimpleString | cst.ConcatenatedString)
+
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.Expr:
+        self.bare_strings -= isinstance(original_node.value, cst.SimpleString | cst.ConcatenatedString)
+        return updated_node
 
     def leave_FormattedStringText(
         self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
     ) -> cst.FormattedStringText:
-        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose")
+        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose", prose=False)
         return updated_node.with_changes(value=rewritten) if rewritten != updated_node.value else updated_node
 
     def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.Comment:

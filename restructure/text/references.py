@@ -3,23 +3,34 @@
 Used for YAML, Dockerfiles, shell scripts, ini/toml files, Markdown and for the prose
 inside Python comments and docstrings. A token is replaced only where it is not part
 of a longer identifier or path (``app.main`` never matches inside ``webapp.main``).
+
+A prose line that already names both ends of a relocation ("move ``app/main.py`` ->
+``main.py``") is a note about the move, not a reference: rewriting its old end would turn
+it into nonsense ("``main.py`` -> ``main.py``"), so such a line is left as it is. Prose is
+every line of Markdown and other documents, of a Python comment or docstring, and
+the ``#`` comment lines of YAML, Dockerfiles, shell scripts, ini and toml files; a code line
+(a compose ``command:``, a Dockerfile ``CMD``) is always rewritten.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from restructure.relocation import RelocationMap
+from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 
 _DOTTED_TAIL = r"(?:\.[A-Za-z_]\w*)*"
 # A path ends where no word goes on: ``main.py.`` ends a sentence, ``main.pyc`` is another file.
 _PATH_END = r"(?!\w|[.-]\w)"
 # A service directory named by a placeholder or a shell variable: <svc>, {svc}, ${svc}_service, $1, *.
 _TEMPLATE_SEGMENT = r"[\w-]*(?:<\w+>|\$?\{\w+\}|\$\w+|\*)[\w-]*"
+# One form of reference: its pattern, and the new text of a match (None: not a moved name).
+Pass = tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]
 
 
 @dataclass(eq=False)
@@ -71,41 +82,157 @@ class TextRewriter:
         alternatives = "|".join(re.escape(o) for o in sorted(forms, key=len, reverse=True))
         return re.compile(rf"(?<![\w./-])(?:{alternatives})(?![\w-]|\.[A-Za-z_])"), forms
 
-    def rewrite(self, text: str, path: str, counts: Counter[str], kind: str) -> str:
-        """``text`` of the file at ``path`` with every reference rewritten; counts by ``kind``."""
-        for pattern in self._placeholder_res:
-            text = pattern.sub(
-                lambda m: self._count(counts, kind, m.group(1) + self.relocation.placeholders[m.group(2)]), text
-            )
+    def rewrite(self, text: str, path: str, counts: Counter[str], kind: str, prose: bool | None = None) -> str:
+        """``text`` of the file at ``path`` with every reference rewritten; counts by ``kind``.
+
+        Prose lines that name both ends of a relocation are kept (see the module docstring);
+        ``prose`` says whether ``text`` is prose when its kind does not (a Python string is
+        prose as a docstring, data elsewhere)."""
+        passes = self._passes(path)
+        protected = self.protected_lines(text, path, kind, passes, prose)
+        if not protected:
+            return self._apply(text, passes, counts, kind)
+        out: list[str] = []
+        run: list[str] = []
+        for number, line in enumerate(text.splitlines(keepends=True)):
+            if number in protected:
+                out.append(self._apply("".join(run), passes, counts, kind))
+                out.append(line)
+                run = []
+            else:
+                run.append(line)
+        out.append(self._apply("".join(run), passes, counts, kind))
+        return "".join(out)
+
+    def _passes(self, path: str) -> list[Pass]:
+        """(pattern, new text of a match or None) for every form a reference can take in ``path``."""
+        out: list[Pass] = []
+        placeholders = self.relocation.placeholders
+        out.extend((p, lambda m: m.group(1) + placeholders[m.group(2)]) for p in self._placeholder_res)
         if self._dotted_re is not None:
-            text = self._dotted_re.sub(lambda m: self._map_dotted(m.group(0), counts, kind), text)
+            out.append((self._dotted_re, lambda m: self.relocation.map_dotted_path(m.group(0))))
         if self._path_re is not None:
-            text = self._path_re.sub(lambda m: self._map_path(m.group(0), counts, kind), text)
+            out.append((self._path_re, lambda m: self._new_path(m.group(0))))
         for service_dir in self._service_dirs_of(path):
             compiled = self._relative_re(service_dir)
             if compiled is not None:
                 pattern, forms = compiled
-                text = pattern.sub(lambda m, f=forms: self._count(counts, kind, f[m.group(0)]), text)
+                out.append((pattern, lambda m, f=forms: f[m.group(0)]))
+        return out
+
+    @staticmethod
+    def _apply(
+        text: str,
+        passes: list[Pass],
+        counts: Counter[str],
+        kind: str,
+    ) -> str:
+        def replace(match: re.Match[str], new_of: Callable[[re.Match[str]], str | None]) -> str:
+            new = new_of(match)
+            if new is None or new == match.group(0):
+                return match.group(0)
+            counts[kind] += 1
+            return new
+
+        for pattern, new_of in passes:
+            if text:
+                text = pattern.sub(lambda m, f=new_of: replace(m, f), text)
         return text
+
+    def protected_lines(
+        self,
+        text: str,
+        path: str,
+        kind: str,
+        passes: list[Pass] | None = None,
+        prose: bool | None = None,
+    ) -> set[int]:
+        """0-based numbers of the prose lines of ``text`` that name an old path or module and,
+        elsewhere on the same line, what it becomes: notes about a move, to be left alone.
+        ``prose`` True or False: every line of ``text`` is prose, or none is; None: by ``kind``."""
+        if prose is False:
+            return set()
+        protected: set[int] = set()
+        starts: list[int] | None = None
+        for pattern, new_of in passes if passes is not None else self._passes(path):
+            for match in pattern.finditer(text):
+                new = new_of(match)
+                if new is None or new == match.group(0):
+                    continue
+                first = text.rfind("\n", 0, match.start()) + 1
+                end = text.find("\n", match.end())
+                line = text[first : len(text) if end == -1 else end]
+                if not prose and not is_prose_line(line, kind):
+                    continue
+                if starts is None:
+                    starts = line_starts(text)
+                number = bisect.bisect_right(starts, match.start()) - 1
+                if number in protected:
+                    continue
+                span = (match.start() - first, match.end() - first)
+                if names_elsewhere(line, new, span):
+                    protected.add(number)
+        return protected
 
     def _service_dirs_of(self, path: str) -> list[str]:
         return [d[:-1] for d in self._service_dirs if path.startswith(d)]
 
-    @staticmethod
-    def _count(counts: Counter[str], kind: str, new: str) -> str:
-        counts[kind] += 1
-        return new
-
-    def _map_dotted(self, token: str, counts: Counter[str], kind: str) -> str:
-        new = self.relocation.map_dotted_path(token)
-        if new is None or new == token:
-            return token
-        return self._count(counts, kind, new)
-
-    def _map_path(self, token: str, counts: Counter[str], kind: str) -> str:
+    def _new_path(self, token: str) -> str | None:
         if token in self.relocation.paths:
-            return self._count(counts, kind, self.relocation.paths[token])
+            return self.relocation.paths[token]
         for old, new in sorted(self.relocation.dir_paths.items(), key=lambda kv: -len(kv[0])):
             if token == old or token.startswith(old + "/"):
-                return self._count(counts, kind, new + token[len(old) :])
-        return token
+                return new + token[len(old) :]
+        return None
+
+
+# Kinds whose every line is prose, and kinds whose ``#`` comment lines are (``;`` in ini files).
+PROSE_KINDS = frozenset({"markdown", "docs", "python-comment"})
+COMMENT_MARKS = {"compose": "#", "yaml": "#", "dockerfile": "#", "shell": "#", "toml": "#", "text": "#", "ini": "#;"}
+
+
+def is_prose_line(line: str, kind: str) -> bool:
+    if kind in PROSE_KINDS:
+        return True
+    marks = COMMENT_MARKS.get(kind)
+    stripped = line.lstrip()
+    return bool(marks and stripped and stripped[0] in marks)
+
+
+def line_starts(text: str) -> list[int]:
+    starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def _other_forms(new: str) -> set[str]:
+    """``new`` and its other spelling: the dotted module of a path, the path of a module."""
+    forms = {new}
+    if "/" in new:
+        dotted = module_of(new) or dotted_of_dir(new.rstrip("/"))
+        if dotted and "." in dotted:
+            forms.add(dotted)
+    elif "." in new and not new.endswith(".py"):
+        module, _, _ = new.partition(":")
+        forms |= {module.replace(".", "/") + ".py", module.replace(".", "/")}
+    return forms
+
+
+def names_elsewhere(line: str, new: str, span: tuple[int, int]) -> bool:
+    """Does ``line`` name ``new`` (or its other spelling) outside ``span``, as a whole token?
+
+    A bare word (``main``, ``tests``) counts only as a quoted token (`` `main` ``, `` `tests/` ``): as a word of
+    prose it is not a path. ``tests/conftest.py`` inside ``app/tests/conftest.py`` is not the
+    new path, ``./services/x/main.py`` is."""
+    for form in _other_forms(new):
+        if "/" in form or "." in form:
+            pattern = rf"(?<![\w.-])(?<!\w/){re.escape(form)}(?!\w|[.-]\w)"
+        else:
+            pattern = rf"(?<=[`'\"]){re.escape(form)}(?=/?[`'\":])"
+        for match in re.finditer(pattern, line):
+            if match.end() <= span[0] or match.start() >= span[1]:
+                return True
+    return False
