@@ -200,9 +200,12 @@ class _Saved:
             os.symlink(os.fsdecode(self.data), full)
             return
         tmp = full.with_name(f".{full.name}.restructure-tmp")
-        tmp.write_bytes(self.data)
-        os.chmod(tmp, stat.S_IMODE(self.mode))
-        os.replace(tmp, full)
+        try:
+            tmp.write_bytes(self.data)
+            os.chmod(tmp, stat.S_IMODE(self.mode))
+            os.replace(tmp, full)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 #: git's own state besides the index that a commit changes; restored byte for byte
@@ -276,10 +279,14 @@ def _atomic_write(path: Path, text: str) -> None:
     """Replace the file's bytes, keeping its permission bits (a moved executable stays one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.restructure-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if path.exists():
-        shutil.copymode(path, tmp)
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:  # Ctrl-C half-way: the rollback does not know this file
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _parents(paths: list[str]) -> list[str]:
