@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from restructure.gitrepo import GitRepo, HeadState
+from restructure.gitrepo import GitError, GitRepo, HeadState
 
 CACHE_DIRS = {"__pycache__"}
 
@@ -401,6 +401,11 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes
                 with counter.git("git commit") as started:
                     commit = repo.commit_paths(commit_message, touched, started=started)
+        except GitError as exc:
+            with _sigint_ignored():
+                backup.restore(repo)
+            undone = "the phase was undone: work tree, index and HEAD are as they were"
+            raise GitError(f"{str(exc).rstrip('.')}; {undone}") from exc
         except BaseException:
             with _sigint_ignored():
                 backup.restore(repo)
