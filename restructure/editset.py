@@ -1,9 +1,10 @@
 """The in-memory set of changes one phase makes, checked as a whole and written atomically.
 
 Steps of a phase change a :class:`VirtualTree` (moves, deletions, new contents) without
-touching the disk. :func:`apply` then writes everything or, on any failure (an exception,
-Ctrl-C, a failure injected for tests), puts every byte back: files, the git index and
-directories.
+touching the disk. :func:`apply` then writes everything, stages it and (with ``--commit``)
+commits it as one transaction or, on any failure (a git command or a commit hook that
+fails, Ctrl-C, a failure injected for tests), puts everything back: files with their modes,
+symlinks, directories, the git index, HEAD and its branch.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import contextlib
 import os
 import shutil
 import signal
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from restructure.gitrepo import GitRepo
+from restructure.gitrepo import GitError, GitRepo, HeadState
 
 # tool caches a run of the code leaves in a package: ignored by git, never the user's work
 CACHE_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
@@ -116,34 +118,112 @@ def diff_tree(tree: VirtualTree, original: list[str]) -> Changes:
 
 
 class _WriteCounter:
-    """Counts writes; fails at the N-th one when the fault-injection variables ask for it."""
+    """Numbers the steps of a phase's transaction and fails at the N-th one when the
+    fault-injection variables ask for it.
+
+    A step is a file write, a move (``git mv`` or a rename), a deletion, a directory removal
+    or a git command (``git rm --cached``, ``git add``, ``git commit``).
+    ``RESTRUCTURE_FAULT_AT_WRITE=N`` makes step N fail: a write before it touches the disk,
+    a git command after it has run, so that the rollback must undo what git did (a commit
+    included). ``RESTRUCTURE_SIGINT_AT_WRITE=N`` sends Ctrl-C at step N; for a git command,
+    while the command runs.
+    """
 
     def __init__(self) -> None:
         self.count = 0
         self.fail_at = int(os.environ.get("RESTRUCTURE_FAULT_AT_WRITE", "0") or 0)
         self.signal_at = int(os.environ.get("RESTRUCTURE_SIGINT_AT_WRITE", "0") or 0)
+        self._deferring = False
+        self._fault: InjectedFault | None = None
+        self._signal = False
 
     def tick(self, what: str) -> None:
         self.count += 1
         if self.count == self.fail_at:
-            raise InjectedFault(f"injected failure at write {self.count} ({what})")
+            fault = InjectedFault(f"injected failure at write {self.count} ({what})")
+            if not self._deferring:
+                raise fault
+            self._fault = fault
         if self.count == self.signal_at:
-            os.kill(os.getpid(), signal.SIGINT)
+            if not self._deferring:
+                os.kill(os.getpid(), signal.SIGINT)
+            self._signal = True
+
+    @contextlib.contextmanager
+    def git(self, what: str) -> Iterator[Callable[[], None]]:
+        """One step that runs a git command: the body gets the callback that the command
+        calls once started (Ctrl-C lands while git runs); an injected fault follows it."""
+        self._deferring = True
+        try:
+            self.tick(what)
+        finally:
+            self._deferring = False
+        fault, interrupt = self._fault, self._signal
+        self._fault, self._signal = None, False
+
+        def started() -> None:
+            if interrupt:
+                os.kill(os.getpid(), signal.SIGINT)
+
+        yield started
+        if fault is not None:
+            raise fault
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """A file as it was: its ``lstat`` mode (type and permission bits) and its bytes, or a
+    symlink's target, so that an executable comes back executable and a symlink a symlink."""
+
+    mode: int
+    data: bytes
+
+    @classmethod
+    def read(cls, full: Path) -> _Saved | None:
+        """None when there is no file (a directory is not a file)."""
+        try:
+            info = os.lstat(full)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            return cls(info.st_mode, os.fsencode(os.readlink(full)))
+        if stat.S_ISREG(info.st_mode):
+            return cls(info.st_mode, full.read_bytes())
+        return None
+
+    def put_back(self, full: Path) -> None:
+        if _Saved.read(full) == self:
+            return  # as it was: leave it, with the stat data the restored index knows
+        full.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(full) and (full.is_symlink() or not full.is_dir()):
+            full.unlink()
+        if stat.S_ISLNK(self.mode):
+            os.symlink(os.fsdecode(self.data), full)
+            return
+        tmp = full.with_name(f".{full.name}.restructure-tmp")
+        try:
+            tmp.write_bytes(self.data)
+            os.chmod(tmp, stat.S_IMODE(self.mode))
+            os.replace(tmp, full)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+#: git's own state besides the index that a commit changes; restored byte for byte
+_GIT_FILES = ("index", "COMMIT_EDITMSG", "logs/HEAD")
 
 
 @dataclass
 class _Backup:
     root: Path
-    files: dict[str, bytes | None] = field(default_factory=dict)
+    files: dict[str, _Saved | None] = field(default_factory=dict)
     dirs: set[str] = field(default_factory=set)
-    index: bytes | None = None
-    index_path: Path | None = None
+    git_files: dict[Path, bytes | None] = field(default_factory=dict)
+    head: HeadState | None = None
 
     def keep(self, path: str) -> None:
-        if path in self.files:
-            return
-        full = self.root / path
-        self.files[path] = full.read_bytes() if full.is_file() else None
+        if path not in self.files:
+            self.files[path] = _Saved.read(self.root / path)
 
     def keep_dir(self, path: str) -> None:
         full = self.root / path
@@ -154,23 +234,36 @@ class _Backup:
                 self.keep(f"{rel}/{name}")
             del dirnames[:0]
 
-    def restore(self) -> None:
-        for path, data in self.files.items():
-            full = self.root / path
+    def keep_git(self, repo: GitRepo) -> None:
+        """The index, HEAD with its branch and their reflogs, the last commit message."""
+        self.head = repo.head_state()
+        names = list(_GIT_FILES) + ([f"logs/{self.head.ref}"] if self.head.ref else [])
+        for path in repo.git_paths(names):
+            self.git_files[path] = path.read_bytes() if path.is_file() else None
+
+    def restore(self, repo: GitRepo) -> None:
+        """Everything back as it was; the git ref first, so that a failure there (reported
+        after the rest is back) never keeps the work tree from coming back."""
+        failure: BaseException | None = None
+        if self.head is not None:
+            try:
+                repo.restore_head(self.head)
+            except Exception as exc:  # finish the rollback, then report it
+                failure = exc
+        for path, data in self.git_files.items():
             if data is None:
                 with contextlib.suppress(FileNotFoundError):
-                    full.unlink()
-            else:
-                full.parent.mkdir(parents=True, exist_ok=True)
-                full.write_bytes(data)
+                    path.unlink()
+            elif not path.is_file() or path.read_bytes() != data:
+                path.write_bytes(data)
+        for path, saved in self.files.items():
+            full = self.root / path
+            if saved is not None:
+                saved.put_back(full)
+            elif os.path.lexists(full) and (full.is_symlink() or not full.is_dir()):
+                full.unlink()
         for rel in sorted(self.dirs):
             (self.root / rel).mkdir(parents=True, exist_ok=True)
-        if self.index_path is not None:
-            if self.index is None:
-                with contextlib.suppress(FileNotFoundError):
-                    self.index_path.unlink()
-            else:
-                self.index_path.write_bytes(self.index)
         # directories that only our moves created
         for path in sorted(self.files, key=lambda p: -p.count("/")):
             parent = (self.root / path).parent
@@ -179,15 +272,22 @@ class _Backup:
                     break
                 parent.rmdir()
                 parent = parent.parent
+        if failure is not None:
+            raise failure
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Replace the file's bytes, keeping its permission bits (a moved executable stays one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.restructure-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if path.exists():
-        shutil.copymode(path, tmp)
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        if path.exists():
+            shutil.copymode(path, tmp)
+        os.replace(tmp, path)
+    except BaseException:  # Ctrl-C half-way: the rollback does not know this file
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _parents(paths: list[str]) -> list[str]:
@@ -224,16 +324,32 @@ def _sigint_as_exception() -> Iterator[None]:
             signal.signal(signal.SIGINT, previous)
 
 
-def apply(repo: GitRepo, changes: Changes) -> None:
-    """Write ``changes``: moves with ``git mv``, new contents, deletions, empty directories.
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """A second Ctrl-C must not cut the rollback short (the first one started it)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
-    Everything is put back byte for byte when anything fails, including Ctrl-C.
+
+def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> str | None:
+    """Write ``changes`` as one transaction: moves with ``git mv``, new contents, deletions,
+    empty directories, staging, and the commit when ``commit_message`` is given.
+
+    Either all of it happens, or, on any failure (a git command that fails, a hook that
+    refuses the commit, Ctrl-C, a failure injected for tests), the work tree, file modes and
+    symlinks, the index, HEAD and its branch are put back exactly as they were; a commit
+    already made is undone. Returns the new commit, if one was made.
     """
     root = repo.root
     backup = _Backup(root)
-    index_path = repo.git_dir / "index"
-    backup.index_path = index_path
-    backup.index = index_path.read_bytes() if index_path.exists() else None
+    backup.keep_git(repo)
     counter = _WriteCounter()
     touched_dirs = _parents([p for pair in changes.moves for p in pair] + changes.deletes)
     for source, dest in changes.moves:
@@ -249,33 +365,50 @@ def apply(repo: GitRepo, changes: Changes) -> None:
             for cache in CACHE_DIRS:
                 if (root / rel / cache).is_dir():
                     backup.keep_dir(f"{rel}/{cache}")
+    commit = None
     with _sigint_as_exception():
         try:
             tracked = set(repo.tracked_index_files())
             for source, dest in changes.moves:
-                counter.tick(f"move {source}")
-                repo.mv_file(source, dest, source in tracked)
+                with counter.git(f"move {source}") as started:
+                    repo.mv_file(source, dest, source in tracked, started=started)
             for path, text in sorted(changes.writes.items()):
                 counter.tick(f"write {path}")
                 _atomic_write(root / path, text)
             for path in changes.deletes:
                 counter.tick(f"delete {path}")
                 (root / path).unlink()
-            repo.remove_from_index([p for p in changes.deletes if p in tracked])
+            removed = [p for p in changes.deletes if p in tracked]
+            if removed:
+                with counter.git(f"git rm --cached ({len(removed)} paths)") as started:
+                    repo.remove_from_index(removed, started=started)
             for rel in touched_dirs:
                 if _prunable(root, rel):
                     counter.tick(f"rmdir {rel}")
                     shutil.rmtree(root / rel)
-            # stage what git tracked (at its old or new path) and files the phase created;
-            # a user's untracked file stays untracked, rewritten or not
+            # stage what git tracked (at its old or new path) and files the phase created, even
+            # inside a git-ignored directory; a user's untracked file stays untracked, rewritten
+            # or not, and a user's ignored file is never forced in
             moved_from = {new: old for old, new in changes.moves}
-            repo.add(
-                sorted(
-                    p
-                    for p in changes.writes
-                    if moved_from.get(p, p) in tracked or (p not in moved_from and backup.files.get(p) is None)
-                )
+            staged = sorted(
+                p
+                for p in changes.writes
+                if moved_from.get(p, p) in tracked or (p not in moved_from and backup.files.get(p) is None)
             )
+            if staged:
+                with counter.git(f"git add ({len(staged)} paths)") as started:
+                    repo.add(staged, force=True, started=started)
+            if commit_message is not None:
+                touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes
+                with counter.git("git commit") as started:
+                    commit = repo.commit_paths(commit_message, touched, started=started)
+        except GitError as exc:
+            with _sigint_ignored():
+                backup.restore(repo)
+            undone = "the phase was undone: work tree, index and HEAD are as they were"
+            raise GitError(f"{str(exc).rstrip('.')}; {undone}") from exc
         except BaseException:
-            backup.restore()
+            with _sigint_ignored():
+                backup.restore(repo)
             raise
+    return commit

@@ -580,10 +580,8 @@ def run_phase(
         if report.failed:
             raise PhaseFailed(report)
     elif not changes.empty:
-        apply(repo, changes)
-        if commit:
-            touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes
-            report.commit = repo.commit_paths(commit_message(phase, report), touched)
+        # the commit is part of the transaction: a refused hook undoes the whole phase
+        report.commit = apply(repo, changes, commit_message(phase, report) if commit else None)
     report.seconds = time.perf_counter() - started
     if not dry_run:
         report.write_json(repo.state_dir() / "reports")

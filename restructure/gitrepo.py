@@ -3,22 +3,78 @@
 from __future__ import annotations
 
 import functools
+import os
 import subprocess
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+#: Called once the git process has started (fault injection delivers Ctrl-C "during" it).
+Started = Callable[[], None] | None
+
+#: Hooks that can refuse a ``git commit``, in the order git runs them.
+COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg")
 
 
 class GitError(RuntimeError):
     """A git precondition failed; the message is one line naming the repository and the fix."""
 
 
-def _git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.CompletedProcess[str]:
+    """Run git to the end even when Ctrl-C arrives meanwhile, then raise the interrupt.
+
+    A git command cut short (killed while writing ``index.lock`` or a ref) would leave
+    lock files and half-done state that no rollback can reason about; a finished one is a
+    known state that the caller's rollback undoes. A Ctrl-C from the terminal reaches git
+    too, which stops cleanly (git removes its own lock files on SIGINT); the tool waits for
+    it either way. Output goes to files so that waiting can be resumed after an interrupt.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(["git", *args], cwd=repo, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        interrupt: KeyboardInterrupt | None = None
+        try:
+            if started is not None:
+                started()
+        except KeyboardInterrupt as exc:
+            interrupt = exc
+        while True:
+            try:
+                returncode = process.wait()
+                break
+            except KeyboardInterrupt as exc:
+                interrupt = exc
+        if interrupt is not None:
+            raise interrupt
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "surrogateescape")
+        stderr = err.read().decode("utf-8", "surrogateescape")
+    return subprocess.CompletedProcess(["git", *args], returncode, stdout, stderr)
+
+
+def _last_line(result: subprocess.CompletedProcess[str]) -> str:
+    """git's own error line (``fatal:``/``error:``, not the advice after it), else the last
+    line a hook printed, else the exit code."""
+    lines = [line.strip() for line in result.stderr.splitlines() if line.strip() and not line.startswith("hint:")]
+    errors = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (errors or lines or [f"exit {result.returncode}"])[-1]
+
+
+def _git(repo: Path, *args: str, check: bool = True, started: Started = None) -> subprocess.CompletedProcess[str]:
+    result = _run(repo, list(args), started)
     if check and result.returncode != 0:
         shown = " ".join(args[:4]) + (" ..." if len(args) > 4 else "")
-        last = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit {result.returncode}"
-        raise GitError(f"{repo}: git {shown} failed: {last}")
+        raise GitError(f"{repo}: git {shown} failed: {_last_line(result)}")
     return result
+
+
+@dataclass(frozen=True)
+class HeadState:
+    """Where HEAD points: the branch ref (None when detached) and its commit (None when unborn)."""
+
+    ref: str | None
+    commit: str | None
 
 
 @dataclass(frozen=True)
@@ -45,6 +101,13 @@ class GitRepo:
         out = _git(self.root, "rev-parse", "--absolute-git-dir").stdout.strip()
         return Path(out)
 
+    def git_paths(self, names: list[str]) -> list[Path]:
+        """Files of the repository's git state (``index``, ``logs/HEAD``, ``hooks/pre-commit``)
+        as git resolves them: worktrees, ``core.hooksPath`` and ``GIT_INDEX_FILE`` included."""
+        args = [arg for name in names for arg in ("--git-path", name)]
+        out = _git(self.root, "rev-parse", *args).stdout.splitlines()
+        return [Path(line) if Path(line).is_absolute() else self.root / line for line in out]
+
     def state_dir(self) -> Path:
         """Where the tool keeps reports and snapshots: inside ``.git``, so never in the tree."""
         path = self.git_dir / "restructure"
@@ -68,41 +131,89 @@ class GitRepo:
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
         return sorted({p for p in out.split("\0") if p and (self.root / p).is_file()})
 
-    def mv_file(self, source: str, dest: str, tracked: bool) -> None:
-        """Move one file with ``git mv`` so history follows; untracked files move on disk only."""
-        (self.root / dest).parent.mkdir(parents=True, exist_ok=True)
+    def mv_file(self, source: str, dest: str, tracked: bool, started: Started = None) -> None:
+        """Move one file with ``git mv`` so history follows; untracked files move on disk only.
+
+        ``git mv`` keeps the file as it is: an executable stays executable, a symlink stays a
+        symlink (the link itself moves, its target text unchanged)."""
+        target = self.root / dest
+        if os.path.lexists(target):
+            # git mv onto a directory would move the file *into* it
+            raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
+        target.parent.mkdir(parents=True, exist_ok=True)
         if tracked:
-            _git(self.root, "mv", source, dest)
+            _git(self.root, "mv", "--", source, dest, started=started)
         else:
-            (self.root / source).rename(self.root / dest)
+            (self.root / source).rename(target)
+            if started is not None:
+                started()
 
     def tracked_index_files(self) -> list[str]:
         out = _git(self.root, "ls-files", "-z", "--cached").stdout
         return [p for p in out.split("\0") if p]
 
-    def remove_from_index(self, paths: list[str]) -> None:
+    def remove_from_index(self, paths: list[str], started: Started = None) -> None:
         if paths:
-            _git(self.root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
+            _git(self.root, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths, started=started)
 
-    def add(self, paths: list[str]) -> None:
+    def add(self, paths: list[str], force: bool = False, started: Started = None) -> None:
+        """Stage ``paths``. ``force`` stages them inside git-ignored directories too: only for
+        paths git tracks (at their old path) or that the phase itself created, never for a
+        user's ignored untracked file."""
         if paths:
-            _git(self.root, "add", "-A", "--", *paths)
+            _git(self.root, "add", "-A", *(["-f"] if force else []), "--", *paths, started=started)
 
     def head(self) -> str | None:
         result = _git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
         return result.stdout.strip() or None
 
-    def commit_paths(self, message: str, paths: list[str]) -> str | None:
-        """Commit exactly ``paths`` (the phase's own changes), never other edits in the tree."""
+    def head_state(self) -> HeadState:
+        ref = _git(self.root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip() or None
+        return HeadState(ref, self.head())
+
+    def restore_head(self, saved: HeadState) -> None:
+        """Point HEAD's branch (or a detached HEAD) back at ``saved.commit``; an unborn branch
+        becomes unborn again. Only the ref moves: the index and the work tree are the caller's."""
+        now = self.head_state()
+        if now == saved:
+            return
+        if saved.ref is not None and now.ref != saved.ref:
+            _git(self.root, "symbolic-ref", "HEAD", saved.ref)
+        ref = saved.ref or "HEAD"
+        extra = [] if saved.ref else ["--no-deref"]
+        if saved.commit is None:
+            _git(self.root, "update-ref", *extra, "-d", ref)
+        else:
+            _git(self.root, "update-ref", *extra, "-m", "restructure: rollback", ref, saved.commit)
+
+    def commit_hooks(self) -> list[Path]:
+        """The hooks that can refuse a commit and would run (they exist and are executable)."""
+        paths = self.git_paths([f"hooks/{name}" for name in COMMIT_HOOKS])
+        return [path for path in paths if path.is_file() and os.access(path, os.X_OK)]
+
+    def commit_paths(self, message: str, paths: list[str], started: Started = None) -> str | None:
+        """Commit exactly ``paths`` (the phase's own changes), never other edits in the tree.
+
+        The caller stages ``paths`` first (``git add -f`` where needed); ``--only`` then
+        takes those paths and nothing else, so a user's staged change elsewhere stays staged
+        and uncommitted. A hook that refuses the commit is named in the error."""
         in_head = (
-            set(_git(self.root, "ls-tree", "-r", "--name-only", "HEAD").stdout.split("\n")) if self.head() else set()
+            set(_git(self.root, "ls-tree", "-r", "-z", "--name-only", "HEAD").stdout.split("\0"))
+            if self.head()
+            else set()
         )
         known = set(self.tracked_index_files()) | in_head
         chosen = sorted({p for p in paths if p in known})
         if not chosen:
             return None
-        existing = [p for p in chosen if (self.root / p).exists()]
-        if existing:
-            _git(self.root, "add", "-A", "--", *existing)
-        _git(self.root, "commit", "-q", "-m", message, "--only", "--", *chosen)
+        result = _git(self.root, "commit", "-q", "-m", message, "--only", "--", *chosen, check=False, started=started)
+        if result.returncode != 0:
+            hooks = self.commit_hooks()
+            if hooks:
+                named = " or ".join(f"the {h.name} hook {h}" for h in hooks)
+                raise GitError(
+                    f"{self.root}: git commit refused by {named} ({_last_line(result)}); "
+                    "fix what the hook reports, or run the phase without --commit and commit yourself"
+                )
+            raise GitError(f"{self.root}: git commit failed: {_last_line(result)}")
         return self.head()

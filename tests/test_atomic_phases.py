@@ -93,9 +93,9 @@ def recording() -> Iterator[Recorded]:
         recorded.writes.append(what)
         tick(self, what)
 
-    def applying(repo: GitRepo, changes: Changes) -> None:
+    def applying(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> str | None:
         recorded.changes.append(changes)
-        apply(repo, changes)
+        return apply(repo, changes, commit_message)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(FAULT, raising=False)
@@ -331,7 +331,7 @@ def test_each_phase_writes_unless_it_is_only_notes(chain: Chain, prepared: Prepa
         return
     assert tree.report.changed and tree.changes is not None and not tree.changes.empty
     kinds = {what.split()[0] for what in tree.writes}
-    assert len(tree.writes) >= 2 and kinds <= {"move", "write", "delete", "rmdir"}, tree.writes
+    assert len(tree.writes) >= 2 and kinds <= {"move", "write", "delete", "rmdir", "git"}, tree.writes
     # the untracked file sits in a directory the phase moves files out of, deletes from or
     # rewrites in
     gone = [source for source, _ in tree.changes.moves] + tree.changes.deletes
