@@ -57,7 +57,7 @@ MOVES = [
 STEPS = [
     *(f"{{op: move, from: {a}, to: {b}}}" for a, b in MOVES),
     "{op: delete, path: app/obsolete.txt}",
-    "{op: ensure-package, path: api}",
+    "{op: ensure-package, path: scripts}",  # a new package over moved files: only git add stages it
 ]
 PLAN = (
     "version: 1\nservices_dir: services\nservice_suffix: _service\nline_limit: 300\nservices: [alpha]\n"
@@ -261,7 +261,7 @@ FAILURES = [
     Failure("git mv fails: index locked", _index_locked, ["git mv", "index.lock"]),
     # only ``git add`` stages the package the phase creates (git mv may or may not run the
     # filter on a moved file, depending on whether git trusts its stat data)
-    Failure("git add fails: filter", _failing_clean_filter(f"{SERVICE}/api/__init__.py"), ["git add", "broken"]),
+    Failure("git add fails: filter", _failing_clean_filter(f"{SERVICE}/scripts/__init__.py"), ["git add", "broken"]),
 ]
 
 
