@@ -13,7 +13,8 @@ from verify.runner import STEP_NAMES, VerifyOptions, exit_code, verify_services
 ACTIVE_SERVICES = [
     "academy", "members", "communications", "payments", "store", "volunteer", "events",
     "transport", "media", "attendance", "sessions", "ai", "gateway",
-]  # fmt: skip  (the seed plan's active services: the sessions offered when no target is named)
+]  # fmt: skip
+# the seed plan's active services: the sessions offered when no target is named
 
 
 def session_services(repo: str | None = None) -> list[str]:
