@@ -15,6 +15,7 @@ import libcst as cst
 
 from restructure.python.compose import module_from, separated
 from restructure.python.modules import ModuleLocation
+from restructure.python.split import carry_comments, with_comments_above
 from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
 SCHEMA_BASES = {"BaseModel", "RootModel"}
@@ -108,12 +109,19 @@ def merge_modules(
     checking: dict[tuple[str, int], list[str]] = {}
     plain: list[str] = []
     body: list[cst.BaseStatement] = []
-    docstring: str | None = None
-    for path, ms in analysed:
+    docstring: str | None = None  # the exact text of the first part's docstring statement
+    header: list[cst.EmptyLine] = []
+    left: list[cst.EmptyLine] = []
+    for number, (path, ms) in enumerate(analysed):
         location = ModuleLocation.of(path)
         futures.extend(f for f in ms.future_imports if f not in futures)
-        if docstring is None and ms.docstring is not None:
-            docstring = ms.docstring
+        first = next((st for st in ms.statements if is_docstring(st)), None)
+        if docstring is None and first is not None:
+            docstring = ms.module.code_for_node(first.node)
+        if number == 0:
+            header = list(ms.module.header)
+        elif ms.module.header:  # a later part's header comments go above its first statement
+            left.extend(line for line in ms.module.header if line.comment is not None)
         for binding in ms.imports.values():
             absolute = _absolute(binding.module, binding.level, location)
             if binding.name is None:
@@ -142,13 +150,19 @@ def merge_modules(
             names = bucket.setdefault((module, level), [])
             if alias not in names:
                 names.append(alias)
-        for st in ms.statements:
-            if _skip(st, ms):
-                continue
-            body.append(separated(st.node))
+        kept = {st.index for st in ms.statements if not _skip(st, ms)}
+        if left and kept:
+            target = ms.statements[min(kept)]
+            target.node = with_comments_above(target.node, left)
+            left = []
+        left.extend(carry_comments(ms.statements, kept))
+        left.extend(line for line in ms.module.footer if line.comment is not None)
+        body.extend(separated(st.node) for st in ms.statements if st.index in kept)
     out: list[str] = []
+    if any(line.comment is not None for line in header):
+        out.append(cst.Module(body=[], header=header, default_newline=parts[0][1].default_newline).code)
     if docstring is not None:
-        out.append(f'"""{docstring}"""\n')
+        out.append(docstring if docstring.endswith("\n") else docstring + "\n")
     if futures:
         out.append(f"from __future__ import {', '.join(futures)}\n")
     out.append("\n")
@@ -162,6 +176,9 @@ def merge_modules(
         for (module, level), names in checking.items():
             out.append(f"    from {'.' * level}{module} import {', '.join(names)}\n")
     merged = module_from("".join(out), body, parts[0][1])
+    left = [line for line in left if line.comment is not None]
+    if left:
+        merged = merged.with_changes(footer=[*merged.footer, *left])
     return merged.code, defined, merged
 
 
