@@ -10,13 +10,16 @@ functions and tests included), relative forms resolved from the importing file, 
 attribute access on the module bound to a name (``import pkg.models as m; m.Base``,
 ``from pkg import models; models.Base``, ``import pkg.models; pkg.models.Base``).
 
-This reads files with the standard ``ast`` parser, and only the files whose text mentions
-the module's last segment: it never costs a LibCST parse.
+This is a text scan, not a parse: it runs for every split over every Python file, and a
+parse of the whole repository per split would cost more than the split. Import statements
+are found by a pattern anchored at the start of a line (any indentation, parenthesised
+and backslash-continued name lists); a match inside a string only adds a re-export of a
+name the old module really imported, never removes one.
 """
 
 from __future__ import annotations
 
-import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,64 +37,56 @@ class Importers:
         self.names.setdefault(name, set()).add(path)
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of attribute accesses on a name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n\\]|\\\n)*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+((?:[^\n\\]|\\\n)*)", re.M)
+_COMMENT = re.compile(r"#[^\n]*")
 
 
-def _scan(tree: ast.AST, path: str, module: str, found: Importers) -> None:
+def _aliases(names: str) -> list[tuple[str, str]]:
+    """(name, bound) pairs of an import's name list (``a as b, c`` or ``(a,\n c)``)."""
+    cleaned = _COMMENT.sub("", names).replace("\\\n", " ").strip().strip("()")
+    out = []
+    for part in cleaned.split(","):
+        words = part.split()
+        if len(words) == 1:
+            out.append((words[0], words[0]))
+        elif len(words) == 3 and words[1] == "as":
+            out.append((words[0], words[2]))
+    return out
+
+
+def _scan(text: str, path: str, module: str, found: Importers) -> None:
     location = ModuleLocation.of(path)
     parent, _, leaf = module.rpartition(".")
-    aliases: set[str] = set()  # names bound to the module object itself
-    chains: set[str] = set()  # dotted spellings of the module (``import pkg.models``)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            source = node.module
-            if node.level:
-                source = location.resolve(node.level, node.module) if location else None
-            if source == module:
-                for alias in node.names:
-                    if alias.name == "*":
-                        found.star.add(path)
-                    else:
-                        found.add(alias.name, path)
-            elif source == parent:
-                aliases.update(a.asname or a.name for a in node.names if a.name == leaf)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == module and alias.asname:
-                    aliases.add(alias.asname)
-                elif alias.name == module or alias.name.startswith(module + "."):
-                    chains.add(module)
-    if not aliases and not chains:
-        return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            owner = _dotted(node.value)
-            if owner is not None and (owner in aliases or owner in chains):
-                found.add(node.attr, path)
+    spellings: set[str] = set()  # names (or dotted chains) bound to the module object itself
+    for match in _FROM.finditer(text):
+        dots, source = match.group(1), match.group(2)
+        if dots:
+            source = location.resolve(len(dots), source or None) if location else None
+        if source == module:
+            for name, _bound in _aliases(match.group(3)):
+                if name == "*":
+                    found.star.add(path)
+                else:
+                    found.add(name, path)
+        elif source == parent:
+            spellings.update(bound for name, bound in _aliases(match.group(3)) if name == leaf)
+    for match in _IMPORT.finditer(text):
+        for name, bound in _aliases(match.group(1)):
+            if name == module and bound != name:
+                spellings.add(bound)
+            elif name == module or name.startswith(module + "."):
+                spellings.add(module)
+    for spelling in spellings:
+        for attribute in re.finditer(rf"(?<![\w.]){re.escape(spelling)}\.(\w+)", text):
+            found.add(attribute.group(1), path)
 
 
 def names_imported_from(module: str, files: Iterable[tuple[str, str]]) -> Importers:
-    """What the ``(path, text)`` files import from the dotted ``module``.
-
-    A file that does not parse is skipped: the phase reports it where it rewrites it.
-    """
+    """What the ``(path, text)`` files import from the dotted ``module``."""
     found = Importers()
     leaf = module.rpartition(".")[2]
     for path, text in files:
-        if leaf not in text:
-            continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
-        _scan(tree, path, module, found)
+        if leaf in text:
+            _scan(text, path, module, found)
     return found

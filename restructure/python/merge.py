@@ -9,13 +9,14 @@ same name: two different functions that share a name are never merged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import libcst as cst
 
 from restructure.python.compose import module_from, separated
 from restructure.python.modules import ModuleLocation
-from restructure.python.split import carry_comments, with_comments_above
+from restructure.python.split import Reexport, carry_comments, render_reexports, with_comments_above
 from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
 SCHEMA_BASES = {"BaseModel", "RootModel"}
@@ -34,13 +35,20 @@ def public_names(module: cst.Module) -> list[str]:
     return [name for name in defined_names(module) if not name.startswith("_") and name != "__all__"]
 
 
-def init_text(exports: dict[str, list[str]], package: str) -> str:
+def init_text(exports: dict[str, list[str]], package: str, reexports: Sequence[Reexport] = ()) -> str:
+    """A new package ``__init__``: every public name of its files, the imported names a split or
+    merge keeps importable from the old dotted name, and ``__all__`` (see
+    :func:`restructure.python.split.imported_reexports` for which imported names it lists)."""
     lines = [f'"""Re-exports every public name of the {package} package, so existing imports keep working."""\n\n']
+    bound: set[str] = set()
     for module, names in sorted(exports.items()):
         if names:
             lines.append(f"from .{module} import {', '.join(names)}\n")
+            bound.update(names)
+    lines.extend(render_reexports(reexports, skip=bound))
+    listed = bound | {r.name for r in reexports if r.in_all and r.name not in bound}
     lines.append("\n__all__ = [\n")
-    lines.extend(f'    "{name}",\n' for name in sorted({n for names in exports.values() for n in names}))
+    lines.extend(f'    "{name}",\n' for name in sorted(listed))
     lines.append("]\n")
     return "".join(lines)
 
