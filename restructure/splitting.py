@@ -409,6 +409,8 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
+    # the module the classes left is split or kept by later steps; the new one is final
+    _check_honest(ctx, src, {into: texts[into]} if into in texts else {}, [])
     _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()})
     old_module = module_of(src) or ""
     for name, home in result.homes.items():
