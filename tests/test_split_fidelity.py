@@ -15,9 +15,11 @@ import sys
 import tokenize
 from pathlib import Path
 
+import libcst as cst
 import pytest
 
 from restructure.engine import PhaseError, run_phase
+from restructure.python.merge import merge_modules
 from tests.conftest import ROOT, git
 
 SERVICE = "services/shop_service"
@@ -289,3 +291,23 @@ def test_over_limit_names_the_real_size(tmp_path: Path) -> None:
     failing = make_repo(tmp_path / "fail", FILES)
     with pytest.raises(PhaseError, match=rf"order\.py has {size} lines \(limit {size - 1}\)"):
         run_phase(failing, 1, plan_path=write_plan(tmp_path / "fail.yaml", limit=size - 1), echo=lambda _: None)
+
+
+# --- a merge keeps the docstring, the header and the comments of what it regenerates -----------
+
+MERGE_PARTS = [
+    # (hazard, text of the module merged into a new file, text that must be in the result)
+    ("docstring kept byte for byte (quotes and prefix)", "r'''Raw \\d docstring.'''\nX = 1\n",
+     "r'''Raw \\d docstring.'''\n"),
+    ("licence header kept", "# licence: MIT\n'''Doc.'''\nX = 1\n", "# licence: MIT\n"),
+    ("section comment above a mid-module import",
+     "X = 1\n\n# --- helpers ---\nimport os\n\n\ndef f():\n    return os\n", "# --- helpers ---\ndef f():"),
+    ("comment above __all__", "X = 1\n# the public API\n__all__ = ['X']\nY = 2\n", "# the public API\nY = 2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("hazard", "source", "expected"), MERGE_PARTS, ids=[m[0] for m in MERGE_PARTS])
+def test_merge_keeps_text_it_does_not_write(hazard: str, source: str, expected: str) -> None:
+    path = f"{SERVICE}/extra_schemas.py"
+    text, _, _ = merge_modules([(path, cst.parse_module(source))], f"{SERVICE}/schemas/extra.py", {}, {path: source})
+    assert expected in text, f"{hazard}:\n{text}"
