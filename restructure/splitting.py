@@ -126,7 +126,9 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     # the file became a directory: a Dockerfile that COPYs the single file must copy the package
     relocation.paths[src] = into.rstrip("/") + "/"
     for name, home in result.homes.items():
-        if not reexport or name.startswith("_") or name not in result.public or old_module != new_package:
+        # importers keep the old dotted name when the package __init__ re-exports the name
+        reexported_here = name in reexported or (not name.startswith("_") and name in result.public)
+        if not (reexport and old_module == new_package and reexported_here):
             relocation.symbols[f"{old_module}.{name}"] = home
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
     _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported)

@@ -44,7 +44,11 @@ class Order(Base):
     status = Status.OPEN
 
     def total(self) -> int:
-        return helper()
+        return helper() + _discount()
+
+
+def _discount() -> int:
+    return 0
 
 
 # trailing comment of the module
@@ -64,6 +68,10 @@ FILES = {
     f"{SERVICE}/tests/__init__.py": "",
     f"{SERVICE}/tests/test_models.py": (
         "def test_status():\n    from services.shop_service.models import Status\n\n    assert Status.OPEN\n"
+    ),
+    # a private helper a test takes from the old module
+    f"{SERVICE}/tests/test_discount.py": (
+        "from services.shop_service.models import _discount\n\n\ndef test_discount():\n    assert _discount() == 0\n"
     ),
     # attribute access on the module object
     f"{SERVICE}/report.py": "import services.shop_service.models as m\n\nHELPER = m.helper\n",
@@ -129,6 +137,7 @@ REEXPORTED = [
     ("Base from a sibling lib, `from old import`", "Base", (0, "libs.db")),
     ("enum of a sibling module, lazy import in a test", "Status", (2, "enums")),
     ("attribute access on `import old as m`", "helper", (0, "libs.db")),
+    ("private helper of the old module, imported by a test", "_discount", (1, "order")),
 ]
 
 
@@ -149,6 +158,8 @@ def test_imported_name_stays_importable(split_repo: Path, hazard: str, name: str
     assert done.returncode == 0, f"{hazard}: {done.stderr[-800:]}"
     # the importers were not rewritten: the old dotted name works
     assert "from services.shop_service.models import Base, Item" in (split_repo / SERVICE / "billing.py").read_text()
+    taken = (split_repo / SERVICE / "tests" / "test_discount.py").read_text()
+    assert taken.startswith("from services.shop_service.models import _discount\n")
 
 
 def test_imported_names_are_not_in_all_and_unused_ones_not_reexported(split_repo: Path) -> None:

@@ -338,8 +338,9 @@ def split_module(
     Returns the new files' texts keyed by path relative to ``package_dir`` (``cohort.py``,
     ``__init__.py``). Raises :class:`SplitError` for an unknown symbol or an import cycle
     between the new files. ``repo_imports`` holds the names other files of the repository
-    import from the old module: those the old module only imported are re-exported by the
-    package ``__init__`` (see :func:`imported_reexports`).
+    import from the old module: those the old module only imported, and its private names,
+    are re-exported by the package ``__init__`` (see :func:`imported_reexports`), so those
+    importers keep working unchanged.
 
     Imports, ``__all__`` and the docstring of the old module are regenerated, not moved; a
     comment in or above one of them goes above the next statement that moves
@@ -403,6 +404,12 @@ def split_module(
         if not name.startswith("_") and st.kind in {"class", "function", "assign"}
     ]
     reexports = imported_reexports(ms, old, ModuleLocation(package.name, True), repo_imports or set())
+    # a private (or not plainly assigned) name that another file imports from the old module
+    reexports += [
+        Reexport(name, ("from", (home.rsplit(".", 1)[1], 1, None), name), False, False)
+        for name, home in homes.items()
+        if name not in public and name in (repo_imports or set())
+    ]
     if init:
         out["__init__.py"] = _init_text(old_path, files, order, public, reexports)
     return SplitResult(
