@@ -7,6 +7,7 @@ Nothing here formats or lints: moved statements keep their exact source text.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from restructure.python import merge as merging
-from restructure.python.import_style import ImportStyle, StyleCache
+from restructure.python.import_style import Import, ImportStyle, StyleCache
+from restructure.python.importers import Importers, names_imported_from
+from restructure.python.modules import ModuleLocation
 from restructure.python.routers_init import assemble
-from restructure.python.split import SplitError, SplitSpec, split_module
-from restructure.python.symbols import import_bindings
+from restructure.python.split import Reexport, SplitError, SplitSpec, imported_reexports, render_reexports, split_module
+from restructure.python.symbols import ImportBinding, analyse, import_bindings
 from restructure.relocation import module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_FOUND
 
@@ -50,6 +53,9 @@ class StructureState:
     files_per_split: dict[str, int] = field(default_factory=dict)
     # (index of the step's outcome in the report, files whose formatted sizes it reports)
     sized: list[tuple[int, list[str]]] = field(default_factory=list)
+    # package directory -> imported names its generated ``__init__`` re-exports
+    reexports: dict[str, list[Reexport]] = field(default_factory=dict)
+    disk_texts: dict[str, str | None] = field(default_factory=dict)  # origin path -> text, read once a phase
 
 
 def state(ctx: PhaseContext) -> StructureState:
@@ -100,9 +106,13 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     package_name = PurePosixPath(into).name
     reexport = package_name in REEXPORT_PACKAGES
     init_path = f"{into}/__init__.py"
+    old_module = module_of(src) or ""
+    new_package = module_of(init_path) or ""
+    bindings = import_bindings(module)
+    importers = _importers(ctx, old_module, skip={src}) if bindings else Importers()
     try:
         result = split_module(
-            text, src, into, spec, init=reexport and not tree.exists(init_path), module=module,
+            text, src, into, spec, init=False, module=module, repo_imports=set(importers.names),
             style=style(ctx, init_path, src),
         )  # fmt: skip
     except SplitError as exc:
@@ -115,31 +125,118 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
     _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()})
-    if reexport and tree.exists(init_path) and init_path not in result.files:
-        refresh_init(ctx, into)
-    old_module = module_of(src) or ""
-    new_package = module_of(init_path) or ""
+    reexported: set[str] = set()
+    if reexport:
+        state(ctx).reexports.setdefault(into, []).extend(result.reexports)
+        reexported = {r.name for r in result.reexports}
+        refresh_init(ctx, into, added=list(texts))
+        if init_path not in texts:
+            texts[init_path] = tree.read(init_path)
+    _check_honest(ctx, src, texts, result.empty_groups)
     if old_module != new_package:
         relocation.modules[old_module] = new_package
     # the file became a directory: a Dockerfile that COPYs the single file must copy the package
     relocation.paths[src] = into.rstrip("/") + "/"
     for name, home in result.homes.items():
-        if not reexport or name.startswith("_") or name not in result.public or old_module != new_package:
+        # importers keep the old dotted name when the package __init__ re-exports the name
+        reexported_here = name in reexported or (not name.startswith("_") and name in result.public)
+        if not (reexport and old_module == new_package and reexported_here):
             relocation.symbols[f"{old_module}.{name}"] = home
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
-    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(module_imports(module)), chosen)
+    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported)
+    _follow_imported_names(ctx, src, old_module, bindings, importers, set(result.homes) | reexported)
     for module_name, routers in result.routers.items():
         for var in routers:
             lines = {r.function: r.line for r in result.routes.get(module_name, []) if r.router == var}
             state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var, lines))
-    state(ctx).files_per_split[src] = len(result.files)
+    written = len(result.files) + (1 if reexport else 0)  # the re-exporting __init__ counts, a bare one not
+    state(ctx).files_per_split[src] = written
     placed = [p for p in result.placements if p.reason not in {"listed in the plan"}]
     unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
     for p in unlisted:
         ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
+    for path in sorted(importers.star):
+        ctx.report.notes.append(
+            f"{path}: star-imports {old_module}; the package re-exports its public names and __all__, "
+            "not the names the old module only imported"
+        )
     # run_step adds this step's outcome next; finish() appends the files' formatted sizes
     state(ctx).sized.append((len(ctx.report.outcomes), list(texts)))
-    return DONE, f"{len(result.files)} file(s):"
+    return DONE, f"{written} file(s):"
+
+
+def line_count(text: str) -> int:
+    """Lines of a file as the conventions check counts them (a last line without newline counts)."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
+def _check_honest(ctx: PhaseContext, src: str, texts: dict[str, str], empty_groups: list[str]) -> None:
+    """A split that leaves a planned group empty, or writes a file over the plan's line limit
+    that the plan does not accept under ``exceptions:``, did not do what the plan says: it fails,
+    naming every such group and file at once (one line, so the whole list reaches the user)."""
+    limit = ctx.plan.line_limit
+    accepted = {e.path for e in ctx.plan.exceptions if e.rule == 2}
+    problems = [f"group {g!r} receives nothing" for g in empty_groups]
+    problems += [
+        f"{path} has {size} lines (limit {limit})"
+        for path, text in texts.items()
+        if (size := line_count(text)) > limit and path not in accepted
+    ]
+    if problems:
+        raise StructureError(
+            f"{src}: {'; '.join(problems)}: adjust the groups or add an exception under `exceptions:` "
+            "(path, rule: 2, reason) in the plan"
+        )
+
+
+def _python_texts(ctx: PhaseContext, skip: set[str]) -> Iterator[tuple[str, str]]:
+    """(path, text) of every Python file of the tree as the phase has it now.
+
+    The path is the one the text was written for: a file the phase moved but did not rewrite
+    yet still holds the relative imports of its old place. Disk reads are cached for the phase.
+    """
+    cache = state(ctx).disk_texts
+    for path, origin in ctx.tree.files.items():
+        if not path.endswith(".py") or path in skip:
+            continue
+        if path in ctx.tree.texts:
+            yield path, ctx.tree.texts[path]
+            continue
+        if origin is None:
+            continue
+        if origin not in cache:
+            try:
+                cache[origin] = (ctx.tree.root / origin).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                cache[origin] = None
+        text = cache[origin]
+        if text:
+            yield origin, text
+
+
+def _importers(ctx: PhaseContext, module: str, skip: set[str]) -> Importers:
+    return names_imported_from(module, _python_texts(ctx, skip)) if module else Importers()
+
+
+def _follow_imported_names(
+    ctx: PhaseContext,
+    src: str,
+    old_module: str,
+    bindings: dict[str, ImportBinding],
+    importers: Importers,
+    handled: set[str],
+) -> None:
+    """A name the old module only imported, that another file imports from it, and that no new
+    module binds: that file now imports it from where the old module had it."""
+    location = ModuleLocation.of(src)
+    for name in sorted(importers.names):
+        key = f"{old_module}.{name}"
+        binding = bindings.get(name)
+        if binding is None or name in handled or key in ctx.relocation.symbols or binding.name != binding.bound:
+            continue
+        source = location.resolve(binding.level, binding.module) if binding.level and location else binding.module
+        if source:
+            ctx.relocation.symbols[key] = source
 
 
 def module_imports(module: cst.Module) -> list[str]:
@@ -154,6 +251,7 @@ def _record_lookup_sites(
     readers: dict[str, set[str]],
     imported: set[str],
     chosen: dict[str, str],
+    reexported: Collection[str] = (),
 ) -> None:
     """Where ``patch("old.module.name")`` must point now: the one new module that reads the name.
 
@@ -176,22 +274,61 @@ def _record_lookup_sites(
             ctx.relocation.patch_sites[key] = next(iter(sites))
         elif len(sites) > 1:
             ctx.relocation.ambiguous[key] = sorted(sites)
-        if name in imported and name not in homes and sites:
+        if name in imported and name not in homes and sites and name not in reexported:
             ctx.relocation.symbols.setdefault(key, sorted(sites)[0])
 
 
-def refresh_init(ctx: PhaseContext, package_dir: str) -> None:
-    """Rewrite ``<package>/__init__.py`` to re-export every public name of its files, with ``__all__``."""
+def refresh_init(ctx: PhaseContext, package_dir: str, added: list[str] | None = None) -> None:
+    """Make ``<package>/__init__.py`` re-export the public names of its files.
+
+    An ``__init__`` this phase generated (or that does not exist) is written whole: every
+    public name of every file, the imported names recorded for the package, and ``__all__``.
+    An ``__init__`` the repository already had is the user's code: it only gains the import
+    lines for names of the ``added`` files it does not bind yet. Its ``__all__`` is neither
+    created nor re-sorted (that would change what ``import *`` binds, or just churn).
+    """
     tree = ctx.tree
+    init_path = f"{package_dir}/__init__.py"
+    reexports = state(ctx).reexports.get(package_dir, [])
     exports: dict[str, list[str]] = {}
     for path in tree.under(package_dir):
         rel = path[len(package_dir) + 1 :]
         if "/" in rel or not rel.endswith(".py") or rel == "__init__.py":
             continue
+        if added is not None and tree.files.get(init_path) is not None and path not in added:
+            continue
         module = _parse(ctx, path, tree.read(path))
         exports[rel[:-3]] = merging.public_names(module)
-    text = merging.init_text(exports, PurePosixPath(package_dir).name)
-    _write_generated(ctx, {f"{package_dir}/__init__.py": text})
+    if tree.files.get(init_path) is None:  # new, or written by this phase: ours to write whole
+        text = merging.init_text(exports, PurePosixPath(package_dir).name, reexports, style(ctx, init_path))
+        _write_generated(ctx, {init_path: text})
+        return
+    existing = _parse(ctx, init_path, tree.read(init_path))
+    bound = set(import_bindings(existing)) | set(merging.defined_names(existing))
+    added_imports = []
+    for module_name, names in sorted(exports.items()):
+        missing = [n for n in names if n not in bound]
+        if missing:
+            added_imports.append(Import(module_name, 1, tuple((n, None) for n in missing)))
+            bound.update(missing)
+    lines = render_reexports(reexports, style(ctx, init_path), skip=bound, exports=added_imports)
+    if lines:
+        _write_generated(ctx, {init_path: _insert_imports(existing, "".join(lines))})
+
+
+def _insert_imports(module: cst.Module, lines: str) -> str:
+    """``module``'s code with ``lines`` after its last top-level import (or its docstring)."""
+    body = list(module.body)
+    at = 0
+    for index, node in enumerate(body):
+        if isinstance(node, cst.SimpleStatementLine) and all(
+            isinstance(small, cst.Import | cst.ImportFrom) for small in node.body
+        ):
+            at = index + 1
+        elif index == 0 and at == 0 and module.get_docstring() is not None:
+            at = 1
+    new = list(cst.parse_module(lines).body)
+    return module.with_changes(body=[*body[:at], *new, *body[at:]]).code
 
 
 def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -214,12 +351,15 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         )
     except merging.MergeError as exc:
         raise StructureError(str(exc)) from exc
-    for src in present:
-        tree.delete(src)
-    _write_generated(ctx, {into: text}, {into: merged})
     new_module = module_of(into) or ""
     reexport = PurePosixPath(package_dir).name in REEXPORT_PACKAGES and PurePosixPath(into).name != "__init__.py"
     hub = module_of(f"{package_dir}/__init__.py") if reexport else None
+    for path, part in parts:
+        if hub and path in present and module_of(path) == hub:
+            _record_hub_reexports(ctx, path, part, hub, package_dir, skip={*present, into})
+    for src in present:
+        tree.delete(src)
+    _write_generated(ctx, {into: text}, {into: merged})
     for src in present:
         old_module = module_of(src) or ""
         if old_module == new_module:
@@ -231,8 +371,22 @@ def merge(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
                 relocation.symbols[f"{old_module}.{name}"] = new_module
             relocation.patch_sites.setdefault(f"{old_module}.{name}", new_module)
     if reexport:
-        refresh_init(ctx, package_dir)
+        refresh_init(ctx, package_dir, added=[into])
     return DONE, f"{len(present)} module(s) into {args['into']}"
+
+
+def _record_hub_reexports(
+    ctx: PhaseContext, src: str, module: cst.Module, hub: str, package_dir: str, skip: set[str]
+) -> None:
+    """``schemas.py`` merged into ``schemas/x.py``: names it only imported, that other files
+    import from ``schemas``, stay importable there through the package ``__init__``."""
+    bindings = import_bindings(module)
+    location = ModuleLocation.of(src)
+    if not bindings or location is None:
+        return
+    wanted = set(_importers(ctx, hub, skip).names)
+    found = imported_reexports(analyse(module), location, ModuleLocation(hub, True), wanted)
+    state(ctx).reexports.setdefault(package_dir, []).extend(found)
 
 
 def _package_homes(ctx: PhaseContext, package_dir: str, skip: set[str]) -> dict[str, str]:
@@ -271,6 +425,8 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
+    # the module the classes left is split or kept by later steps; the new one is final
+    _check_honest(ctx, src, {into: texts[into]} if into in texts else {}, [])
     _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()})
     old_module = module_of(src) or ""
     for name, home in result.homes.items():

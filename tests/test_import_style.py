@@ -179,7 +179,7 @@ def test_generated_module_head_meets_the_first_statement_as_ruff_wants(ruff: str
     style = style_for(root, "m.py")
     # after a first statement, as in a real source: a module's first comments are its header
     source = cst.parse_module("first = 0\n" + BODIES[body])
-    module = generated_module("Generated.", [Import("os")], [], list(source.body[1:]), source, style)
+    module = generated_module('"""Generated."""', [Import("os")], [], list(source.body[1:]), source, style)
     (root / "m.py").write_text(module.code)
     assert _ruff_findings(ruff, root, "m.py") == "", module.code
     done = subprocess.run([ruff, "format", "--no-cache", "--check", "m.py"], cwd=root, capture_output=True, text=True)

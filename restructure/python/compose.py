@@ -65,16 +65,18 @@ def generated_module(
     statements: Sequence[cst.BaseStatement],
     like: cst.Module,
     style: ImportStyle,
+    header: str = "",
 ) -> cst.Module:
-    """A new module: the tool's head (docstring, imports sorted and wrapped in the target's
-    style, a ``TYPE_CHECKING`` block) and then ``statements``, the source's own nodes.
+    """A new module: the tool's head (``header`` comments, the ``docstring`` statement as
+    code, imports sorted and wrapped in the target's style, a ``TYPE_CHECKING`` block) and
+    then ``statements``, the source's own nodes.
 
     Only the blank lines between the head and the first statement are the tool's: as many as
     the target's import sorter wants after an import block (two before a definition, else one).
     """
-    head: list[str] = []
+    head: list[str] = [header] if header else []
     if docstring is not None:
-        head.append(f'"""{docstring}"""\n')
+        head.append(docstring if docstring.endswith("\n") else docstring + "\n")
     block = style.render(imports)
     if block:
         head.append("\n" if head else "")

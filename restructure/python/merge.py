@@ -9,6 +9,7 @@ same name: two different functions that share a name are never merged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 import libcst as cst
@@ -16,6 +17,7 @@ import libcst as cst
 from restructure.python.compose import generated_module, is_definition, separated
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
+from restructure.python.split import Reexport, carry_comments, reexport_module, with_comments_above
 from restructure.python.symbols import ModuleSymbols, Statement, analyse, is_docstring, top_level_names
 
 SCHEMA_BASES = {"BaseModel", "RootModel"}
@@ -34,15 +36,18 @@ def public_names(module: cst.Module) -> list[str]:
     return [name for name in defined_names(module) if not name.startswith("_") and name != "__all__"]
 
 
-def init_text(exports: dict[str, list[str]], package: str) -> str:
-    lines = [f'"""Re-exports every public name of the {package} package, so existing imports keep working."""\n\n']
-    for module, names in sorted(exports.items()):
-        if names:
-            lines.append(f"from .{module} import {', '.join(names)}\n")
-    lines.append("\n__all__ = [\n")
-    lines.extend(f'    "{name}",\n' for name in sorted({n for names in exports.values() for n in names}))
-    lines.append("]\n")
-    return "".join(lines)
+def init_text(
+    exports: dict[str, list[str]], package: str, reexports: Sequence[Reexport] = (), style: ImportStyle | None = None
+) -> str:
+    """A new package ``__init__``: every public name of its files, the imported names a split or
+    merge keeps importable from the old dotted name, and ``__all__`` (see
+    :func:`restructure.python.split.imported_reexports` for which imported names it lists)."""
+    docstring = f'"""Re-exports every public name of the {package} package, so existing imports keep working."""'
+    bound = {n for names in exports.values() for n in names}
+    imports = [Import(module, 1, tuple((n, None) for n in names)) for module, names in sorted(exports.items()) if names]
+    fresh = [r for r in reexports if r.name not in bound]
+    listed = sorted(bound | {r.name for r in fresh if r.in_all})
+    return reexport_module(docstring, imports, fresh, listed, style or ImportStyle())
 
 
 def schema_classes(module: cst.Module) -> list[str]:
@@ -110,12 +115,19 @@ def merge_modules(
     checking: dict[tuple[str, int], list[str]] = {}
     plain: list[str] = []
     body: list[cst.BaseStatement] = []
-    docstring: str | None = None
-    for path, ms in analysed:
+    docstring: str | None = None  # the exact text of the first part's docstring statement
+    header: list[cst.EmptyLine] = []
+    left: list[cst.EmptyLine] = []
+    for number, (path, ms) in enumerate(analysed):
         location = ModuleLocation.of(path)
         futures.extend(f for f in ms.future_imports if f not in futures)
-        if docstring is None and ms.docstring is not None:
-            docstring = ms.docstring
+        first = next((st for st in ms.statements if is_docstring(st)), None)
+        if docstring is None and first is not None:
+            docstring = ms.module.code_for_node(first.node)
+        if number == 0:
+            header = list(ms.module.header)
+        elif ms.module.header:  # a later part's header comments go above its first statement
+            left.extend(line for line in ms.module.header if line.comment is not None)
         for binding in ms.imports.values():
             absolute = _absolute(binding.module, binding.level, location)
             if binding.name is None:
@@ -144,13 +156,21 @@ def merge_modules(
             names = bucket.setdefault((module, level), [])
             if alias not in names:
                 names.append(alias)
-        kept = [st for st in ms.statements if not _skip(st, ms)]
-        for position, st in enumerate(kept):
+        kept = {st.index for st in ms.statements if not _skip(st, ms)}
+        if left and kept:
+            target = ms.statements[min(kept)]
+            target.node = with_comments_above(target.node, left)
+            left = []
+        left.extend(carry_comments(ms.statements, kept))
+        left.extend(line for line in ms.module.footer if line.comment is not None)
+        previous: int | None = None
+        for st in (st for st in ms.statements if st.index in kept):
             # statements keep their own blank lines; where two files meet (or a dropped import
             # stood), a definition gets the gap a formatter puts around it
-            seam = position == 0 or kept[position - 1].index != st.index - 1
+            seam = previous is None or previous != st.index - 1
             near_definition = is_definition(st.node) or bool(body and is_definition(body[-1]))
             body.append(separated(st.node) if seam and near_definition else st.node)
+            previous = st.index
     imports = [Import("__future__", names=tuple((f, None) for f in futures))] if futures else []
     for text in plain:
         words = text.split()  # ``import x`` or ``import x as y``
@@ -158,7 +178,15 @@ def merge_modules(
     imports.extend(_from_imports(runtime))
     if checking and not any("TYPE_CHECKING" in n for n in runtime.values()):
         imports.append(Import("typing", names=(("TYPE_CHECKING", None),)))
-    merged = generated_module(docstring, imports, _from_imports(checking), body, parts[0][1], style or ImportStyle())
+    head = ""
+    if any(line.comment is not None for line in header):
+        head = cst.Module(body=[], header=header, default_newline=parts[0][1].default_newline).code
+    merged = generated_module(
+        docstring, imports, _from_imports(checking), body, parts[0][1], style or ImportStyle(), head
+    )
+    left = [line for line in left if line.comment is not None]
+    if left:
+        merged = merged.with_changes(footer=[*merged.footer, *left])
     return merged.code, defined, merged
 
 

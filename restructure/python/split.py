@@ -14,7 +14,10 @@ and where every name went.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -94,6 +97,22 @@ class SplitResult:
     public: list[str]
     line_counts: dict[str, int] = field(default_factory=dict)
     modules: dict[str, cst.Module] = field(default_factory=dict)  # the files built as modules (not __init__)
+    reexports: list[Reexport] = field(default_factory=list)  # imported names the package __init__ keeps
+    empty_groups: list[str] = field(default_factory=list)  # groups of the plan that received nothing
+
+
+@dataclass(frozen=True)
+class Reexport:
+    """A name the old module only imported, which the new package ``__init__`` must import too.
+
+    ``statement`` is the import that binds it, pointed from the package ``__init__``;
+    ``in_all`` is True when the old module listed the name in its own ``__all__``.
+    """
+
+    name: str
+    statement: Import
+    in_all: bool
+    type_checking: bool
 
 
 def _path_matches(pattern: str, path: str) -> int:
@@ -316,12 +335,20 @@ def split_module(
     init: bool = True,
     module: cst.Module | None = None,
     style: ImportStyle | None = None,
+    repo_imports: set[str] | None = None,
 ) -> SplitResult:
     """Split ``source`` (the file at ``old_path``) into files under ``package_dir``.
 
     Returns the new files' texts keyed by path relative to ``package_dir`` (``cohort.py``,
-    ``__init__.py``), before formatting. Raises :class:`SplitError` for an unknown symbol
-    or an import cycle between the new files.
+    ``__init__.py``). Raises :class:`SplitError` for an unknown symbol or an import cycle
+    between the new files. ``repo_imports`` holds the names other files of the repository
+    import from the old module: those the old module only imported, and its private names,
+    are re-exported by the package ``__init__`` (see :func:`imported_reexports`), so those
+    importers keep working unchanged.
+
+    Imports, ``__all__`` and the docstring of the old module are regenerated, not moved; a
+    comment in or above one of them goes above the next statement that moves
+    (:func:`carry_comments`), and the old module's header comments head every new file.
     """
     module = module if module is not None else cst.parse_module(source)
     ms = analyse(module, source)
@@ -349,6 +376,10 @@ def split_module(
             for name in st.defines:
                 homes.setdefault(name, f"{package.name}.{f.group}")
     _check_cycles(files, ms, planner.definer, planner.group_of, routers)
+    kept = {st.index for f in files.values() for st in f.units}
+    kept |= {routers[r].statement for f in files.values() for r in f.routers}
+    left = carry_comments(ms.statements, kept)
+    last_group = planner.group_of[max(st.index for st in planner.units)] if planner.units else None
     out: dict[str, str] = {}
     modules: dict[str, cst.Module] = {}
     readers: dict[str, set[str]] = {}
@@ -362,6 +393,8 @@ def split_module(
         new_module, read = _emit(
             f, ms, planner, routers, package.name, old, ModuleLocation(new_mod, False), old_path, style or ImportStyle()
         )
+        if group == last_group and (left or ms.module.footer):
+            new_module = new_module.with_changes(footer=[*new_module.footer, *left, *ms.module.footer])
         modules[f"{group}.py"] = new_module
         out[f"{group}.py"] = new_module.code
         for name in read:
@@ -376,8 +409,15 @@ def split_module(
         for name in st.defines
         if not name.startswith("_") and st.kind in {"class", "function", "assign"}
     ]
+    reexports = imported_reexports(ms, old, ModuleLocation(package.name, True), repo_imports or set())
+    # a private (or not plainly assigned) name that another file imports from the old module
+    reexports += [
+        Reexport(name, Import(home.rsplit(".", 1)[1], 1, ((name, None),)), False, False)
+        for name, home in homes.items()
+        if name not in public and name in (repo_imports or set())
+    ]
     if init:
-        out["__init__.py"] = _init_text(old_path, files, order, public)
+        out["__init__.py"] = _init_text(old_path, files, order, public, reexports, style or ImportStyle())
     return SplitResult(
         out,
         homes,
@@ -388,6 +428,8 @@ def split_module(
         public,
         {k: v.count("\n") for k, v in out.items()},
         modules,
+        reexports,
+        [g for g in spec.groups if g not in files],
     )
 
 
@@ -485,7 +527,9 @@ def _emit(
         separated(st.node) if i and body[i - 1].index != st.index - 1 and _needs_gap(body[i - 1], st) else st.node
         for i, st in enumerate(body)
     ]
-    return generated_module(_docstring(f, old_path), imports_rt, imports_tc, nodes, ms.module, style), read
+    docstring = f'"""{_docstring(f, old_path)}"""'
+    header = _header_text(ms.module)
+    return generated_module(docstring, imports_rt, imports_tc, nodes, ms.module, style, header), read
 
 
 def _needs_gap(before: Statement, after: Statement) -> bool:
@@ -520,17 +564,152 @@ def _import_of(binding: ImportBinding, old: ModuleLocation, new: ModuleLocation)
     return Import(binding.module or "", 0, (member,))
 
 
-def _init_text(old_path: str, files: dict[str, _File], order: list[str], public: list[str]) -> str:
+def _init_text(
+    old_path: str,
+    files: dict[str, _File],
+    order: list[str],
+    public: list[str],
+    reexports: Sequence[Reexport],
+    style: ImportStyle,
+) -> str:
     source = old_path.rsplit("/", 1)[-1]
-    lines = [f'"""Re-exports every public name of the package (it was the single module {source})."""\n\n']
+    exports = []
     for group in order:
         f = files.get(group)
-        if f is None:
-            continue
-        names = [n for st in f.units for n in st.defines if n in public]
+        names = [n for st in f.units for n in st.defines if n in public] if f else []
         if names:
-            lines.append(f"from .{group} import {', '.join(names)}\n")
-    lines.append("\n__all__ = [\n")
-    lines.extend(f'    "{name}",\n' for name in sorted(public))
-    lines.append("]\n")
-    return "".join(lines)
+            exports.append(Import(group, 1, tuple((n, None) for n in names)))
+    docstring = f'"""Re-exports every public name of the package (it was the single module {source})."""'
+    listed = sorted({*public, *(r.name for r in reexports if r.in_all)})
+    return reexport_module(docstring, exports, reexports, listed, style)
+
+
+def reexport_module(
+    docstring: str, exports: list[Import], reexports: Sequence[Reexport], listed: list[str], style: ImportStyle
+) -> str:
+    """A package ``__init__`` the tool writes whole: its imports in the target's import style,
+    then ``__all__`` with the target's quotes."""
+    text = docstring + "\n\n" + "".join(render_reexports(reexports, style, exports=exports))
+    entries = "".join(f"    {style.string(name)},\n" for name in listed)
+    return text + "\n" * style.blank_lines_after(False) + f"__all__ = [\n{entries}]\n"
+
+
+def render_reexports(
+    reexports: Sequence[Reexport], style: ImportStyle, skip: set[str] | None = None, exports: Sequence[Import] = ()
+) -> list[str]:
+    """Import lines of a package ``__init__``: ``exports`` and the imported names it re-exports
+    (those not yet bound: ``skip``), sorted as the target's isort would."""
+    runtime = [*exports]
+    checking = []
+    for r in reexports:
+        if skip and r.name in skip:
+            continue
+        (checking if r.type_checking else runtime).append(r.statement)
+    if checking:
+        runtime.append(Import("typing", names=(("TYPE_CHECKING", None),)))
+    out = [style.render(runtime)] if runtime else []
+    if checking:
+        out.append("\nif TYPE_CHECKING:\n" + style.render(checking, indent=style.indent))
+    return out
+
+
+def declared_all(ms: ModuleSymbols) -> list[str]:
+    """The names a module lists in its own ``__all__`` (literal lists and tuples only)."""
+    names: list[str] = []
+    for st in ms.statements:
+        if "__all__" not in st.defines:
+            continue
+        for node in ast.parse(ms.module.code_for_node(st.node).strip()).body:
+            value = node.value if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign) else None
+            try:
+                found = ast.literal_eval(value) if value is not None else []
+            except ValueError:
+                continue
+            names.extend(n for n in found if isinstance(n, str) and n not in names)
+    return names
+
+
+def imported_reexports(
+    ms: ModuleSymbols, old: ModuleLocation, package: ModuleLocation, repo_imports: set[str]
+) -> list[Reexport]:
+    """Names the old module only imported that must stay importable from its dotted name.
+
+    A name qualifies when some file of the repository imports it from the old module, or
+    when the old module listed it in its own ``__all__``. Only the latter go into the new
+    ``__all__``: ``__all__`` is what ``from package import *`` binds and what the package
+    declares as its own API. The old module, when it had no ``__all__``, leaked every imported
+    name to a star import (``Mapped``, ``datetime``, ...); writing them all into ``__all__``
+    would declare a library's names as the package's API, and writing only the ones some
+    file imports explicitly would make ``__all__`` depend on today's importers. An explicit
+    ``from package import Name`` works without ``__all__``, so the import line alone keeps
+    it importable.
+    """
+    listed = set(declared_all(ms))
+    definer = ms.definer()
+    out: list[Reexport] = []
+    for name, binding in ms.imports.items():
+        if name in definer or (name not in repo_imports and name not in listed):
+            continue
+        out.append(Reexport(name, _import_of(binding, old, package), name in listed, binding.type_checking))
+    return out
+
+
+PRAGMA = re.compile(r"#\s*(noqa\b|type:\s*ignore|isort:|pragma:|fmt:|pylint:|mypy:|pyright:|ruff:|nosec\b)")
+
+
+class _Comments(cst.CSTVisitor):
+    """Every comment of a statement in source order: own lines, and end-of-line ones that are not pragmas."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+
+    def visit_EmptyLine(self, node: cst.EmptyLine) -> None:
+        if node.comment is not None:
+            self.found.append(node.comment.value)
+
+    def visit_TrailingWhitespace(self, node: cst.TrailingWhitespace) -> None:
+        # a pragma speaks about its own line, which is not written again
+        if node.comment is not None and not PRAGMA.match(node.comment.value):
+            self.found.append(node.comment.value)
+
+
+def dropped_comments(node: cst.BaseStatement) -> list[cst.EmptyLine]:
+    """The comments of a statement the tool regenerates instead of moving, as comment lines."""
+    visitor = _Comments()
+    node.visit(visitor)
+    return [cst.EmptyLine(indent=True, comment=cst.Comment(text)) for text in visitor.found]
+
+
+def with_comments_above(node: cst.BaseStatement, comments: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
+    """``node`` with ``comments`` right above its own leading comments (after its blank lines).
+
+    The statement's own text is untouched: the comments join the lines in front of it.
+    """
+    leading = list(node.leading_lines)
+    blank = 0
+    while blank < len(leading) and leading[blank].comment is None:
+        blank += 1
+    return node.with_changes(leading_lines=[*leading[:blank], *comments, *leading[blank:]])
+
+
+def carry_comments(statements: Sequence[Statement], kept: set[int]) -> list[cst.EmptyLine]:
+    """Give the comments of statements not kept (``kept``: indexes) to the next kept statement.
+
+    Updates the ``node`` of the kept statements that receive comments; returns the comments
+    of dropped statements after the last kept one (they go to the end of a new file).
+    """
+    pending: list[cst.EmptyLine] = []
+    for st in statements:
+        if st.index not in kept:
+            pending.extend(dropped_comments(st.node))
+        elif pending:
+            st.node = with_comments_above(st.node, pending)
+            pending = []
+    return pending
+
+
+def _header_text(module: cst.Module) -> str:
+    """The comment lines above a module's first statement (shebang, licence, coding), if any."""
+    if not any(line.comment is not None for line in module.header):
+        return ""
+    return cst.Module(body=[], header=module.header, default_newline=module.default_newline).code
