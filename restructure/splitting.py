@@ -22,7 +22,7 @@ from restructure.python.routers_init import assemble
 from restructure.python.split import Reexport, SplitError, SplitSpec, imported_reexports, render_reexports, split_module
 from restructure.python.symbols import ImportBinding, analyse, import_bindings
 from restructure.relocation import module_of
-from restructure.report import ALREADY_DONE, DONE, NOT_FOUND
+from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem
 
 if TYPE_CHECKING:
     from restructure.engine import PhaseContext
@@ -449,9 +449,13 @@ def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> t
         raise StructureError(str(exc)) from exc
     if outcome is None:
         return ALREADY_DONE, "main.py already includes the assembled router"
-    texts, summary, modules = outcome
-    _write_generated(ctx, texts, modules)
-    return DONE, summary
+    _write_generated(ctx, outcome.texts, outcome.modules)
+    ctx.report.notes.extend(f"{scope.service}: {note}" for note in outcome.notes)
+    ctx.report.needs_human.extend(
+        HumanItem(path, 0, command, "its paths follow route registration order, which the assembled routers change")
+        for path, command in outcome.documents
+    )
+    return DONE, outcome.summary
 
 
 OPERATIONS = {

@@ -13,11 +13,17 @@ purpose) stay unmounted.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import io
+import json
+import tokenize
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 import libcst as cst
+import yaml
 from libcst.helpers import get_full_name_for_node
 
 from restructure.editset import VirtualTree
@@ -220,9 +226,9 @@ def assemble(
     package_dir: str,
     pieces: dict[tuple[str, str], list[Any]],
     parse: Callable[[str], cst.Module],
-) -> tuple[dict[str, str], str, dict[str, cst.Module]] | None:
-    """New texts of ``routers/__init__.py`` and ``main.py``, a summary, and main.py's new module;
-    None if already done.
+) -> Assembly | None:
+    """New texts of ``routers/__init__.py`` and ``main.py`` and what the report says; None if
+    already done.
 
     ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses).
     """
@@ -278,9 +284,10 @@ def assemble(
                 # routes of a split router keep their place in the old module
                 key = (number, lines.get(function, 0), seq if not lines else 0)
                 raw.append((key, path, methods, function, index))
+    # position: place in the old registration sequence; the list keeps each piece's file order
+    rank = {i: n for n, i in enumerate(sorted(range(len(raw)), key=lambda i: raw[i][0]))}
     placed = [
-        Placed(path, methods, function, index, position)
-        for position, (_, path, methods, function, index) in enumerate(sorted(raw, key=lambda r: r[0]))
+        Placed(path, methods, function, index, rank[i]) for i, (_, path, methods, function, index) in enumerate(raw)
     ]
     try:
         order = order_pieces(placed, labels)
@@ -290,8 +297,49 @@ def assemble(
     init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
                            order.order, piece_include, piece_target, parse)  # fmt: skip
     new_main = _main_module(main_module, chosen, common, package)
+    _check_comments(main_path, main_module.code, new_main.code, init_path, init_text, tree)
     summary = f"{len(labels)} router(s) in {len(order.constraints)} ordered pair(s); main.py includes {ASSEMBLED}"
-    return {init_path: init_text, main_path: new_main.code}, summary, {main_path: new_main}
+    if order.displaced:
+        summary += f"; {len(order.displaced)} of {len(placed)} route(s) change place"
+    notes = [
+        f"{init_path}: route order: {'/'.join(sorted(route.methods))} {route.full_path}"
+        f" #{route.position + 1} -> #{new + 1} of the {len(placed)} routes {ASSEMBLED} registers"
+        for route, new in order.displaced
+    ]
+    documents = openapi_documents(tree, main_path, placed, order.sequence)
+    return Assembly({init_path: init_text, main_path: new_main.code}, summary, {main_path: new_main}, notes, documents)
+
+
+@dataclass
+class Assembly:
+    """What :func:`assemble` produced: new texts, a one-line summary, main.py's new module,
+    one report note per route that changes place, and committed OpenAPI documents to regenerate
+    as (path, command)."""
+
+    texts: dict[str, str]
+    summary: str
+    modules: dict[str, cst.Module]
+    notes: list[str] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _comments(text: str) -> Counter[str]:
+    """Every comment token of a Python text (the text tokenizes: it parsed)."""
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return Counter(t.string.rstrip() for t in tokens if t.type == tokenize.COMMENT)
+
+
+def _check_comments(main_path: str, old_main: str, new_main: str, init_path: str, init_text: str,
+                    tree: VirtualTree) -> None:  # fmt: skip
+    """Refuse to lose a comment of main.py: each one is in the new main.py or the assembled module."""
+    before_init = _comments(tree.read(init_path)) if tree.exists(init_path) else Counter()
+    kept = _comments(new_main) + (_comments(init_text) - before_init)
+    missing = _comments(old_main) - kept
+    if missing:
+        raise ValueError(
+            f"{main_path}: assembling {init_path} would drop the comment {next(iter(missing))!r}; "
+            "move it next to a statement that stays, then rerun"
+        )
 
 
 def _init_text(
@@ -313,27 +361,23 @@ def _init_text(
     existing_module = parse(init_path) if _has_code(existing) else None
     submodules = sorted({m.rsplit(".", 1)[-1] for m, _ in piece_target if m != package})
     used_names: set[str] = set()
-    lines: list[str] = []
-    comments: list[str] = []
-    for include in chosen:
-        for line in include.statement.leading_lines:
-            if line.comment is not None:
-                comments.append(line.comment.value)
-    lines.append(f"\n{ASSEMBLED} = APIRouter()\n")
-    lines.extend(f"{c}\n" for c in comments)
+    lines: list[str] = [f"\n{ASSEMBLED} = APIRouter()\n"]
+    placed_includes: set[int] = set()
     for index in order:
         include = piece_include[index]
         module, var = piece_target[index]
         ref = var if module == package else f"{module.rsplit('.', 1)[-1]}.{var}"
-        args = [ref]
-        rest = include.prefix[len(common) :]
-        if rest:
-            args.append(f'prefix="{rest}"')
-        for arg in include.kwargs:
-            code = main_module.code_for_node(arg.value)
-            args.append(f"{arg.keyword.value}={code}")  # type: ignore[union-attr]
-            used_names |= _names(arg.value)
-        lines.append(f"{ASSEMBLED}.include_router({', '.join(args)})\n")
+        first = id(include) not in placed_includes  # an include's comments go with its first piece
+        placed_includes.add(id(include))
+        statement = _assembled_include(include, ref, include.prefix[len(common) :])
+        if first:
+            lines.extend(_leading_text(include.statement.leading_lines, top=len(lines) == 1))
+        else:
+            statement = statement.visit(_DropComments())
+        lines.append(cst.Module(body=[statement]).code)
+        for arg in include.statement.body[0].value.args[1:]:  # type: ignore[attr-defined]
+            if arg.keyword is None or arg.keyword.value != "prefix":
+                used_names |= _names(arg.value)
     imports: list[str] = ["from fastapi import APIRouter\n"]
     for name in sorted(used_names):
         binding = bindings.get(name)
@@ -356,6 +400,78 @@ def _init_text(
         tail += f'\n__all__ = ["{ASSEMBLED}"]\n'
     before_all, sep, after_all = tail.partition("__all__")
     return head + "".join(imports) + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+
+
+def _leading_text(leading: Sequence[cst.EmptyLine], top: bool) -> list[str]:
+    """An include's comment and blank lines above it, as lines of the assembled module.
+
+    Blank lines keep main.py's grouping, except above the first include (it follows
+    ``api_router = APIRouter()`` directly).
+    """
+    out = [f"{line.comment.value}\n" if line.comment is not None else "\n" for line in leading]
+    while top and out and out[0] == "\n":
+        out.pop(0)
+    return out
+
+
+def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleStatementLine:
+    """main.py's include statement made into ``api_router.include_router(<piece>, ...)``.
+
+    The statement is edited, not rebuilt, so its layout and every comment inside and after it
+    stay: only the receiver, the router argument and the prefix (minus the shared part) change.
+    """
+    statement = include.statement
+    call = statement.body[0].value  # type: ignore[attr-defined]
+    args = list(call.args)
+    args[0] = args[0].with_changes(value=cst.parse_expression(ref))
+    at = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == "prefix"), None)
+    if at is not None and rest:
+        old = args[at].value
+        quote = old.quote if isinstance(old, cst.SimpleString) else '"'
+        args[at] = args[at].with_changes(value=cst.SimpleString(f"{quote}{rest}{quote}"))
+    elif at is not None:
+        removed = args.pop(at)
+        if at > 0:  # the argument before takes its comma (which leads to what follows)
+            args[at - 1] = args[at - 1].with_changes(comma=_join_commas(args[at - 1].comma, removed.comma))
+    func = call.func.with_changes(value=cst.Name(ASSEMBLED))
+    new_call = call.with_changes(func=func, args=args)
+    return statement.with_changes(body=[statement.body[0].with_changes(value=new_call)], leading_lines=())
+
+
+def _join_commas(
+    kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel
+) -> cst.Comma | cst.MaybeSentinel:
+    """The comma after an argument whose next argument is dropped: the dropped one's comma (it leads
+    to what follows), unless the kept one carries a comment that would be lost."""
+    if isinstance(kept, cst.Comma) and _has_comment(kept):
+        return kept
+    return removed
+
+
+def _has_comment(node: cst.CSTNode) -> bool:
+    found = False
+
+    class _V(cst.CSTVisitor):
+        def visit_Comment(self, node: cst.Comment) -> None:
+            nonlocal found
+            found = True
+
+    node.visit(_V())
+    return found
+
+
+class _DropComments(cst.CSTTransformer):
+    """Strip comments from a copy of an include (its first piece already carries them)."""
+
+    def leave_TrailingWhitespace(
+        self, original_node: cst.TrailingWhitespace, updated_node: cst.TrailingWhitespace
+    ) -> cst.TrailingWhitespace:
+        return updated_node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+
+    def leave_EmptyLine(
+        self, original_node: cst.EmptyLine, updated_node: cst.EmptyLine
+    ) -> cst.EmptyLine | cst.RemovalSentinel:
+        return cst.RemovalSentinel.REMOVE if updated_node.comment is not None else updated_node
 
 
 def _after_imports(module: cst.Module) -> int:
@@ -410,7 +526,13 @@ class _MainRewriter(cst.CSTTransformer):
             args = f'{ASSEMBLED}, prefix="{self.common}"' if self.common else ASSEMBLED
             new = cst.parse_statement(f"{self.app}.include_router({args})\n")
             assert isinstance(new, cst.SimpleStatementLine)
-            return new
+            # the blank lines above the block stay; its comments go with their includes
+            blank = []
+            for line in original_node.leading_lines:
+                if line.comment is not None:
+                    break
+                blank.append(line)
+            return new.with_changes(leading_lines=blank)
         if id(original_node) in self.drop:
             return cst.RemovalSentinel.REMOVE
         return updated_node
@@ -469,3 +591,85 @@ def _bound(alias: cst.ImportAlias) -> str:
     if alias.asname is not None:
         return get_full_name_for_node(alias.asname.name) or ""
     return (get_full_name_for_node(alias.name) or "").split(".")[0]
+
+
+# --------------------------------------------------------------------------- committed OpenAPI documents
+
+_DOC_SUFFIXES = (".json", ".yaml", ".yml")
+_WRITES = ("write_text(", "json.dump(", "yaml.dump(", "yaml.safe_dump(", ".write(")
+
+
+def _paths_order(routes: list[Placed]) -> list[str]:
+    """The ``paths`` keys an OpenAPI document lists for ``routes`` (first registration wins)."""
+    seen: dict[str, None] = {}
+    for route in routes:
+        if route.methods != {"WEBSOCKET"}:
+            seen.setdefault(route.full_path, None)
+    return list(seen)
+
+
+def _document_paths(text: str, path: str) -> list[str] | None:
+    try:
+        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("paths"), dict):
+        return None
+    return [str(p) for p in data["paths"]]
+
+
+def openapi_documents(
+    tree: VirtualTree, main_path: str, before: list[Placed], after: list[Placed]
+) -> list[tuple[str, str]]:
+    """Committed OpenAPI documents whose ``paths`` order the new include order changes, each with
+    the command that regenerates it.
+
+    A document counts when it is tracked, named like an OpenAPI document (``openapi`` in its
+    name or directory), lists some of the service's paths, and lists them in the old
+    registration order (a document written with sorted keys does not change).
+    """
+    old = _paths_order(sorted(before, key=lambda r: r.position))
+    new = _paths_order(after)
+    if old == new:
+        return []
+    found: list[tuple[str, str]] = []
+    for path in sorted(tree.files):
+        pure = PurePosixPath(path)
+        if pure.suffix not in _DOC_SUFFIXES or not any("openapi" in part.lower() for part in pure.parts):
+            continue
+        listed = _document_paths(tree.read(path), path)
+        if not listed:
+            continue
+        ours = set(listed) & set(old)
+        if not ours:
+            continue
+        in_document = [p for p in listed if p in ours]
+        if in_document == [p for p in old if p in ours] and in_document != [p for p in new if p in ours]:
+            found.append((path, _regenerate_command(tree, path)))
+    return found
+
+
+def _regenerate_command(tree: VirtualTree, document: str) -> str:
+    """The tracked script that writes ``document`` (it calls ``.openapi()`` and writes a file),
+    as a command to run from the repository root; "regenerate it from the app" when none does."""
+    doc = PurePosixPath(document)
+    best: tuple[int, str] | None = None
+    for path in sorted(tree.files):
+        pure = PurePosixPath(path)
+        if pure.suffix not in {".py", ".sh"} or path == document:
+            continue
+        text = tree.read(path)
+        if "openapi" not in text:
+            continue
+        if pure.suffix == ".py" and ("__main__" not in text or not any(w in text for w in _WRITES)):
+            continue
+        if not any(call in text for call in (".openapi()", "get_openapi(", "openapi.json", "openapi.yaml")):
+            continue
+        score = 2 * (doc.name in text) + (f'"{doc.parent.name}"' in text or f"'{doc.parent.name}'" in text)
+        score += ".openapi()" in text or "get_openapi(" in text
+        if best is None or score > best[0]:
+            best = (score, path)
+    if best is None:
+        return "regenerate it from the app"
+    runner = "python" if best[1].endswith(".py") else "sh"
+    return f"{runner} {best[1]} (from the repository root)"

@@ -174,19 +174,36 @@ def conflicts(a: Placed, b: Placed) -> bool:
 
 @dataclass
 class IncludeOrder:
-    """An order of include pieces, and what was needed to find it."""
+    """An order of include pieces, and what was needed to find it.
+
+    ``sequence`` is every route in the order the new includes register them; ``displaced``
+    the routes that change place relative to the original sequence (the fewest routes whose
+    removal leaves both sequences equal), each with its new index in ``sequence``.
+    """
 
     order: list[int]
     pairs_checked: int = 0
     constraints: set[tuple[int, int]] = field(default_factory=set)
+    sequence: list[Placed] = field(default_factory=list)
+    displaced: list[tuple[Placed, int]] = field(default_factory=list)
+
+
+# exact search over include orders up to this many (order prefix, last kept run) states
+_EXACT_BUDGET = 400_000
 
 
 def order_pieces(routes: list[Placed], pieces: list[str]) -> IncludeOrder:
-    """The include order of ``pieces`` that keeps every overlapping pair in its original order.
+    """The include order of ``pieces`` that keeps every overlapping pair in its original order
+    and, beyond that, moves as few routes as possible.
 
-    Within a piece routes keep their relative order, so only pairs across pieces constrain
-    the order. Ties go to the piece whose first route came first. Raises
-    :class:`RouteOrderError` naming a pair when the constraints form a cycle.
+    ``position`` is a route's place in the original registration sequence; within a piece
+    routes keep the order they have in ``routes`` (the order of the piece's file). Pairs that
+    one request could match are hard constraints: FastAPI answers with the first match. The
+    rest of the order is chosen to keep the original sequence wherever possible, because
+    registration order is visible (an ``openapi.json`` lists ``paths`` in it): the order
+    whose route sequence shares the longest common subsequence with the original wins,
+    ties going to the piece whose first route came first. Raises :class:`RouteOrderError`
+    naming a pair when the constraints form a cycle.
     """
     ordered = sorted(routes, key=lambda r: r.position)
     constraints: dict[tuple[int, int], tuple[Placed, Placed]] = {}
@@ -206,8 +223,31 @@ def order_pieces(routes: list[Placed], pieces: list[str]) -> IncludeOrder:
                 f"and {_describe(other[0])} before {_describe(other[1])}: "
                 f"{pieces[a]} and {pieces[b]} must each come first"
             )
-    start = {p: min((r.position for r in ordered if r.piece == p), default=10**9) for p in range(len(pieces))}
-    incoming = {p: 0 for p in range(len(pieces))}
+    members: dict[int, list[Placed]] = {p: [] for p in range(len(pieces))}
+    for route in routes:
+        members[route.piece].append(route)
+    start = {p: min((r.position for r in members[p]), default=10**9) for p in members}
+    order = _keep_most(members, constraints, start)
+    if order is None:
+        order = _earliest_first(members, constraints, start)
+    if len(order) != len(pieces):
+        stuck = [p for p in range(len(pieces)) if p not in order]
+        pair = next(v for (a, b), v in constraints.items() if a in stuck and b in stuck)
+        raise RouteOrderError(
+            f"no include order keeps {_describe(pair[0])} before {_describe(pair[1])}: "
+            f"the pieces {', '.join(pieces[p] for p in stuck)} constrain each other in a cycle"
+        )
+    sequence = [r for p in order for r in members[p]]
+    kept = _longest_increasing([r.position for r in sequence])
+    displaced = [(r, i) for i, r in enumerate(sequence) if i not in kept]
+    return IncludeOrder(order, checked, set(constraints), sequence, displaced)
+
+
+def _earliest_first(
+    members: dict[int, list[Placed]], constraints: dict[tuple[int, int], tuple[Placed, Placed]], start: dict[int, int]
+) -> list[int]:
+    """Stable topological order: among the pieces allowed next, the one whose first route came first."""
+    incoming = dict.fromkeys(members, 0)
     for _, b in constraints:
         incoming[b] += 1
     heap = [(start[p], p) for p, n in incoming.items() if n == 0]
@@ -221,14 +261,124 @@ def order_pieces(routes: list[Placed], pieces: list[str]) -> IncludeOrder:
                 incoming[b] -= 1
                 if incoming[b] == 0:
                     heapq.heappush(heap, (start[b], b))
-    if len(order) != len(pieces):
-        stuck = [p for p in range(len(pieces)) if p not in order]
-        pair = next(v for (a, b), v in constraints.items() if a in stuck and b in stuck)
-        raise RouteOrderError(
-            f"no include order keeps {_describe(pair[0])} before {_describe(pair[1])}: "
-            f"the pieces {', '.join(pieces[p] for p in stuck)} constrain each other in a cycle"
+    return order
+
+
+def _runs(seq: list[Placed]) -> list[tuple[int, int]]:
+    """A piece's routes as (first position, length) runs of consecutive original positions.
+
+    No route of another piece lies inside a run, so a best order keeps a run whole or not
+    at all: searching runs instead of routes gives the same answer with far fewer states.
+    """
+    runs: list[tuple[int, int]] = []
+    for route in seq:
+        if runs and runs[-1][0] + runs[-1][1] == route.position:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((route.position, 1))
+    return runs
+
+
+def _keep_most(
+    members: dict[int, list[Placed]], constraints: dict[tuple[int, int], tuple[Placed, Placed]], start: dict[int, int]
+) -> list[int] | None:
+    """The allowed order whose route sequence keeps the most routes of the original sequence in
+    place (longest common subsequence), ties to the earliest first route; None when the search
+    would be too large (the caller falls back to :func:`_earliest_first`) or no order exists.
+
+    State: the set of pieces placed so far and the original position of the last kept run;
+    the best number of routes still keepable from a state does not depend on how it was reached.
+    """
+    count = len(members)
+    runs = {p: _runs(members[p]) for p in members}
+    total_runs = sum(len(r) for r in runs.values())
+    if count > 20 or (2**count) * (total_runs + 1) > _EXACT_BUDGET:
+        return None
+    preds = dict.fromkeys(members, 0)
+    for a, b in constraints:
+        preds[b] |= 1 << a
+    full = (1 << count) - 1
+    candidates = sorted(members, key=lambda p: (start[p], p))
+    options_cache: dict[tuple[int, int], list[tuple[int, int]]] = {}
+
+    def options(p: int, last: int) -> list[tuple[int, int]]:
+        """(new last kept position, routes kept) for placing piece ``p`` after ``last``."""
+        key = (p, last)
+        if key not in options_cache:
+            usable = [(pos, n) for pos, n in runs[p] if pos > last]
+            best_at: list[int] = []
+            for i, (pos, n) in enumerate(usable):
+                before = [best_at[j] for j in range(i) if usable[j][0] < pos]
+                best_at.append(n + max(before, default=0))
+            found = [(last, 0)] + [(pos, best_at[i]) for i, (pos, _) in enumerate(usable)]
+            # drop options another one beats: an earlier last position with as many kept
+            found.sort(key=lambda o: (o[0], -o[1]))
+            kept: list[tuple[int, int]] = []
+            for option in found:
+                if not kept or option[1] > kept[-1][1]:
+                    kept.append(option)
+            options_cache[key] = kept
+        return options_cache[key]
+
+    memo: dict[tuple[int, int], int] = {}
+
+    def best(mask: int, last: int) -> int:
+        if mask == full:
+            return 0
+        key = (mask, last)
+        if key not in memo:
+            value = -1
+            for p in candidates:
+                if mask >> p & 1 or preds[p] & ~mask:
+                    continue
+                for new_last, gained in options(p, last):
+                    rest = best(mask | 1 << p, new_last)
+                    if rest >= 0:
+                        value = max(value, gained + rest)
+            memo[key] = value
+        return memo[key]
+
+    if best(0, -1) < 0:
+        return None
+    order: list[int] = []
+    mask, last = 0, -1
+    while mask != full:
+        target = best(mask, last)
+        step = next(
+            (p, new_last)
+            for p in candidates
+            if not (mask >> p & 1 or preds[p] & ~mask)
+            for new_last, gained in options(p, last)
+            if best(mask | 1 << p, new_last) >= 0 and gained + best(mask | 1 << p, new_last) == target
         )
-    return IncludeOrder(order, checked, set(constraints))
+        order.append(step[0])
+        mask, last = mask | 1 << step[0], step[1]
+    return order
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Indices of one longest strictly increasing subsequence of ``values`` (patience sorting)."""
+    tails: list[int] = []  # index of the smallest tail of an increasing run of each length
+    parent: list[int] = [-1] * len(values)
+    for i in range(len(values)):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[tails[mid]] < values[i]:
+                lo = mid + 1
+            else:
+                hi = mid
+        parent[i] = tails[lo - 1] if lo else -1
+        if lo == len(tails):
+            tails.append(i)
+        else:
+            tails[lo] = i
+    out: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i != -1:
+        out.add(i)
+        i = parent[i]
+    return out
 
 
 def _describe(route: Placed) -> str:
