@@ -429,10 +429,15 @@ def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleState
         old = args[at].value
         quote = old.quote if isinstance(old, cst.SimpleString) else '"'
         args[at] = args[at].with_changes(value=cst.SimpleString(f"{quote}{rest}{quote}"))
-    elif at is not None:
+    elif at is not None and at > 0:
         removed = args.pop(at)
-        if at > 0:  # the argument before takes its comma (which leads to what follows)
-            args[at - 1] = args[at - 1].with_changes(comma=_join_commas(args[at - 1].comma, removed.comma))
+        before = args[at - 1]
+        comma = _join_commas(before.comma, removed.comma)
+        if at == len(args):  # it was the last argument: what stood before ``)`` stays there
+            before = before.with_changes(whitespace_after_arg=removed.whitespace_after_arg)
+            if not isinstance(removed.comma, cst.Comma) and not _has_comment(before.comma):
+                comma = cst.MaybeSentinel.DEFAULT
+        args[at - 1] = before.with_changes(comma=comma)
     func = call.func.with_changes(value=cst.Name(ASSEMBLED))
     new_call = call.with_changes(func=func, args=args)
     return statement.with_changes(body=[statement.body[0].with_changes(value=new_call)], leading_lines=())
@@ -441,11 +446,24 @@ def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleState
 def _join_commas(
     kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel
 ) -> cst.Comma | cst.MaybeSentinel:
-    """The comma after an argument whose next argument is dropped: the dropped one's comma (it leads
-    to what follows), unless the kept one carries a comment that would be lost."""
-    if isinstance(kept, cst.Comma) and _has_comment(kept):
+    """The comma after an argument whose next argument is dropped.
+
+    The dropped argument's comma leads to what follows (the next argument, or ``)`` on its
+    own line); comments after either comma stay, in their order.
+    """
+    if not isinstance(kept, cst.Comma):
+        return removed
+    if not isinstance(removed, cst.Comma):
         return kept
-    return removed
+    before, after = kept.whitespace_after, removed.whitespace_after
+    if isinstance(before, cst.ParenthesizedWhitespace) and isinstance(after, cst.ParenthesizedWhitespace):
+        comment = after.first_line.comment
+        moved = [cst.EmptyLine(indent=before.indent, whitespace=before.last_line, comment=comment)] if comment else []
+        lines = [*before.empty_lines, *moved, *after.empty_lines]
+        return removed.with_changes(
+            whitespace_after=after.with_changes(first_line=before.first_line, empty_lines=lines)
+        )
+    return kept if _has_comment(kept) else removed
 
 
 def _has_comment(node: cst.CSTNode) -> bool:
