@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import json
+import random
 import re
 import subprocess
 import sys
@@ -446,7 +448,36 @@ def test_assembly(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     if case.old_rule_moves_more:
         # the rule before: among the pieces allowed next, the one whose first route came first
         monkeypatch.setattr(routes_module, "_keep_most", lambda *_: None)
+        monkeypatch.setattr(routes_module, "_improve", lambda order, *_: order)
         old_repo, _ = build(case, tmp_path / "old")
         run(old_repo, plan)
         old_rule = displaced(block(before["sequence"]), block(oracle(old_repo)["sequence"]))
         assert len(old_rule) > len(moved)
+
+
+def _kept(sequence: list[int]) -> int:
+    """Longest increasing subsequence, by plain O(n^2) dynamic programming."""
+    best: list[int] = []
+    for i, value in enumerate(sequence):
+        best.append(1 + max((best[j] for j in range(i) if sequence[j] < value), default=0))
+    return max(best, default=0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_include_order_moves_fewest_routes(seed: int) -> None:
+    """With no overlapping pair every include order is allowed: the chosen one keeps as many
+    routes in place as the best of all orders (brute force), for random interleavings."""
+    rng = random.Random(seed)
+    count = rng.randint(2, 5)
+    pieces = [rng.randrange(count) for _ in range(12)]
+    used = sorted(set(pieces))
+    routes = [
+        routes_module.Placed(f"/r/{i}", frozenset({"GET"}), f"r{i}", used.index(p), i) for i, p in enumerate(pieces)
+    ]
+    order = routes_module.order_pieces(routes, [str(p) for p in used])
+    best = max(
+        _kept([r.position for p in perm for r in routes if r.piece == p])
+        for perm in itertools.permutations(range(len(used)))
+    )
+    assert len(routes) - len(order.displaced) == best
+    assert [r.position for r in order.sequence] == [r.position for p in order.order for r in routes if r.piece == p]

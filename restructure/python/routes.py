@@ -188,8 +188,9 @@ class IncludeOrder:
     displaced: list[tuple[Placed, int]] = field(default_factory=list)
 
 
-# exact search over include orders up to this many (order prefix, last kept run) states
-_EXACT_BUDGET = 400_000
+# exact search over include orders up to this many (pieces placed, last kept run) states (about a
+# second in the worst case); beyond it a local search improves the earliest-first order
+_EXACT_BUDGET = 50_000
 
 
 def order_pieces(routes: list[Placed], pieces: list[str]) -> IncludeOrder:
@@ -230,6 +231,8 @@ def order_pieces(routes: list[Placed], pieces: list[str]) -> IncludeOrder:
     order = _keep_most(members, constraints, start)
     if order is None:
         order = _earliest_first(members, constraints, start)
+        if len(order) == len(pieces):
+            order = _improve(order, members, set(constraints))
     if len(order) != len(pieces):
         stuck = [p for p in range(len(pieces)) if p not in order]
         pair = next(v for (a, b), v in constraints.items() if a in stuck and b in stuck)
@@ -262,6 +265,36 @@ def _earliest_first(
                 if incoming[b] == 0:
                     heapq.heappush(heap, (start[b], b))
     return order
+
+
+def _improve(order: list[int], members: dict[int, list[Placed]], constraints: set[tuple[int, int]]) -> list[int]:
+    """Move single pieces to other places while that keeps more routes in place and breaks no
+    constraint (for orders too large to search exactly)."""
+
+    def kept(candidate: list[int]) -> int:
+        return len(_longest_increasing([r.position for p in candidate for r in members[p]]))
+
+    def allowed(candidate: list[int]) -> bool:
+        at = {p: i for i, p in enumerate(candidate)}
+        return all(at[a] < at[b] for a, b in constraints)
+
+    best, score = order, kept(order)
+    for _ in range(4 * len(order)):
+        improved = False
+        for i in range(len(best)):
+            rest = best[:i] + best[i + 1 :]
+            for j in range(len(best)):
+                if j == i:
+                    continue
+                candidate = [*rest[:j], best[i], *rest[j:]]
+                if allowed(candidate) and (value := kept(candidate)) > score:
+                    best, score, improved = candidate, value, True
+                    break
+            if improved:
+                break
+        if not improved:
+            break
+    return best
 
 
 def _runs(seq: list[Placed]) -> list[tuple[int, int]]:
