@@ -5,9 +5,16 @@ an order that matters (``/x/templates`` before ``/x/{id}``). After a split one o
 can be several router objects in several files. This module builds ``api_router`` in
 ``routers/__init__.py``: one ``include_router`` per piece, with the include's prefix
 (minus the part all includes share), tags and dependencies, in an order that keeps every
-overlapping literal-before-parameter pair, and makes main.py include ``api_router`` once
-with the shared prefix. Routers main.py does not include (a router left unmounted on
+overlapping literal-before-parameter pair and otherwise moves as few routes as it can (see
+:func:`~restructure.python.routes.order_pieces`), and makes main.py include ``api_router``
+once with the shared prefix. Routers main.py does not include (a router left unmounted on
 purpose) stay unmounted.
+
+Each include line is main.py's own statement with the receiver, router and prefix changed,
+so the comments above, inside and after it travel with it (with the first piece when the
+router became several); no comment of main.py may get lost, which is checked. Routes that
+still change place are reported one per line, and a committed OpenAPI document whose
+``paths`` order changes is named with the command that regenerates it.
 """
 
 from __future__ import annotations
@@ -395,7 +402,10 @@ def _init_text(
     text = existing if existing.endswith("\n") else existing + "\n"
     body_start = _after_imports(existing_module)
     head, tail = text[:body_start], text[body_start:]
-    tail = tail.replace("__all__ = [", f'__all__ = [\n    "{ASSEMBLED}",', 1) if "__all__ = [" in tail else tail
+    if "__all__ = [" in tail:  # one entry more, in the list's own layout (one line, or one name a line)
+        at = tail.index("__all__ = [") + len("__all__ = [")
+        entry = {"\n": f'\n    "{ASSEMBLED}",', "]": f'"{ASSEMBLED}"'}.get(tail[at : at + 1], f'"{ASSEMBLED}", ')
+        tail = tail[:at] + entry + tail[at:]
     if "__all__" not in tail:
         tail += f'\n__all__ = ["{ASSEMBLED}"]\n'
     before_all, sep, after_all = tail.partition("__all__")
