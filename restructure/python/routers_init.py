@@ -55,7 +55,6 @@ class Include:
     app: str
     expr: cst.BaseExpression
     prefix: str
-    kwargs: list[cst.Arg]
     targets: list[tuple[str, str]] = field(default_factory=list)  # (module, var) pieces
 
 
@@ -220,9 +219,8 @@ def _main_includes(module: cst.Module) -> list[tuple[list[cst.BaseStatement], In
                 continue
             prefix_arg = _kw(call, "prefix")
             prefix = (_string(prefix_arg.value) or "") if prefix_arg else ""
-            kwargs = [a for a in call.args[1:] if a.keyword is not None and a.keyword.value != "prefix"]
             app = get_full_name_for_node(call.func.value) or "app"  # type: ignore[attr-defined]
-            found.append((body, Include(node, app, call.args[0].value, prefix, kwargs)))
+            found.append((body, Include(node, app, call.args[0].value, prefix)))
     return found
 
 
@@ -274,7 +272,7 @@ def assemble(
             "assembling them would change the route order"
         )
     common = _common_prefix([i.prefix for i in chosen])
-    # pieces in main.py's order; each keeps its include's remaining prefix and kwargs
+    # pieces in main.py's order; each keeps its include's remaining prefix and other arguments
     labels: list[str] = []
     piece_include: list[Include] = []
     piece_target: list[tuple[str, str]] = []
@@ -313,7 +311,7 @@ def assemble(
         f" #{route.position + 1} -> #{new + 1} of the {len(placed)} routes {ASSEMBLED} registers"
         for route, new in order.displaced
     ]
-    documents = openapi_documents(tree, main_path, placed, order.sequence)
+    documents = openapi_documents(tree, placed, order.sequence)
     return Assembly({init_path: init_text, main_path: new_main.code}, summary, {main_path: new_main}, notes, documents)
 
 
@@ -435,6 +433,8 @@ def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleState
     args = list(call.args)
     args[0] = args[0].with_changes(value=cst.parse_expression(ref))
     at = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == "prefix"), None)
+    if at is not None and _string(args[at].value) is None:
+        at = None  # a prefix the code computes stays as written (it is not part of the shared prefix)
     if at is not None and rest:
         old = args[at].value
         quote = old.quote if isinstance(old, cst.SimpleString) else '"'
@@ -576,23 +576,44 @@ def _main_module(module: cst.Module, chosen: list[Include], common: str, package
     rewriter = _MainRewriter(chosen, common, package)
     new = module.visit(rewriter)
     used = set().union(*(st.uses | st.hint_uses for st in analyse(new).statements))
-    new = new.visit(_ImportPruner(rewriter.old_names - used))
+    stmt = cst.parse_statement(f"from {package} import {ASSEMBLED}\n")
+    assert isinstance(stmt, cst.SimpleStatementLine)
+    pruner = _ImportPruner(rewriter.old_names - used, stmt)
+    new = new.visit(pruner)
+    if pruner.replaced:
+        return new
     body = list(new.body)
     last_import = max(
         (i for i, n in enumerate(body) if isinstance(n, cst.SimpleStatementLine)
          and all(isinstance(s, cst.Import | cst.ImportFrom) for s in n.body)),
         default=-1,
     )  # fmt: skip
-    stmt = cst.parse_statement(f"from {package} import {ASSEMBLED}\n")
     body.insert(last_import + 1, stmt)
     return new.with_changes(body=body)
 
 
 class _ImportPruner(cst.CSTTransformer):
-    """Drop import aliases that bound one of ``names`` (now unused) anywhere in the module."""
+    """Drop import aliases that bound one of ``names`` (now unused) anywhere in the module.
 
-    def __init__(self, names: set[str]) -> None:
+    The first module-level import line that goes entirely becomes ``replacement`` (the import
+    of the assembled router takes its place and its group); the comment and blank lines above
+    any other import line that goes pass to the statement after it, so none is lost.
+    """
+
+    def __init__(self, names: set[str], replacement: cst.SimpleStatementLine) -> None:
         self.names = names
+        self.replacement = replacement
+        self.replaced = False
+        self.emptied: dict[int, cst.SimpleStatementLine] = {}  # placeholders of lines that lost every import
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        if updated_node.body:
+            return updated_node
+        placeholder = updated_node.with_changes(body=[cst.Pass()])  # an empty line would vanish with its comments
+        self.emptied[id(placeholder)] = placeholder
+        return placeholder
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
@@ -607,12 +628,37 @@ class _ImportPruner(cst.CSTTransformer):
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(names=kept)
 
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        if not updated_node.body:
-            return cst.RemovalSentinel.REMOVE
-        return updated_node
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body, footer = self._sweep(updated_node.body, replace=False)
+        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body, footer = self._sweep(updated_node.body, replace=True)
+        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+
+    def _sweep(
+        self, body: Sequence[cst.BaseStatement], replace: bool
+    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+        """``body`` without emptied import lines; what stood above one goes to the next statement."""
+        out: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []
+        for node in body:
+            if id(node) in self.emptied:
+                if replace and not self.replaced:
+                    out.append(self.replacement.with_changes(leading_lines=[*carried, *node.leading_lines]))
+                    self.replaced, carried = True, []
+                else:
+                    carried.extend(node.leading_lines)
+                continue
+            if carried:
+                own = list(node.leading_lines)  # type: ignore[attr-defined]
+                only_blank = all(line.comment is None for line in carried)
+                node = node.with_changes(leading_lines=own if own and only_blank else [*carried, *own])
+                carried = []
+            out.append(node)
+        return out, carried
 
 
 def _bound(alias: cst.ImportAlias) -> str:
@@ -646,9 +692,7 @@ def _document_paths(text: str, path: str) -> list[str] | None:
     return [str(p) for p in data["paths"]]
 
 
-def openapi_documents(
-    tree: VirtualTree, main_path: str, before: list[Placed], after: list[Placed]
-) -> list[tuple[str, str]]:
+def openapi_documents(tree: VirtualTree, before: list[Placed], after: list[Placed]) -> list[tuple[str, str]]:
     """Committed OpenAPI documents whose ``paths`` order the new include order changes, each with
     the command that regenerates it.
 
