@@ -444,7 +444,10 @@ def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> t
     if not ctx.tree.is_dir(package):
         return NOT_FOUND, f"{package} does not exist"
     try:
-        outcome = assemble(ctx.tree, ctx.relocation, main, package, state(ctx).pieces, lambda p: _parse(ctx, p))
+        outcome = assemble(
+            ctx.tree, ctx.relocation, main, package, state(ctx).pieces, lambda p: _parse(ctx, p),
+            style(ctx, f"{package}/__init__.py", main),
+        )  # fmt: skip
     except ValueError as exc:
         raise StructureError(str(exc)) from exc
     if outcome is None:

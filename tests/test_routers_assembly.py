@@ -320,7 +320,8 @@ CASES = [
             "def staff_only(x_staff: str | None = Header(None)) -> None:\n"
             '    if x_staff != "yes":\n        raise HTTPException(403)\n',
             "main.py": MAIN_HEAD_AB.replace("import FastAPI", "import Depends, FastAPI").replace(
-                "\napp = FastAPI()", "from services.svc_service.deps import staff_only\n\napp = FastAPI()"
+                "from services.svc_service.health",
+                "from services.svc_service.deps import staff_only\nfrom services.svc_service.health",
             )
             + 'app.include_router(a_router, prefix="/api/v1/public", tags=["public"])\n'
             'app.include_router(\n    b_router,\n    prefix="/api/v1/staff",\n    tags=["staff"],\n'
@@ -427,6 +428,13 @@ def test_assembly(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         assert found.get(comment) == [ref], f"{comment!r} sits at {found.get(comment)}, not at {ref}"
     for comment in case.stay:
         assert comment in new_main
+
+    # what the tool writes is lint- and format-clean by construction (no fixer ever runs)
+    written = [f"{SERVICE}/main.py", f"{SERVICE}/routers/__init__.py"]
+    ruff = str(Path(PYTHON).parent / "ruff")
+    for command in (["check", "--select", "E,F,I"], ["format", "--check"]):
+        done = subprocess.run([ruff, *command, "--isolated", *written], cwd=repo, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-2000:]
 
     # routes that change place: as few as the construction allows, each one in the report
     moved = displaced(block(before["sequence"]), block(after["sequence"]))

@@ -34,6 +34,8 @@ import yaml
 from libcst.helpers import get_full_name_for_node
 
 from restructure.editset import VirtualTree
+from restructure.python.import_blocks import blocks, keep_blocks_sorted
+from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Placed, function_routes, order_pieces, router_objects
 from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
@@ -231,11 +233,13 @@ def assemble(
     package_dir: str,
     pieces: dict[tuple[str, str], list[Any]],
     parse: Callable[[str], cst.Module],
+    style: ImportStyle | None = None,
 ) -> Assembly | None:
     """New texts of ``routers/__init__.py`` and ``main.py`` and what the report says; None if
     already done.
 
-    ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses).
+    ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses);
+    ``style`` is the target's import style, which the assembled module's imports follow.
     """
     package = module_of(f"{package_dir}/__init__.py") or ""
     main_module = parse(main_path)
@@ -300,8 +304,12 @@ def assemble(
         raise ValueError(f"{main_path}: cannot assemble {package_dir}/__init__.py: {exc}") from exc
     init_path = f"{package_dir}/__init__.py"
     init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
-                           order.order, piece_include, piece_target, parse)  # fmt: skip
+                           order.order, piece_include, piece_target, parse, style or ImportStyle())  # fmt: skip
     new_main = _main_module(main_module, chosen, common, package)
+    # an import block main.py kept sorted stays sorted with the assembled router's import in it
+    sorted_code = keep_blocks_sorted(main_module.code, new_main.code, style or ImportStyle())
+    if sorted_code != new_main.code:
+        new_main = cst.parse_module(sorted_code)
     _check_comments(main_path, main_module.code, new_main.code, init_path, init_text, tree)
     summary = f"{len(labels)} router(s) in {len(order.constraints)} ordered pair(s); main.py includes {ASSEMBLED}"
     if order.displaced:
@@ -360,6 +368,7 @@ def _init_text(
     piece_include: list[Include],
     piece_target: list[tuple[str, str]],
     parse: Callable[[str], cst.Module],
+    style: ImportStyle,
 ) -> str:
     existing = tree.read(init_path) if tree.exists(init_path) else ""
     # only a placeholder docstring (what a split leaves): write the file afresh, no LibCST parse needed
@@ -381,25 +390,26 @@ def _init_text(
             statement = statement.visit(_DropComments())
         lines.append(cst.Module(body=[statement]).code)
         for arg in include.statement.body[0].value.args[1:]:  # type: ignore[attr-defined]
-            if arg.keyword is None or arg.keyword.value != "prefix":
-                used_names |= _names(arg.value)
-    imports: list[str] = ["from fastapi import APIRouter\n"]
+            used_names |= _names(arg.value)  # a literal prefix names nothing
+    imports: list[Import] = [Import("fastapi", names=(("APIRouter", None),))]
     for name in sorted(used_names):
         binding = bindings.get(name)
         if binding is None or binding.name is None:
             continue
         module = location.resolve(binding.level, binding.module) if binding.level and location else binding.module
-        alias = binding.name if binding.bound == binding.name else f"{binding.name} as {binding.bound}"
-        imports.append(f"from {module} import {alias}\n")
+        alias = None if binding.bound == binding.name else binding.bound
+        imports.append(Import(module or "", names=((binding.name, alias),)))
     if submodules:
-        imports.append(f"from {package} import {', '.join(submodules)}\n")
+        imports.append(Import(package, names=tuple((name, None) for name in submodules)))
     if existing_module is None:
-        head = f'"""Assembles the service\'s routers into ``{ASSEMBLED}``, in the order main.py included them."""\n\n'
-        return head + "".join(imports) + "".join(lines) + f'\n__all__ = ["{ASSEMBLED}"]\n'
+        head = f'"""The service\'s routers, assembled into ``{ASSEMBLED}`` in the order main.py used."""\n\n'
+        return head + style.render(imports) + "".join(lines) + f'\n__all__ = ["{ASSEMBLED}"]\n'
     # keep what the package already assembles; add ours after it
     text = existing if existing.endswith("\n") else existing + "\n"
     body_start = _after_imports(existing_module)
     head, tail = text[:body_start], text[body_start:]
+    bound = set(import_bindings(existing_module))
+    head = _with_imports(head, [i for i in imports if not {a or n for n, a in i.names} <= bound], style)
     if "__all__ = [" in tail:  # one entry more, in the list's own layout (one line, or one name a line)
         at = tail.index("__all__ = [") + len("__all__ = [")
         entry = {"\n": f'\n    "{ASSEMBLED}",', "]": f'"{ASSEMBLED}"'}.get(tail[at : at + 1], f'"{ASSEMBLED}", ')
@@ -407,7 +417,27 @@ def _init_text(
     if "__all__" not in tail:
         tail += f'\n__all__ = ["{ASSEMBLED}"]\n'
     before_all, sep, after_all = tail.partition("__all__")
-    return head + "".join(imports) + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+    return head + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+
+
+def _with_imports(head: str, imports: list[Import], style: ImportStyle) -> str:
+    """``head`` (a module's text up to its last import) with ``imports`` added.
+
+    An import block already in the target's isort form takes them in that form (the user's
+    lines keep their text, ours go where the sorter puts them); any other block is left as
+    written and ours follow it.
+    """
+    if not imports:
+        return head
+    found = blocks(head)
+    lines = head.splitlines()
+    if found:
+        last = found[-1]
+        block_text = "\n".join(lines[last.first - 1 : last.last]) + "\n"
+        if style.render(last.imports, last.indent) == block_text and last.last == len(lines):
+            merged = style.render([*last.imports, *imports], last.indent)
+            return "\n".join([*lines[: last.first - 1], *merged.splitlines()]) + "\n"
+    return head + style.render(imports)
 
 
 def _leading_text(leading: Sequence[cst.EmptyLine], top: bool) -> list[str]:
@@ -544,7 +574,10 @@ class _MainRewriter(cst.CSTTransformer):
         self.app = chosen[0].app
         self.old_names: set[str] = set()
         for include in chosen:
-            self.old_names |= _names(include.expr)
+            # the router and every name its arguments use (``Depends``, a dependency) now live in the
+            # assembled module; the pruner drops the imports main.py no longer needs
+            for arg in include.statement.body[0].value.args:  # type: ignore[attr-defined]
+                self.old_names |= _names(arg.value)
         self.import_added = False
 
     def leave_SimpleStatementLine(
