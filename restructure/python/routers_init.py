@@ -106,7 +106,12 @@ class _Resolver:
                 return self.resolve(new_module, new_var, depth + 1)
             return []
         parsed = self.module(path)
-        if var in router_objects(parsed) or ("assign", var) in top_level_names(parsed):
+        if var in router_objects(parsed):
+            return [(module, var)]
+        alias = _alias_of(parsed, var)
+        if alias is not None:  # ``router = members_router``: a second name for another router
+            return self.resolve(module, alias, depth + 1)
+        if ("assign", var) in top_level_names(parsed):
             return [(module, var)]
         binding = import_bindings(parsed).get(var)
         if binding is None or binding.name is None:
@@ -143,6 +148,21 @@ class _Resolver:
                     for cm, cv in self.resolve(*child):
                         out.extend(self.routes(cm, cv, full_prefix + (child_prefix or ""), depth + 1))
         return out
+
+
+def _alias_of(module: cst.Module, var: str) -> str | None:
+    """``other`` when the module's last top-level binding of ``var`` is the plain ``var = other``."""
+    found: str | None = None
+    for node in module.body:
+        if not isinstance(node, cst.SimpleStatementLine):
+            continue
+        for small in node.body:
+            if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == var for t in small.targets
+            ):
+                value = small.value
+                found = value.value if isinstance(value, cst.Name) and value.value != var else None
+    return found
 
 
 def _string(expr: cst.BaseExpression) -> str | None:
@@ -403,7 +423,7 @@ def _init_text(
         imports.append(Import(package, names=tuple((name, None) for name in submodules)))
     if existing_module is None:
         head = f'"""The service\'s routers, assembled into ``{ASSEMBLED}`` in the order main.py used."""\n\n'
-        return head + style.render(imports) + "".join(lines) + f'\n__all__ = ["{ASSEMBLED}"]\n'
+        return head + style.render(imports) + "".join(lines) + f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
     # keep what the package already assembles; add ours after it
     text = existing if existing.endswith("\n") else existing + "\n"
     body_start = _after_imports(existing_module)
@@ -412,10 +432,11 @@ def _init_text(
     head = _with_imports(head, [i for i in imports if not {a or n for n, a in i.names} <= bound], style)
     if "__all__ = [" in tail:  # one entry more, in the list's own layout (one line, or one name a line)
         at = tail.index("__all__ = [") + len("__all__ = [")
-        entry = {"\n": f'\n    "{ASSEMBLED}",', "]": f'"{ASSEMBLED}"'}.get(tail[at : at + 1], f'"{ASSEMBLED}", ')
+        name = style.string(ASSEMBLED)
+        entry = {"\n": f"\n    {name},", "]": name}.get(tail[at : at + 1], f"{name}, ")
         tail = tail[:at] + entry + tail[at:]
     if "__all__" not in tail:
-        tail += f'\n__all__ = ["{ASSEMBLED}"]\n'
+        tail += f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
     before_all, sep, after_all = tail.partition("__all__")
     return head + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
 
@@ -579,12 +600,16 @@ class _MainRewriter(cst.CSTTransformer):
             for arg in include.statement.body[0].value.args:  # type: ignore[attr-defined]
                 self.old_names |= _names(arg.value)
         self.import_added = False
+        # the shared prefix is written with the quotes main.py's own prefix strings use
+        prefixes = [_kw(i.statement.body[0].value, "prefix") for i in chosen]  # type: ignore[attr-defined]
+        literal = next((a.value for a in prefixes if a is not None and isinstance(a.value, cst.SimpleString)), None)
+        self.quote = literal.quote if literal is not None else '"'
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if original_node is self.first:
-            args = f'{ASSEMBLED}, prefix="{self.common}"' if self.common else ASSEMBLED
+            args = f"{ASSEMBLED}, prefix={self.quote}{self.common}{self.quote}" if self.common else ASSEMBLED
             new = cst.parse_statement(f"{self.app}.include_router({args})\n")
             assert isinstance(new, cst.SimpleStatementLine)
             # the blank lines above the block stay; its comments go with their includes

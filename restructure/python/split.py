@@ -527,7 +527,7 @@ def _emit(
         separated(st.node) if i and body[i - 1].index != st.index - 1 and _needs_gap(body[i - 1], st) else st.node
         for i, st in enumerate(body)
     ]
-    docstring = f'"""{_docstring(f, old_path)}"""'
+    docstring = f'"""{_docstring(f, old_path, style.line_length)}"""'
     header = _header_text(ms.module)
     return generated_module(docstring, imports_rt, imports_tc, nodes, ms.module, style, header), read
 
@@ -538,13 +538,18 @@ def _needs_gap(before: Statement, after: Statement) -> bool:
     return is_definition(before.node) or is_definition(after.node)
 
 
-def _docstring(f: _File, old_path: str) -> str:
+def _docstring(f: _File, old_path: str, limit: int) -> str:
+    """What the file holds, in one line that fits the target's line length (quotes included)."""
     names = [st.name for st in f.units if st.name and not st.name.startswith("_")]
     source = old_path.rsplit("/", 1)[-1]
     if not names:
         return f"Split from {source}: helpers shared by several files."
-    shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-    return f"Split from {source}: {shown}."
+    for count in range(min(4, len(names)), 0, -1):
+        shown = ", ".join(names[:count]) + (f" and {len(names) - count} more" if len(names) > count else "")
+        text = f"Split from {source}: {shown}."
+        if len(text) + 6 <= limit:
+            return text
+    return f"Split from {source}."
 
 
 def _import_of(binding: ImportBinding, old: ModuleLocation, new: ModuleLocation) -> Import:
@@ -604,7 +609,11 @@ def render_reexports(
     for r in reexports:
         if skip and r.name in skip:
             continue
-        (checking if r.type_checking else runtime).append(r.statement)
+        statement = r.statement
+        if not r.in_all and statement.names:  # ``X as X``: an explicit re-export, not an unused import
+            names = tuple((n, n if a is None else a) for n, a in statement.names)
+            statement = Import(statement.module, statement.level, names)
+        (checking if r.type_checking else runtime).append(statement)
     if checking:
         runtime.append(Import("typing", names=(("TYPE_CHECKING", None),)))
     out = [style.render(runtime)] if runtime else []
