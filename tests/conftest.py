@@ -28,6 +28,20 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
+def make_repo(root: Path, files: dict[str, str]) -> Path:
+    """A git repository at ``root`` holding ``files`` (path -> text), committed once."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "tests@example.com")
+    git(root, "config", "user.name", "Tests")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start")
+    return root
+
+
 def make_git_copy(source: Path, dest: Path) -> Path:
     """Copy a fixture to ``dest`` and commit it, as a user's clean checkout would be."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

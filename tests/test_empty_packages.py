@@ -17,7 +17,7 @@ import pytest
 from restructure import operations
 from restructure.editset import VirtualTree
 from restructure.report import DONE, KEPT
-from tests.conftest import ROOT, git
+from tests.conftest import ROOT, git, make_repo
 
 ROWS = [
     ("byte-empty", {"__init__.py": ""}, DONE, ""),
@@ -53,14 +53,7 @@ def test_phase_one_removes_app_with_docstrings_and_caches(tmp_path: Path) -> Non
         "services/alpha_service/app/core/__init__.py": '"""Settings live here one day."""\n',
         "services/alpha_service/app/main.py": "APP = 'alpha'\n",
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+    make_repo(repo, files)
     # run the code: real caches, as on a developer's machine
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run([sys.executable, "-c", "import services.alpha_service.app.main"], cwd=repo, check=True, env=env)
@@ -101,14 +94,7 @@ def test_ensure_package_creates_a_package_only_when_the_phase_fills_it(
         "services/alpha_service/main.py": "APP = 'alpha'\n",
         "services/alpha_service/client.py": "class Client:\n    pass\n",
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+    make_repo(repo, files)
     move = "      - {op: move, from: client.py, to: clients/client.py}\n" if moves_into_it else ""
     plan = tmp_path / "plan.yaml"
     plan.write_text(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from restructure.report import ALREADY_DONE, DONE, FAILED, KEPT, NOT_APPLICABLE, NOT_FOUND
-from tests.conftest import ROOT, git
+from tests.conftest import ROOT, git, make_repo
 
 HEAD = "version: 1\nservices_dir: services\nservice_suffix: _service\nline_limit: 300\nservices: [alpha, beta]\n"
 APP = {
@@ -48,14 +48,7 @@ ROWS = [
 
 def _repo(tmp_path: Path, row: Row) -> Path:
     repo = tmp_path / "repo"
-    for rel, text in row.files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+    make_repo(repo, row.files)
     plan = tmp_path / "plan.yaml"
     plan.write_text(HEAD + f"phases:\n  - phase: 1\n    title: one\n    scope: {row.scope}\n    steps: {row.steps}\n")
     return repo

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, MONOREPO, PYTHON, git, make_git_copy
+from tests.conftest import FIXTURES, MONOREPO, PYTHON, git, make_git_copy, make_repo
 from tests.repo_state import invoke, porcelain, tree_state
 from verify.target import target_env
 
@@ -526,14 +526,7 @@ def tiny_repo(tmp_path: Path, extra: dict[str, str] | None = None) -> tuple[Path
         "services/tiny_service/models.py": TINY_MODELS,
         **(extra or {}),
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(tmp_path, "init", "-q", "-b", "main", str(repo))
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "t")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "tiny")
+    make_repo(repo, files)
     plan = tmp_path / "plan.yaml"
     plan.write_text(TINY_SPLIT_PLAN)
     return repo, plan

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from restructure.plan import Plan, load_plan
-from tests.conftest import MONOREPO, git, make_git_copy
+from tests.conftest import MONOREPO, git, make_git_copy, make_repo
 from tests.repo_state import invoke
 from tests.rewrite_harness import PHASE1, SERVICE, relocate, rewrite
 
@@ -430,14 +430,7 @@ def test_tiny_repo_renames_are_the_moves_at_100_percent(tmp_path: Path) -> None:
         "services/tiny_service/app/main.py": "app = object()\n",
         "services/tiny_service/app/routers/boats.py": "ROUTES = ['/boats']\n",
     }
-    for rel, text in files.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(tmp_path, "init", "-q", "-b", "main", str(repo))
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "t")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "tiny")
+    make_repo(repo, files)
     plan = tmp_path / "plan.yaml"
     plan.write_text(TINY_PLAN)
     result = invoke(repo, "phase1", "--commit", "--repo", str(repo), "--plan", str(plan))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git
+from tests.conftest import ROOT, git, make_repo
 
 FILES = {
     "services/__init__.py": "",
@@ -30,14 +30,7 @@ STEPS = "    steps:\n      - {op: move, from: app/main.py, to: main.py}\n      -
 
 def _repo(tmp_path: Path, services: str, extra: dict[str, str] | None = None) -> tuple[Path, Path]:
     repo = tmp_path / "repo"
-    for rel, text in {**FILES, **(extra or {})}.items():
-        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
-        (repo / rel).write_text(text)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "start")
+    make_repo(repo, {**FILES, **(extra or {})})
     plan = tmp_path / "plan.yaml"
     plan.write_text(
         f"version: 1\nservices: {services}\nphases:\n  - phase: 1\n    title: one\n    scope: all\n" + STEPS

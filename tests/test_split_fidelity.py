@@ -20,7 +20,7 @@ import pytest
 
 from restructure.engine import PhaseError, run_phase
 from restructure.python.merge import merge_modules
-from tests.conftest import ROOT, git
+from tests.conftest import ROOT, git, make_repo
 
 SERVICE = "services/shop_service"
 MODELS = '''\
@@ -97,19 +97,6 @@ phases:
         fallback: most-referenced
 """
 GROUPS = "          item: [Item]\n          order: [Order]\n"
-
-
-def make_repo(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "tests@example.com")
-    git(root, "config", "user.name", "Tests")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "start")
-    return root
 
 
 def write_plan(path: Path, limit: int = 300, groups: str = GROUPS, exceptions: str = "") -> Path:
