@@ -40,13 +40,23 @@ def _imports_of(node: ast.Import | ast.ImportFrom, lines: list[str]) -> list[Imp
 
 
 def _statement_lists(tree: ast.Module) -> list[list[ast.stmt]]:
-    """The module body and every nested body (lazy imports in functions are blocks too)."""
-    found: list[list[ast.stmt]] = [tree.body]
-    for node in ast.walk(tree):
-        for name in ("body", "orelse", "finalbody"):
-            value = getattr(node, name, None)
-            if node is not tree and isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-                found.append(value)
+    """The module body and every nested body (lazy imports in functions are blocks too).
+
+    Only statements are visited, never expressions: they are most of a tree's nodes."""
+    found: list[list[ast.stmt]] = []
+    todo: list[list[ast.stmt]] = [tree.body]
+    while todo:
+        body = todo.pop()
+        found.append(body)
+        for node in body:
+            for name in ("body", "orelse", "finalbody"):
+                value = getattr(node, name, None)
+                if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                    todo.append(value)
+            for handler in getattr(node, "handlers", ()) or ():
+                todo.append(handler.body)
+            for case in getattr(node, "cases", ()) or ():
+                todo.append(case.body)
     return found
 
 
