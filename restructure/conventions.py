@@ -15,6 +15,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from restructure.python import syntax
+
 RULES = [
     "**New services** must follow the standard layout (see `ARCHITECTURE.md`).",
     "**Single files** become directories when they exceed **{limit} lines**.",
@@ -111,7 +113,7 @@ def _violations(repo: Path, service: Path, limit: int) -> list[Violation]:
                 )
             )
         try:
-            tree = ast.parse(text)
+            tree = syntax.parse(text)
         except SyntaxError as exc:
             out.append(Violation(relpath, exc.lineno or 0, 1, f"does not parse: {exc.msg}"))
             continue
@@ -158,7 +160,7 @@ def _check_reexports(repo: Path, init: Path, tree: ast.Module) -> list[Violation
     for module in sorted(init.parent.glob("*.py")):
         if module.name == "__init__.py":
             continue
-        for name, line in _public_names(ast.parse(module.read_text(encoding="utf-8"))):
+        for name, line in _public_names(syntax.parse(module.read_text(encoding="utf-8"))):
             if name not in exported:
                 out.append(
                     Violation(module.relative_to(repo).as_posix(), line, 6, f"{name} is not re-exported by {rel}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from restructure.editset import VirtualTree
+from restructure.python import syntax
 from restructure.relocation import RelocationMap
 from restructure.report import ALREADY_DONE, DONE, KEPT, NOT_FOUND
 
@@ -69,7 +70,7 @@ def init_docstring(text: str) -> str | None:
     one with an empty file: nothing imports anything from it.
     """
     try:
-        body = ast.parse(text).body
+        body = syntax.parse(text).body
     except SyntaxError:
         return None
     if not body:

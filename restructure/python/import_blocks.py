@@ -15,6 +15,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from restructure.python import syntax
 from restructure.python.import_style import Import, ImportStyle
 
 IMPORT_PREFIXES = ("import ", "from ")
@@ -63,7 +64,7 @@ def _statement_lists(tree: ast.Module) -> list[list[ast.stmt]]:
 def blocks(text: str) -> list[Block]:
     """Runs of import statements in one body with nothing but blank lines between them."""
     try:
-        tree = ast.parse(text)
+        tree = syntax.parse(text)
     except SyntaxError:
         return []
     lines = text.splitlines()
@@ -110,7 +111,8 @@ def keep_blocks_sorted(old: str, new: str, style: ImportStyle) -> str:
     if "\r" in new or not import_lines_changed(old, new):  # CR line ends: leave the file's bytes alone
         return new
     old_lines = old.splitlines()
-    was_sorted = {b.first for b in blocks(old) if style.render(b.imports, b.indent) == _text(old_lines, b)}
+    found = blocks(old)
+    was_sorted = {b.first for b in found if style.render(b.imports, b.indent) == _text(old_lines, b)}
     if not was_sorted:
         return new
     lines = new.splitlines()

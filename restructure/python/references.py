@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from restructure.python import syntax
 from restructure.python.imports import ImportContext, dotted_expr, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, retarget
@@ -218,7 +219,7 @@ def relevant_statements(module: cst.Module, source: str, needles: Iterable[str])
     if not hits:
         return set()
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except SyntaxError:
         return None
     spans: list[tuple[int, int]] = []  # first and last line of each LibCST top-level statement
@@ -302,7 +303,7 @@ def rewrite_python_source(
     if "\r" in source or source.startswith("\ufeff"):
         return None
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except SyntaxError:
         return None
     hits = _hit_lines(source, needles)

@@ -34,6 +34,7 @@ import yaml
 from libcst.helpers import get_full_name_for_node
 
 from restructure.editset import VirtualTree
+from restructure.python import syntax
 from restructure.python.import_blocks import blocks, keep_blocks_sorted
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
@@ -626,7 +627,7 @@ class _MainRewriter(cst.CSTTransformer):
 
 def _has_code(text: str) -> bool:
     """True when ``text`` holds more than a module docstring."""
-    body = ast.parse(text).body
+    body = syntax.parse(text).body
     return len(body) > int(bool(body) and ast.get_docstring(ast.Module(body=body[:1], type_ignores=[])) is not None)
 
 

@@ -16,12 +16,12 @@ variable that shadows a module-level name is not mistaken for a use of it.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from restructure.python import syntax
 from restructure.python.scopes import statement_names
 
 ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
@@ -201,7 +201,7 @@ def analyse(module: cst.Module, source: str | None = None) -> ModuleSymbols:
     same text, statement by statement.
     """
     source = module.code if source is None else source
-    tree = ast.parse(source)
+    tree = syntax.parse(source)
     names = statement_names(tree)
     if sum(ast_statement_count(node) for node in module.body) != len(names):  # pragma: no cover - both parse one text
         raise ValueError("LibCST and ast disagree about the module's top-level statements")
