@@ -30,7 +30,7 @@ from restructure.plan import DEFAULT_PLAN, load_plan
 from restructure.python.merge import schema_classes
 from restructure.python.routes import function_routes, router_objects
 from restructure.python.split import SplitError, SplitSpec, split_module
-from restructure.python.symbols import analyse, is_enum_class
+from restructure.python.symbols import analyse, is_enum_class, top_level_names
 
 
 class ProposalError(ValueError):
@@ -132,7 +132,9 @@ def propose(repo: Path, service: str, plan_path: Path | None = None) -> Proposal
         schemas_package = True
         roots = sorted({snake(e) for e in entities}) or ["main"]
         roots_only = [e for e in entities if not any(e.startswith(o) and o != e for o in entities)]
-        groups_s = {snake(e): {"prefixes": [e]} for e in roots_only}
+        # a group only for an entity some schema is named after: an empty group fails the split
+        names = {name for _, name in top_level_names(parsed["schemas.py"])}
+        groups_s = {snake(e): {"prefixes": [e]} for e in roots_only if any(n.startswith(e) for n in names)}
         step = {"op": "split", "module": "schemas.py", "into": "schemas", "groups": groups_s or {roots[0]: {}},
                 "helpers": "common", "fallback": "most-referenced"}  # fmt: skip
         proposal.steps.append(_tried(proposal, step, files["schemas.py"], f"{rel}/schemas.py", f"{rel}/schemas"))
