@@ -28,23 +28,6 @@ def separated(node: cst.BaseStatement, blank_lines: int = 2) -> cst.BaseStatemen
     return node.with_changes(leading_lines=[*(cst.EmptyLine() for _ in range(blank_lines - have)), *lines])
 
 
-def module_from(head: str, statements: Sequence[cst.BaseStatement], like: cst.Module) -> cst.Module:
-    """A module whose code is ``head`` followed by ``statements``, indented like ``like``."""
-    parsed = cst.parse_module(head)
-    body = list(statements)
-    if body and parsed.footer:  # the head's trailing blank lines lead the first statement
-        body[0] = body[0].with_changes(leading_lines=[*parsed.footer, *body[0].leading_lines])
-    return cst.Module(
-        body=[*parsed.body, *body],
-        header=parsed.header,
-        footer=[] if body else parsed.footer,
-        encoding=like.encoding,
-        default_indent=like.default_indent,
-        default_newline=like.default_newline,
-        has_trailing_newline=True,
-    )
-
-
 def _without_leading_blank_lines(node: cst.BaseStatement) -> cst.BaseStatement:
     """The statement without the empty lines above it (they separated it from its old neighbour)."""
     lines = list(node.leading_lines)
