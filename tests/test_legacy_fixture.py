@@ -22,7 +22,6 @@ import re
 import subprocess
 import sys
 import tokenize
-import venv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +30,11 @@ import pytest
 
 from restructure import demo
 from tests.conftest import FIXTURES, ROOT, make_git_copy
+from tests.helpers.pinned_ruff import pinned_ruff
 from verify.target import ensure_env, target_env
 
 LEGACY = FIXTURES / "legacy"
 PLAN = LEGACY / "restructure-plan.yaml"
-RUFF_VENV = ROOT / ".cache" / "legacy-ruff"
 TARGET_ENVS = ROOT / ".cache" / "legacy-target-env"
 OWN_TEST_DIRS = ("services/plots_service/app/tests", "tests")
 
@@ -54,19 +53,8 @@ def plan_phases() -> list[int]:
 
 @pytest.fixture(scope="session")
 def ruff() -> Path:
-    """The fixture's pinned ruff, installed from PyPI once into ``.cache/legacy-ruff/``."""
-    version = pinned_ruff_version()
-    binary = RUFF_VENV / "bin" / "ruff"
-    if binary.exists():
-        current = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()
-        if current[-1:] == [version]:
-            return binary
-    venv.EnvBuilder(with_pip=True, clear=True).create(RUFF_VENV)
-    subprocess.run(
-        [RUFF_VENV / "bin" / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check", f"ruff=={version}"],
-        check=True,
-    )
-    return binary
+    """The fixture's pinned ruff, installed from PyPI once (``tests/helpers/pinned_ruff.py``)."""
+    return Path(pinned_ruff(pinned_ruff_version()))
 
 
 @pytest.fixture(scope="session")
