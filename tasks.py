@@ -100,19 +100,37 @@ for _number in range(1, 16):
         "service": "only this service (repeatable); default: every service",
         "python": "the target's Python; default: a shared environment with its dependencies",
         "database_url": "an existing PostgreSQL server; default: a throwaway cluster",
+        "allow_partial": "record a baseline even though some apps do not import (they are reported as pre-existing)",
+        "extra_deps": "a package the target uses but does not declare (repeatable)",
+        "env_file": "dotenv file whose variables override the services' compose environment",
+        "no_docker": "do not build and start the images on the baseline (their results are then judged alone)",
     },
-    iterable=["service"],
+    iterable=["service", "extra_deps"],
 )
-def snapshot(c, repo=".", service=None, python=None, database_url=None):
-    """Record each service's baseline (routes, OpenAPI, metadata, modules, tests) before restructuring."""
+def snapshot(
+    c, repo=".", service=None, python=None, database_url=None, allow_partial=False, extra_deps=None,
+    env_file=None, no_docker=False,
+):  # fmt: skip
+    """Record each service's baseline (surface, tests, and which steps already fail) before restructuring."""
     from pathlib import Path
 
-    from verify.runner import take_snapshot
+    from verify.runner import BASELINE_STEPS, BaselineRefused, take_snapshot
     from verify.services import UnknownService
+    from verify.target import DependencyInstallFailed
 
+    steps = [s for s in BASELINE_STEPS if not (no_docker and s == "docker")]
     try:
-        take_snapshot(Path(repo), service or None, python, database_url)
-    except UnknownService as exc:
+        take_snapshot(
+            Path(repo),
+            service or None,
+            python,
+            database_url,
+            allow_partial=allow_partial,
+            extra_deps=extra_deps or None,
+            env_file=Path(env_file).resolve() if env_file else None,
+            steps=steps,
+        )
+    except (UnknownService, BaselineRefused, DependencyInstallFailed) as exc:
         raise Exit(f"error: {exc}", code=1) from exc
 
 

@@ -20,29 +20,48 @@ class AlembicResult:
     message: str
 
 
-def _alembic(python: str, repo: Path, ini: Path, database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+def _alembic(
+    python: str, repo: Path, ini: Path, database_url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``alembic`` with the service's environment, its ``DATABASE_URL`` set to ``database_url``."""
     return subprocess.run(
         [python, "-m", "alembic", "-c", str(ini), *args],
         cwd=repo,
-        env=target_env(repo, {"DATABASE_URL": database_url}),
+        env=target_env(repo, {**(env or {}), "DATABASE_URL": database_url}),
         capture_output=True,
         text=True,
         timeout=300,
     )
 
 
-def upgrade_and_check(python: str, repo: Path, ini: Path, database_url: str) -> AlembicResult:
-    """``upgrade head`` on an empty database, exactly one head, and an empty ``alembic check``."""
-    heads_run = _alembic(python, repo, ini, database_url, "heads")
+def upgrade(
+    python: str, repo: Path, ini: Path, database_url: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return _alembic(python, repo, ini, database_url, "upgrade", "head", env=env)
+
+
+def upgrade_and_check(
+    python: str,
+    repo: Path,
+    ini: Path,
+    database_url: str,
+    env: dict[str, str] | None = None,
+    upgraded: subprocess.CompletedProcess[str] | None = None,
+) -> AlembicResult:
+    """``upgrade head`` on an empty database, exactly one head, and an empty ``alembic check``.
+
+    ``upgraded``: the upgrade already ran (a shared database, upgraded for every service
+    in the repository's order before any is checked)."""
+    heads_run = _alembic(python, repo, ini, database_url, "heads", env=env)
     heads = [line.split()[0] for line in heads_run.stdout.splitlines() if line.strip()]
     if heads_run.returncode != 0:
         return AlembicResult(False, [], "", heads_run.stderr, f"alembic heads failed: {_last(heads_run.stderr)}")
     if len(heads) != 1:
         return AlembicResult(False, heads, "", "", f"expected exactly one head, found {len(heads)}: {', '.join(heads)}")
-    upgrade = _alembic(python, repo, ini, database_url, "upgrade", "head")
+    upgrade = upgraded or _alembic(python, repo, ini, database_url, "upgrade", "head", env=env)
     if upgrade.returncode != 0:
         return AlembicResult(False, heads, upgrade.stderr, "", f"upgrade head failed: {_last(upgrade.stderr)}")
-    check = _alembic(python, repo, ini, database_url, "check")
+    check = _alembic(python, repo, ini, database_url, "check", env=env)
     output = check.stdout + check.stderr
     if check.returncode != 0:
         if DIFFERENCE in output:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from verify import services as svc
 from verify.runner import STEP_NAMES, VerifyOptions, exit_code, verify_services
+from verify.target import DependencyInstallFailed
 
 ACTIVE_SERVICES = [
     "academy", "members", "communications", "payments", "store", "volunteer", "events",
@@ -43,6 +44,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", help=f"comma-separated subset of {','.join(STEP_NAMES)}")
     p.add_argument("--health-timeout", type=float, default=30.0)
     p.add_argument("--service", action="append", help="service short name (repeatable)")
+    p.add_argument(
+        "--extra-deps",
+        nargs="+",
+        default=[],
+        metavar="PKG",
+        help="packages the target uses but does not declare (installed locally and as one extra image layer)",
+    )
+    p.add_argument(
+        "--env-file", type=Path, help="dotenv file whose variables override the services' compose environment"
+    )
     return p
 
 
@@ -67,10 +78,15 @@ def verify_main(argv: list[str], services: list[str] | None = None) -> int:
         reports=args.reports,
         steps=steps,
         health_timeout=args.health_timeout,
+        extra_deps=args.extra_deps,
+        env_file=args.env_file.resolve() if args.env_file else None,
     )
     try:
         runs = verify_services(options)
     except svc.UnknownService as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except DependencyInstallFailed as exc:
+        print(f"error: {exc}; fix the declaration or pass --python", file=sys.stderr)
         return 2
     return exit_code(runs)

@@ -85,10 +85,10 @@ def commands_for(repo: Path, service: Service) -> list[Command]:
     return out
 
 
-def describe(python: str, repo: Path, specs: list[str]) -> dict[str, dict]:
+def describe(python: str, repo: Path, specs: list[str], env: dict[str, str] | None = None) -> dict[str, dict]:
     if not specs:
         return {}
-    result = run_script(python, repo, OBJECTS, sorted(set(specs)))
+    result = run_script(python, repo, OBJECTS, sorted(set(specs)), env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise ComposeError(f"could not inspect {', '.join(specs)}: {result.stderr.strip()[-300:]}")

@@ -13,6 +13,9 @@ from verify.postgres import PostgresServer
 from verify.services import Service
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+# Failed on the restructured tree exactly as it already failed on the baseline: a property
+# of the repository, reported with its cause, not a failure of the restructure.
+PREEXISTING = "pre-existing"
 
 
 @dataclass
@@ -22,6 +25,10 @@ class StepResult:
     message: str
     details: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # How far the step got, for steps with stages (docker: 0 no image, 1 built, 2 started,
+    # 3 healthy; uvicorn: 0 exited, 1 running, 2 answered): a lower stage than the
+    # baseline's is worse, the same is the same result.
+    stage: int | None = None
 
 
 @dataclass
@@ -38,14 +45,20 @@ class ServiceContext:
     require_docker: bool = False
     database_url: str | None = None  # a migrated database, set by the alembic step
     health_timeout: float = 30.0
+    run: Any = None  # the run's shared state (runner.RunState): environments, databases, test runs
     _probe: dict[str, Any] | None = None
     cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The service's environment (compose, redirected to the throwaway servers)."""
+        return self.run.env_for(self.service) if self.run is not None else {}
 
     def probe(self) -> dict[str, Any]:
         """The current surface of the service, probed once per run in a fresh process."""
         if self._probe is None:
             try:
-                self._probe = snapshot.probe(self.python, self.repo, self.service)
+                self._probe = snapshot.probe(self.python, self.repo, self.service, env=self.env)
             except snapshot.ProbeFailed as exc:  # same shape as an app that does not import
                 self._probe = {"error": str(exc)}
         return self._probe

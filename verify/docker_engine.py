@@ -135,6 +135,21 @@ class DockerRun:
                 )
             time.sleep(0.1)
 
+    def start_on_host(self, image: str, command: list[str], environment: dict[str, str]) -> Container:
+        """Start ``image`` running ``command`` on the host network (it reaches the throwaway
+        servers on 127.0.0.1), with ``environment``; no bind mounts."""
+        container = self.client.containers.run(
+            image,
+            entrypoint=command[:1],
+            command=command[1:],
+            detach=True,
+            network_mode="host",
+            environment=environment,
+            labels={LABEL: self.run_id},
+        )
+        self.containers.append(container)
+        return container
+
     def wait_healthy(self, container: Container, port: int, path: str = "/health", timeout: float = 30.0) -> int:
         """Poll ``path`` until it answers; returns the status code, raises when it never does
         (the container exited, or ``timeout`` seconds passed)."""

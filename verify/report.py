@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from verify.context import FAILED, PASSED, SKIPPED, StepResult
+from verify.context import FAILED, PASSED, PREEXISTING, SKIPPED, StepResult
 
-SYMBOL = {PASSED: "ok", FAILED: "FAIL", SKIPPED: "skip"}
+SYMBOL = {PASSED: "ok", FAILED: "FAIL", SKIPPED: "skip", PREEXISTING: "pre"}
 
 
 @dataclass
@@ -27,14 +27,30 @@ class ServiceRun:
         return sum(r.seconds for r in self.results)
 
 
+def _steps(runs: list[ServiceRun]) -> list[str]:
+    """Every step any run has, in the order they ran (a row may have only some of them)."""
+    steps: list[str] = []
+    for run in runs:
+        steps += [r.step for r in run.results if r.step not in steps]
+    return steps
+
+
 def table(runs: list[ServiceRun]) -> str:
-    steps = [r.step for r in runs[0].results] if runs else []
+    steps = _steps(runs)
     width = max([len(r.service) for r in runs] + [7])
     lines = [f"{'service':<{width}}  " + "  ".join(f"{s:<9}" for s in steps) + "  total"]
     for run in runs:
-        cells = "  ".join(f"{SYMBOL[r.status] + f' {r.seconds:.1f}s':<9}" for r in run.results)
+        by_step = {r.step: r for r in run.results}
+        cells = "  ".join(
+            f"{SYMBOL[r.status] + f' {r.seconds:.1f}s':<9}" if (r := by_step.get(s)) else f"{'-':<9}" for s in steps
+        )
         lines.append(f"{run.service:<{width}}  {cells}  {run.seconds:.1f}s")
     return "\n".join(lines)
+
+
+def preexisting(runs: list[ServiceRun]) -> list[str]:
+    """Steps that fail on the baseline already, with their cause."""
+    return [f"{run.service} {r.step}: {r.message}" for run in runs for r in run.results if r.status == PREEXISTING]
 
 
 def failures(runs: list[ServiceRun]) -> list[str]:
@@ -47,15 +63,16 @@ def failures(runs: list[ServiceRun]) -> list[str]:
 
 
 def markdown(runs: list[ServiceRun]) -> str:
-    steps = [r.step for r in runs[0].results] if runs else []
-    icon = {PASSED: "✅", FAILED: "❌", SKIPPED: "⏭️"}
+    steps = _steps(runs)
+    icon = {PASSED: "✅", FAILED: "❌", SKIPPED: "⏭️", PREEXISTING: "🟨"}
     lines = ["# Verification", "", "| service | " + " | ".join(steps) + " | total |", "|---" * (len(steps) + 2) + "|"]
     for run in runs:
-        cells = " | ".join(f"{icon[r.status]} {r.seconds:.1f}s" for r in run.results)
+        by_step = {r.step: r for r in run.results}
+        cells = " | ".join(f"{icon[r.status]} {r.seconds:.1f}s" if (r := by_step.get(s)) else "-" for s in steps)
         lines.append(f"| {run.service} | {cells} | {run.seconds:.1f}s |")
     problems = [(run.service, r) for run in runs for r in run.results if r.status != PASSED]
     if problems:
-        lines += ["", "## Failed and skipped steps", ""]
+        lines += ["", "## Failed, pre-existing and skipped steps", ""]
         for service, r in problems:
             lines.append(f"- **{service} {r.step}** ({r.status}): {r.message}")
             lines.extend(f"  - {d}" for d in r.details[:20])
@@ -91,8 +108,8 @@ def junit(runs: list[ServiceRun]) -> str:
             if r.status == FAILED:
                 failure = ET.SubElement(case, "failure", message=xml_text(r.message))
                 failure.text = xml_text("\n".join(r.details))
-            elif r.status == SKIPPED:
-                ET.SubElement(case, "skipped", message=xml_text(r.message))
+            elif r.status in {SKIPPED, PREEXISTING}:
+                ET.SubElement(case, "skipped", message=xml_text(f"{r.status}: {r.message}"))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify import docker_engine, postgres, snapshot
+from verify import docker_engine, postgres, repo_tests, snapshot
 from verify import services as svc
-from verify.context import FAILED, ServiceContext, StepResult, timed
-from verify.report import ServiceRun, failures, table, write
+from verify.context import FAILED, PASSED, PREEXISTING, ServiceContext, StepResult, timed
+from verify.report import ServiceRun, failures, preexisting, table, write
+from verify.run_state import RunState, run_state
 from verify.steps import alembic, compose, docker, imports, layout, metadata, routes, tests, uvicorn
 
 STEPS: list[tuple[str, Callable[[ServiceContext], StepResult]]] = [
@@ -32,6 +33,18 @@ STEPS: list[tuple[str, Callable[[ServiceContext], StepResult]]] = [
     ("docker", docker.run),
 ]
 STEP_NAMES = [name for name, _ in STEPS]
+# Steps the baseline runs too, so that a failure the repository already had is reported as
+# pre-existing; layout (the target layout is what the restructure changes), routes and
+# metadata (comparisons with the baseline) and tests (recorded per test id) are not.
+BASELINE_STEPS = ["imports", "alembic", "uvicorn", "compose", "docker"]
+# Steps judged relative to the baseline's result for the same step.
+# Steps whose details are problems, one a line: a problem the baseline did not have is new.
+DETAILED_STEPS = {"imports", "alembic", "compose"}
+RELATIVE_STEPS = {"imports", "routes", "metadata", "alembic", "uvicorn", "compose", "docker"}
+
+
+class BaselineRefused(RuntimeError):
+    """Some apps do not import on the baseline: nothing about them could be judged."""
 
 
 @dataclass
@@ -45,6 +58,8 @@ class VerifyOptions:
     steps: list[str] | None = None
     envs_dir: Path = field(default_factory=lambda: Path(".nox") / "target-envs")
     health_timeout: float = 30.0
+    extra_deps: list[str] = field(default_factory=list)
+    env_file: Path | None = None
 
 
 class Progress:
@@ -103,22 +118,59 @@ def resolve_services(repo: Path, names: list[str] | None) -> list[svc.Service]:
     return [svc.get(repo, name) for name in names]
 
 
+def against_baseline(result: StepResult, before: dict | None) -> StepResult:
+    """The step's result judged against the same step on the baseline: the same failure is
+    pre-existing (with the baseline's cause), a lower stage is worse, a pass is a pass."""
+    if before is None or before.get("status") != FAILED:
+        return result
+    cause = (before.get("message") or "").strip().splitlines()[0] if before.get("message") else "(no message)"
+    if result.status == PASSED:
+        result.message += f" (better than the baseline, where it failed: {cause})"
+        return result
+    if result.status != FAILED:
+        return result
+    if result.stage is not None and before.get("stage") is not None and result.stage < before["stage"]:
+        result.message = f"worse than the baseline (which got further: {cause}): {result.message}"
+        return result
+    if result.step in DETAILED_STEPS:
+        known = set(before.get("details") or [])
+        new = [d for d in result.details if d not in known and not d.startswith("now: ")]
+        if new and known:
+            result.message = f"{len(new)} problem(s) not on the baseline: {new[0]}"
+            result.details = new + [f"on the baseline already: {d}" for d in sorted(known)]
+            return result
+    now = result.message
+    result.status = PREEXISTING
+    result.message = f"fails on the baseline already: {cause}"
+    if now != cause:
+        result.details = [f"now: {now}", *result.details]
+    return result
+
+
 def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print) -> list[ServiceRun]:
     for noisy in ("urllib3", "docker"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     repo = options.repo.resolve()
     chosen = resolve_services(repo, options.services)  # unknown names fail before anything starts
-    python = options.python or _ensure_env(repo, options.envs_dir, echo)
+    python = options.python or _ensure_env(repo, options.envs_dir, echo, options.extra_deps)
     progress = Progress(echo)
     runs: list[ServiceRun] = []
     wanted = options.steps or STEP_NAMES
     reports = options.reports.resolve()
-    needs_pg = bool({"alembic", "tests"} & set(wanted))
+    needs_pg = bool({"alembic", "tests", "uvicorn", "docker"} & set(wanted))
+    every = svc.discover(repo)
+    baselines = {s.name: snapshot.load(repo, s.name) or {} for s in every}
     with (
         _postgres(options.database_url, needs_pg) as (pg, pg_error),
         _docker("docker" in wanted) as (docker_run, docker_error),
+        run_state(repo, python, pg, pg_error, options.env_file, baselines, every) as state,
     ):
+        state.extra_deps = list(options.extra_deps)
+        for group in state.groups:
+            echo(f"shared database {group.key}: {' -> '.join(group.services)} ({group.order_reason})")
         for service in chosen:
+            for note in state.notes_for(service):
+                echo(f"{service.name}: environment: {note}")
             ctx = ServiceContext(
                 repo=repo,
                 service=service,
@@ -131,14 +183,18 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
                 docker_error=docker_error,
                 require_docker=options.require_docker,
                 health_timeout=options.health_timeout,
+                run=state,
             )
             run = ServiceRun(service.name)
+            recorded = (ctx.baseline or {}).get("steps", {})
             try:
                 for name, step in STEPS:
                     if name not in wanted:
                         continue
                     progress(service.name, name)
                     result = timed(name, step, ctx)
+                    if name in RELATIVE_STEPS:
+                        result = against_baseline(result, recorded.get(name))
                     progress(service.name, name, result)
                     run.results.append(result)
             finally:
@@ -146,8 +202,12 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
                     with contextlib.suppress(Exception):
                         cleanup()
             runs.append(run)
+        if options.services is None and "tests" in wanted:
+            runs.append(_unattributed_tests(state, repo, reports, progress))
     echo("")
     echo(table(runs))
+    for line in preexisting(runs):
+        echo(f"PRE-EXISTING {line}")
     for line in failures(runs):
         echo(f"FAILED {line}")
     for path in write(runs, reports):
@@ -155,10 +215,27 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
     return runs
 
 
-def _ensure_env(repo: Path, envs_dir: Path, echo: Callable[[str], None]) -> str:
+def _unattributed_tests(state: RunState, repo: Path, reports: Path, progress: Callable[..., None]) -> ServiceRun:
+    """The configured test run's tests that import no service: judged in a row of their own."""
+    name = repo_tests.UNATTRIBUTED
+    progress(name, "tests")
+    started = time.perf_counter()
+    now = state.repo_tests(reports / "repo-tests-junit.xml")
+    before = repo_tests.from_json(snapshot.load(repo, name))
+    pick = lambda run: {t: o for t, o in run.outcomes.items() if run.owners.get(t) == [name]}  # noqa: E731
+    ran = [f"{' '.join(now.paths)} ({now.source}): {now.summary}"] if now.paths else [now.summary]
+    result = tests.judge(name, pick(before) if before else None, pick(now), ran)
+    if result.status == "skipped":
+        result.message = "every test of the configured run imports a service" if now.outcomes else result.message
+    result.seconds = time.perf_counter() - started
+    progress(name, "tests", result)
+    return ServiceRun(name, [result])
+
+
+def _ensure_env(repo: Path, envs_dir: Path, echo: Callable[[str], None], extra_deps: list[str] | None = None) -> str:
     from verify.target import ensure_env
 
-    return ensure_env(repo, envs_dir.resolve(), log=echo)
+    return ensure_env(repo, envs_dir.resolve(), log=echo, extra_deps=extra_deps)
 
 
 def exit_code(runs: list[ServiceRun]) -> int:
@@ -171,21 +248,122 @@ def take_snapshot(
     python: str | None,
     database_url: str | None,
     echo: Callable[[str], None] = print,
+    allow_partial: bool = False,
+    extra_deps: list[str] | None = None,
+    env_file: Path | None = None,
+    steps: list[str] | None = None,
+    reports: Path | None = None,
 ) -> list[Path]:
-    """``invoke snapshot``: the baseline of every service, each in a fresh process."""
+    """``invoke snapshot``: the baseline of every service, each in a fresh process.
+
+    Besides the surface (routes, OpenAPI, metadata, modules) and the test outcomes, the
+    baseline runs ``BASELINE_STEPS`` (``steps`` narrows them) and records each result, so
+    verification can tell a failure the repository already had from one the restructure
+    made. When an app does not import, nothing about it can be judged: the snapshot is
+    refused (:class:`BaselineRefused`, one line per app) unless ``allow_partial``.
+    """
     repo = repo.resolve()
     chosen = resolve_services(repo, names)
-    python = python or _ensure_env(repo, Path(".nox") / "target-envs", echo)
-    written = []
-    with _postgres(database_url) as (pg, pg_error):
+    every = svc.discover(repo)
+    python = python or _ensure_env(repo, Path(".nox") / "target-envs", echo, extra_deps)
+    baseline_steps = [s for s in BASELINE_STEPS if steps is None or s in steps]
+    reports = (reports or snapshot.snapshot_dir(repo) / "baseline-reports").resolve()
+    pending: dict[str, dict] = {}
+    refused: list[str] = []
+    with (
+        _postgres(database_url) as (pg, pg_error),
+        _docker("docker" in baseline_steps) as (docker_run, docker_error),
+        run_state(repo, python, pg, pg_error, env_file, {}, every) as state,
+    ):
+        state.extra_deps = list(extra_deps or [])
         if pg is None:
             echo(f"warning: {pg_error}; test outcomes are recorded without a database")
+        repo_run = state.repo_tests(snapshot.snapshot_dir(repo) / "repo-tests-junit.xml")
+        pending[repo_tests.UNATTRIBUTED] = repo_run.as_json()
+        echo(f"repository tests ({repo_run.source}): {repo_run.summary}")
+        probed: dict[str, tuple[dict, float]] = {}
         for service in chosen:
             started = time.monotonic()
-            data = snapshot.take(python, repo, service, pg.url() if pg else None)
+            env = state.env_for(service)
+            for note in state.notes_for(service):
+                echo(f"{service.name}: environment: {note}")
+            try:
+                data = snapshot.take(python, repo, service, pg.url() if pg else None, env=env)
+            except snapshot.ProbeFailed as exc:
+                first = str(exc).splitlines()[0].removeprefix(f"probe of {service.name} failed: ")
+                refused.append(f"{service.name}: the app does not import: {first}")
+                data = {"service": service.name, "error": str(exc), "env_keys": sorted(env), "tests": {}}
+            data["tests"] = {**data.get("tests", {}), **repo_run.for_service(service.name)}
+            probed[service.name] = data, time.monotonic() - started
+        # the order of a shared database's migrations may follow the foreign keys just probed
+        state.regroup(
+            {**{s.name: snapshot.load(repo, s.name) or {} for s in every}, **{n: d for n, (d, _) in probed.items()}}
+        )
+        for group in state.groups:
+            echo(f"shared database {group.key}: {' -> '.join(group.services)} ({group.order_reason})")
+        for service in chosen:
+            data, seconds = probed[service.name]
+            started = time.monotonic()
+            data["steps"] = _baseline_steps(state, service, data, baseline_steps, reports, docker_run, docker_error)
+            data["judgeable"] = sorted(n for n, r in data["steps"].items() if r["status"] == PASSED)
+            pending[service.name] = data
+            failing = [
+                f"{n} ({r['message'].splitlines()[0][:100]})" for n, r in data["steps"].items() if r["status"] == FAILED
+            ]
             echo(
                 f"{service.name:<15} {len(data.get('routes', [])):>3} routes  {len(data.get('tables', {})):>3} tables  "
-                f"{len(data.get('tests', {})):>3} tests  {time.monotonic() - started:5.1f}s"
+                f"{len(data.get('tests', {})):>3} tests  {seconds + time.monotonic() - started:5.1f}s"
+                + (f"  fails on the baseline: {'; '.join(failing)}" if failing else "")
             )
-            written.append(snapshot.snapshot_dir(repo) / f"{service.name}.json")
-    return written
+    if refused and not allow_partial:
+        raise BaselineRefused(
+            f"no baseline: {len(refused)} of {len(chosen)} app(s) do not import (pass --allow-partial "
+            "to record the others):\n" + "\n".join(refused)
+        )
+    for line in refused:
+        echo(f"warning: {line} (recorded as pre-existing, --allow-partial)")
+    return [snapshot.write(repo, name, data) for name, data in pending.items()]
+
+
+def _baseline_steps(
+    state: RunState,
+    service: svc.Service,
+    data: dict,
+    names: list[str],
+    reports: Path,
+    docker_run: docker_engine.DockerRun | None,
+    docker_error: str | None,
+) -> dict[str, dict]:
+    ctx = ServiceContext(
+        repo=state.repo,
+        service=service,
+        python=state.python,
+        reports=reports,
+        baseline=None,
+        postgres=state.pg,
+        postgres_error=state.pg_error,
+        docker=docker_run,
+        docker_error=docker_error,
+        run=state,
+    )
+    ctx._probe = {"error": data["error"]} if "error" in data else data
+    recorded = {}
+    if "error" in data:  # the comparisons have nothing to compare: the same failure after is not new
+        for name in ("routes", "metadata"):
+            recorded[name] = {"status": FAILED, "message": "the app does not import", "stage": None, "seconds": 0.0}
+    try:
+        for name, step in STEPS:
+            if name in names:
+                r = timed(name, step, ctx)
+                recorded[name] = {
+                    "status": r.status,
+                    "message": r.message,
+                    "stage": r.stage,
+                    "seconds": r.seconds,
+                    "details": r.details[:200] if name in DETAILED_STEPS else [],
+                }
+    finally:
+        for cleanup in reversed(ctx.cleanups):
+            with contextlib.suppress(Exception):
+                cleanup()
+    return recorded

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from verify import compose
+from verify import compose, dependencies, repo_tests
 from verify import services as svc
 from verify.target import run_script, target_env
 
@@ -31,39 +31,35 @@ def snapshot_dir(repo: Path) -> Path:
     return base / "restructure" / "snapshot"
 
 
-def probe(python: str, repo: Path, service: svc.Service, modules: bool = True) -> dict[str, Any]:
+def probe(
+    python: str, repo: Path, service: svc.Service, modules: bool = True, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """The probe's JSON for ``service``, run in a fresh process of ``python``."""
     if service.main_module is None:
         raise ProbeFailed(f"{service.root}: no main.py or app/main.py")
     args = ["--app", service.main_module]
     if modules:
         args += ["--package", service.package]
-    result = run_script(python, repo, PROBE, args)
+    result = run_script(python, repo, PROBE, args, env)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         output = (result.stderr or result.stdout).strip()
         last = output.splitlines()[-1] if output else f"exit code {result.returncode}, no output"
-        raise ProbeFailed(f"probe of {service.name} failed: {last}\n{output[-4000:]}")
+        hint = dependencies.hint(output, dependencies.local_packages(repo))
+        raise ProbeFailed(f"probe of {service.name} failed: {last}{f' ({hint})' if hint else ''}\n{output[-4000:]}")
     return json.loads(lines[-1])
 
 
-def repo_level_tests(repo: Path, service: svc.Service) -> list[str]:
-    """Repo-level test files that exercise ``service`` (they name its package)."""
-    tests = repo / "tests"
-    if not tests.is_dir():
-        return []
-    needle_dotted, needle_path = service.package, f"services/{service.dirname}"
-    found = []
-    for path in sorted(tests.rglob("test_*.py")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        if needle_dotted in text or needle_path in text:
-            found.append(path.relative_to(repo).as_posix())
-    return found
-
-
-def test_targets(repo: Path, service: svc.Service) -> list[str]:
-    own = [p.relative_to(repo).as_posix() for p in service.test_dirs]
-    return own + repo_level_tests(repo, service)
+def own_test_dirs(repo: Path, service: svc.Service) -> list[str]:
+    """The service's own test folders that the repository's configured run does not cover
+    (those run with it, once, see ``repo_tests.py``)."""
+    configured = [(repo / p).resolve() for p in repo_tests.configured_testpaths(repo)[0]]
+    own = []
+    for path in service.test_dirs:
+        resolved = path.resolve()
+        if not any(resolved == c or c in resolved.parents for c in configured):
+            own.append(path.relative_to(repo).as_posix())
+    return own
 
 
 def normalize_test_id(classname: str, name: str, service: svc.Service) -> str:
@@ -90,14 +86,20 @@ def parse_junit(path: Path, service: svc.Service) -> dict[str, str]:
 
 
 def run_tests(
-    python: str, repo: Path, service: svc.Service, database_url: str | None, junit: Path
+    python: str,
+    repo: Path,
+    service: svc.Service,
+    database_url: str | None,
+    junit: Path,
+    env: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], str, list[str]]:
-    """Run the service's tests (own + repo-level ones naming it); outcomes per test id."""
-    targets = test_targets(repo, service)
+    """Run the service's own tests (outside the configured test paths); outcomes per test id."""
+    targets = own_test_dirs(repo, service)
     if not targets:
         return {}, "no tests", []
     junit.parent.mkdir(parents=True, exist_ok=True)
-    extra = {"TEST_DATABASE_URL": database_url} if database_url else {}
+    junit.unlink(missing_ok=True)
+    extra = {**(env or {}), **({"TEST_DATABASE_URL": database_url} if database_url else {})}
     result = subprocess.run(
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *targets],
         cwd=repo,
@@ -111,22 +113,34 @@ def run_tests(
 
 
 def take(
-    python: str, repo: Path, service: svc.Service, database_url: str | None, with_tests: bool = True
+    python: str,
+    repo: Path,
+    service: svc.Service,
+    database_url: str | None,
+    with_tests: bool = True,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    data = probe(python, repo, service)
+    """Probe one service and run its own tests; the caller adds the step results and
+    writes it (``write``). A service that does not import raises ``ProbeFailed``."""
+    data = probe(python, repo, service, env=env)
     data["service"] = service.name
+    data["env_keys"] = sorted(env or {})
     if with_tests:
         junit = snapshot_dir(repo) / f"{service.name}-junit.xml"
         data["tests"], data["tests_summary"], data["test_targets"] = run_tests(
-            python, repo, service, database_url, junit
+            python, repo, service, database_url, junit, env
         )
     commands = compose.commands_for(repo, service)
-    described = compose.describe(python, repo, [c.spec for c in commands])
+    described = compose.describe(python, repo, [c.spec for c in commands], env=env)
     data["workers"] = {c.entry: described.get(c.spec, {}) for c in commands}
-    path = snapshot_dir(repo) / f"{service.name}.json"
+    return data
+
+
+def write(repo: Path, name: str, data: dict[str, Any]) -> Path:
+    path = snapshot_dir(repo) / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, sort_keys=True, default=str) + "\n")
-    return data
+    return path
 
 
 def load(repo: Path, name: str) -> dict[str, Any] | None:

@@ -9,7 +9,8 @@ import subprocess
 import venv
 from pathlib import Path
 
-REQUIREMENT_FILES = ("requirements.txt", "requirements-dev.txt", "pyproject.toml")
+from verify import dependencies
+
 STAMP = "restructure-requirements.sha256"
 
 
@@ -39,33 +40,31 @@ def run_script(
     )
 
 
-def requirements_digest(repo: Path) -> str:
-    digest = hashlib.sha256()
-    for name in REQUIREMENT_FILES:
-        path = repo / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def ensure_env(repo: Path, envs_dir: Path, log=print) -> str:
-    """The Python of an environment holding the target's dependencies, (re)installed only
-    when the target's requirement files changed since the last install."""
-    digest = requirements_digest(repo)
+def ensure_env(repo: Path, envs_dir: Path, log=print, extra_deps: list[str] | None = None) -> str:
+    """The Python of an environment holding the target's dependencies as it declares them
+    (see ``dependencies.py``), (re)installed only when what decides them changed."""
+    digest = dependencies.digest(repo, extra_deps)
     env_dir = envs_dir / hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:12]
     python = env_dir / "bin" / "python"
     stamp = env_dir / STAMP
     if python.exists() and stamp.exists() and stamp.read_text().strip() == digest:
         log(f"target environment {env_dir} is up to date")
         return str(python)
-    log(f"installing the target's dependencies into {env_dir}")
+    declared = dependencies.declared(repo, extra_deps)
+    log(f"installing the target's dependencies into {env_dir} from {', '.join(declared.sources) or 'nothing declared'}")
     if not python.exists():
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-    args = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    for name in ("requirements.txt", "requirements-dev.txt"):
-        if (repo / name).is_file():
-            args += ["-r", str(repo / name)]
-    args += ["pytest"]
-    subprocess.run(args, check=True, cwd=repo)
+    args = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *declared.pip_args()]
+    result = subprocess.run(args, cwd=repo, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = [line for line in (result.stderr or result.stdout).splitlines() if line.strip()]
+        raise DependencyInstallFailed(
+            f"pip could not install the target's dependencies ({', '.join(declared.sources)}): "
+            f"{lines[-1] if lines else 'exit code ' + str(result.returncode)}"
+        )
     stamp.write_text(digest + "\n")
     return str(python)
+
+
+class DependencyInstallFailed(RuntimeError):
+    """pip refused what the target declares; the message names the sources and pip's last line."""

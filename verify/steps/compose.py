@@ -10,13 +10,19 @@ def run(ctx: ServiceContext) -> StepResult:
     files = compose.compose_files(ctx.repo)
     if not files:
         return StepResult("compose", SKIPPED, "no docker-compose file in the repository")
+    dropped = sorted(set((ctx.baseline or {}).get("env_keys", [])) - set(ctx.env))
+    if dropped:
+        lines = [
+            f"environment variable {key} is no longer given to the service (compose / env files)" for key in dropped
+        ]
+        return StepResult("compose", FAILED, lines[0] + (f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""), lines)
     try:
         commands = compose.commands_for(ctx.repo, ctx.service)
     except compose.ComposeError as exc:
         return StepResult("compose", FAILED, str(exc))
     if not commands:
         return StepResult("compose", PASSED, f"{len(files)} compose file(s) parse; no command names this service")
-    described = compose.describe(ctx.python, ctx.repo, [c.spec for c in commands])
+    described = compose.describe(ctx.python, ctx.repo, [c.spec for c in commands], env=ctx.env)
     details = []
     baseline = (ctx.baseline or {}).get("workers", {})
     for command in commands:

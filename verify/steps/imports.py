@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from verify import dependencies
 from verify.context import FAILED, PASSED, ServiceContext, StepResult
 
 
@@ -112,10 +113,17 @@ def run(ctx: ServiceContext) -> StepResult:
         error = probe["error"].strip().splitlines()
         last = next((line for line in reversed(error) if line.strip()), "no output")
         message = f"the app module does not import: {last.strip()}"
+        hint = dependencies.hint(probe["error"], dependencies.local_packages(ctx.repo))
+        if hint and hint not in message:
+            message += f" ({hint})"
         if cycle_line:  # the cycle is the cause; say it first
             message = f"{cycle_line} (the app module does not import: {last.strip()})"
         return StepResult("imports", FAILED, message, [*([cycle_line] if cycle_line else []), probe["error"]])
-    failures = [f"{name}: {error}" for name, error in probe.get("modules", {}).items() if error]
+    failures = []
+    for name, error in probe.get("modules", {}).items():
+        if error:
+            hint = dependencies.hint(error, dependencies.local_packages(ctx.repo))
+            failures.append(f"{name}: {error}" + (f" ({hint})" if hint else ""))
     details = ([cycle_line] if cycle_line else []) + failures
     if details:
         return StepResult(

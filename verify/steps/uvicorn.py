@@ -26,7 +26,7 @@ def run(ctx: ServiceContext) -> StepResult:
     app = ctx.service.app_string
     if app is None:
         return StepResult("uvicorn", FAILED, "no main.py or app/main.py")
-    env = {"DATABASE_URL": ctx.database_url} if ctx.database_url else {}
+    env = ctx.env
     details: list[str] = []
     try:
         with uvicorn_server(ctx.python, ctx.repo, app, env=env) as server:
@@ -36,7 +36,7 @@ def run(ctx: ServiceContext) -> StepResult:
                 status, _ = server.get("/openapi.json")
                 path = "/openapi.json"
             if status != 200:
-                return StepResult("uvicorn", FAILED, f"{path} answered {status}")
+                return StepResult("uvicorn", FAILED, f"{path} answered {status}", stage=1)
             pairs = ctx.probe().get("pairs", [])
             checked = 0
             for pair in pairs:
@@ -60,12 +60,15 @@ def run(ctx: ServiceContext) -> StepResult:
                         f"not {pair['literal_endpoint']}"
                     )
     except ServerFailed as exc:
-        return StepResult("uvicorn", FAILED, str(exc).splitlines()[0], str(exc).splitlines()[1:])
+        lines = str(exc).splitlines()
+        stage = 1 if "did not answer" in lines[0] else 0
+        return StepResult("uvicorn", FAILED, lines[0], lines[1:], stage=stage)
     if details:
-        return StepResult("uvicorn", FAILED, details[0], details)
+        return StepResult("uvicorn", FAILED, details[0], details, stage=1)
     return StepResult(
-        "uvicorn",
-        PASSED,
-        f"uvicorn {app}: {path} 200; {len(pairs)} literal/parameter pair(s) reach the literal handler "
+        stage=2,
+        step="uvicorn",
+        status=PASSED,
+        message=f"uvicorn {app}: {path} 200; {len(pairs)} literal/parameter pair(s) reach the literal handler "
         f"({checked} requested over HTTP)",
     )

@@ -1,0 +1,223 @@
+"""The repository's own test command, run once per tree, with each test id attributed to services.
+
+Searching test files for a service's name leaves every test in a file not named after a
+service unrun. Instead the repository's configured run (pytest ``testpaths`` and ini
+options) runs whole, once on the baseline and once after; each test id is attributed to
+the services whose modules its file imports at the top, its function imports lazily, or
+its patch strings name. A test that names no service is reported under ``repo-tests``.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import subprocess
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from verify.services import Service
+from verify.target import target_env
+
+UNATTRIBUTED = "repo-tests"
+
+
+def configured_testpaths(repo: Path) -> tuple[list[str], str]:
+    """The test paths the repository configures, and where that was read."""
+    pyproject = repo / "pyproject.toml"
+    if pyproject.is_file():
+        ini = ((tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool") or {}).get("pytest") or {}).get(
+            "ini_options"
+        ) or {}
+        if "testpaths" in ini:
+            paths = ini["testpaths"]
+            return ([paths] if isinstance(paths, str) else list(paths)), "pyproject.toml [tool.pytest.ini_options]"
+    for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
+        path = repo / name
+        if path.is_file():
+            parser = configparser.ConfigParser()
+            parser.read(path, encoding="utf-8")
+            if parser.has_option(section, "testpaths"):
+                return parser.get(section, "testpaths").split(), f"{name} [{section}]"
+    if (repo / "tests").is_dir():
+        return ["tests"], "tests/ (no testpaths configured)"
+    return [], "no testpaths configured and no tests/ directory"
+
+
+def _service_of(module: str, services: list[Service]) -> str | None:
+    for service in services:
+        if module == service.package or module.startswith(service.package + "."):
+            return service.name
+    return None
+
+
+def _names(node: ast.AST, services: list[Service]) -> set[str]:
+    """Services named by the imports and the dotted strings (patch targets) under ``node``."""
+    found: set[str] = set()
+    for child in ast.walk(node):
+        modules: list[str] = []
+        if isinstance(child, ast.Import):
+            modules = [a.name for a in child.names]
+        elif isinstance(child, ast.ImportFrom) and child.module and not child.level:
+            modules = [child.module] + [f"{child.module}.{a.name}" for a in child.names]
+        elif isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value.startswith("services."):
+            modules = [child.value]
+        for module in modules:
+            owner = _service_of(module, services)
+            if owner:
+                found.add(owner)
+    return found
+
+
+def _module_level(tree: ast.Module, services: list[Service]) -> set[str]:
+    found: set[str] = set()
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            found |= _names(stmt, services)
+    return found
+
+
+@dataclass
+class FileIndex:
+    module: set[str]
+    functions: dict[str, set[str]] = field(default_factory=dict)  # "Class.func" or "func"
+    arguments: dict[str, list[str]] = field(default_factory=dict)  # the fixtures each one asks for
+
+
+def _arguments(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    return [a.arg for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs] if a.arg != "self"]
+
+
+def index_file(path: Path, services: list[Service]) -> FileIndex:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, OSError):
+        return FileIndex(set())
+    index = FileIndex(_module_level(tree, services))
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            index.functions[stmt.name] = _names(stmt, services)
+            index.arguments[stmt.name] = _arguments(stmt)
+        elif isinstance(stmt, ast.ClassDef):
+            class_level = _names(stmt, services)
+            for inner in stmt.body:
+                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                    index.functions[f"{stmt.name}.{inner.name}"] = class_level | _names(inner, services)
+                    index.arguments[f"{stmt.name}.{inner.name}"] = _arguments(inner)
+                    index.functions.setdefault(inner.name, class_level | _names(inner, services))
+                    index.arguments.setdefault(inner.name, _arguments(inner))
+    return index
+
+
+def _owners(function: str, chain: list[FileIndex], seen: set[str] | None = None) -> set[str]:
+    """Services a test exercises: what its function names, and (transitively) what the
+    fixtures it asks for name, looked up in its file and then the conftest files above it."""
+    seen = seen if seen is not None else set()
+    found: set[str] = set()
+    for index in chain:
+        if function in index.functions:
+            found |= index.functions[function]
+            for argument in index.arguments.get(function, []):
+                if argument not in seen:
+                    seen.add(argument)
+                    found |= _owners(argument, chain, seen)
+            break
+    return found
+
+
+def _conftests(repo: Path, file: Path) -> list[Path]:
+    out = []
+    directory = file.parent
+    while directory == repo or repo in directory.parents:
+        if (directory / "conftest.py").is_file():
+            out.append(directory / "conftest.py")
+        if directory == repo:
+            break
+        directory = directory.parent
+    return out
+
+
+@dataclass
+class RepoTestRun:
+    outcomes: dict[str, str] = field(default_factory=dict)  # test id -> outcome
+    owners: dict[str, list[str]] = field(default_factory=dict)  # test id -> services
+    summary: str = ""
+    paths: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def for_service(self, name: str) -> dict[str, str]:
+        return {t: o for t, o in self.outcomes.items() if name in self.owners.get(t, [UNATTRIBUTED])}
+
+    def as_json(self) -> dict:
+        return {
+            "outcomes": self.outcomes,
+            "owners": self.owners,
+            "summary": self.summary,
+            "paths": self.paths,
+            "source": self.source,
+        }
+
+
+def test_id(classname: str, name: str, services: list[Service]) -> str:
+    """An id that survives ``services/x/app/tests`` -> ``services/x/tests``."""
+    for service in services:
+        for prefix in (f"{service.package}.app.tests.", f"{service.package}.tests."):
+            if classname.startswith(prefix):
+                return f"{service.name}-tests:{classname[len(prefix) :]}::{name}"
+    return f"{classname}::{name}"
+
+
+def run(
+    python: str, repo: Path, services: list[Service], env: dict[str, str], junit: Path, timeout: int = 1800
+) -> RepoTestRun:
+    """The configured test run, once; outcomes per test id and the services each one exercises."""
+    paths, source = configured_testpaths(repo)
+    result = RepoTestRun(paths=paths, source=source)
+    existing = [p for p in paths if (repo / p).exists()]
+    if not existing:
+        result.summary = f"no tests: {source}" + (f" names {', '.join(paths)}, which do not exist" if paths else "")
+        return result
+    junit.parent.mkdir(parents=True, exist_ok=True)
+    junit.unlink(missing_ok=True)
+    done = subprocess.run(
+        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}",
+         *existing],
+        cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    out = done.stdout.strip().splitlines()
+    result.summary = out[-1] if out else done.stderr.strip()[-300:] or f"pytest exit code {done.returncode}"
+    if not junit.exists():
+        return result
+    indexes: dict[str, FileIndex] = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        classname, name = case.get("classname", ""), case.get("name", "")
+        outcome = "passed"
+        for child in case:
+            if child.tag in {"failure", "error", "skipped"}:
+                outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[child.tag]
+        tid = test_id(classname, name, services)
+        result.outcomes[tid] = outcome
+        file = case.get("file")
+        owners: set[str] = set()
+        if file and (repo / file).is_file():
+            paths = [repo / file, *_conftests(repo, repo / file)]
+            chain = [indexes.setdefault(str(p), index_file(p, services)) for p in paths]
+            function = name.split("[", 1)[0]
+            cls = classname.rsplit(".", 1)[-1] if classname.rsplit(".", 1)[-1][:1].isupper() else None
+            owners = chain[0].module | _owners(f"{cls}.{function}" if cls else function, chain)
+        result.owners[tid] = sorted(owners) or [UNATTRIBUTED]
+    result.outcomes = dict(sorted(result.outcomes.items()))
+    return result
+
+
+def from_json(data: dict | None) -> RepoTestRun | None:
+    if not data:
+        return None
+    return RepoTestRun(
+        outcomes=data.get("outcomes", {}),
+        owners=data.get("owners", {}),
+        summary=data.get("summary", ""),
+        paths=data.get("paths", []),
+        source=data.get("source", ""),
+    )
