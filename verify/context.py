@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,14 @@ from typing import Any
 from verify import snapshot
 from verify.postgres import PostgresServer
 from verify.services import Service
+
+_ERROR_LINE = re.compile(r"^\s*([A-Za-z_][\w.]*(Error|Exception|Exit)|KeyError|ModuleNotFoundError)\b.*")
+
+
+def first_error_line(lines: list[str]) -> str | None:
+    """The first ``SomeError: message`` line of a log (the cause; what follows is fallout)."""
+    return next((line.strip() for line in lines if _ERROR_LINE.match(line)), None)
+
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # Failed on the restructured tree exactly as it already failed on the baseline: a property

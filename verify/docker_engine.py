@@ -212,8 +212,10 @@ def _log_lines(container: Container, lines: int = 30) -> list[str]:
 def _exited(container: Container) -> ContainerUnhealthy:
     """The failure of a container that stopped: its exit code, CMD and last log line."""
     code = (container.attrs.get("State") or {}).get("ExitCode")
-    lines = _log_lines(container)
-    last = lines[-1] if lines else "it logged nothing"
+    lines = _log_lines(container, 200)
+    from verify.context import first_error_line
+
+    last = first_error_line(lines) or (lines[-1] if lines else "it logged nothing")
     return ContainerUnhealthy(
         f"container exited at start with code {code} (CMD `{command_of(container)}`): {last}",
         lines,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 
-from verify.context import FAILED, PASSED, ServiceContext, StepResult
+from verify.context import FAILED, PASSED, ServiceContext, StepResult, first_error_line
 from verify.uvicorn_server import ServerFailed, uvicorn_server
 
 
@@ -62,7 +62,9 @@ def run(ctx: ServiceContext) -> StepResult:
     except ServerFailed as exc:
         lines = str(exc).splitlines()
         stage = 1 if "did not answer" in lines[0] else 0
-        return StepResult("uvicorn", FAILED, lines[0], lines[1:], stage=stage)
+        cause = first_error_line(lines[1:])
+        message = f"uvicorn {app} {'stopped' if stage == 0 else 'did not answer'}: {cause}" if cause else lines[0]
+        return StepResult("uvicorn", FAILED, message, lines[1:], stage=stage)
     if details:
         return StepResult("uvicorn", FAILED, details[0], details, stage=1)
     return StepResult(

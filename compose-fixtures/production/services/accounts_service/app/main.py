@@ -1,0 +1,14 @@
+from fastapi import FastAPI
+
+from libs.settings import load
+from services.accounts_service import models  # noqa: F401  (registers the tables)
+from services.accounts_service.router import router
+
+settings = load()
+app = FastAPI(title="accounts")
+app.include_router(router)
+
+
+@app.get("/health")
+def health():
+    return {"status": "ok"}

@@ -1,0 +1,5 @@
+"""Repository tests: the services' settings come from the environment."""
+
+import os
+
+os.environ.setdefault("SERVICE_NAME", "tests")
