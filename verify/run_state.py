@@ -83,11 +83,7 @@ class RunState:
             if target:
                 redirects.databases[key] = target
         env, _notes = environment.redirected(values, redirects)
-        if "DATABASE_URL" not in env and service.alembic_ini is not None:
-            own = self.database_url(service)
-            if own:
-                env["DATABASE_URL"] = own
-        return env
+        return env  # no DATABASE_URL the target does not give: a missing one must show
 
     def notes_for(self, service: Service) -> list[str]:
         declared = self.declared_for(service)

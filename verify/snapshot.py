@@ -47,7 +47,13 @@ def probe(
         last = output.splitlines()[-1] if output else f"exit code {result.returncode}, no output"
         hint = dependencies.hint(output, dependencies.local_packages(repo))
         raise ProbeFailed(f"probe of {service.name} failed: {last}{f' ({hint})' if hint else ''}\n{output[-4000:]}")
-    return json.loads(lines[-1])
+    data = json.loads(lines[-1])
+    if "error" in data:  # the app module raised on import
+        error = data["error"].strip()
+        last = error.splitlines()[-1] if error else "the app module raised"
+        hint = dependencies.hint(error, dependencies.local_packages(repo))
+        raise ProbeFailed(f"probe of {service.name} failed: {last}{f' ({hint})' if hint else ''}\n{error}")
+    return data
 
 
 def own_test_dirs(repo: Path, service: svc.Service) -> list[str]:

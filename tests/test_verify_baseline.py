@@ -1,0 +1,216 @@
+"""Verification judges the restructure, not the repository: the production fixture.
+
+The fixture's services need their compose environment to import, share one database
+migrated in the order of its script, are tested by repository tests not named after them,
+and one of them (billing) crashes at start before any restructure. A baseline is taken,
+the fixture's own plan runs, and verification must be green except what the baseline
+already had, which is listed as pre-existing. Then one regression of each kind is planted
+in a copy of the restructured tree: it must fail exactly its step(s) of exactly its service.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from restructure.engine import run_phase
+from restructure.plan import load_plan
+from tests.conftest import FIXTURES, PYTHON, make_git_copy
+from tests.verify_support import REQUIRE_DOCKER, clone, describe, docker_available, edit, results, verify
+from verify import snapshot
+from verify.context import FAILED, PASSED, PREEXISTING, SKIPPED
+from verify.runner import BaselineRefused, take_snapshot
+
+pytestmark = pytest.mark.slow
+
+PRODUCTION = FIXTURES / "production"
+PLAN = PRODUCTION / "restructure-plan.yaml"
+SERVICES = ["accounts", "billing", "orders"]
+NO_DOCKER = ["layout", "imports", "routes", "metadata", "alembic", "uvicorn", "tests", "compose"]
+# What the baseline already gets wrong (HAZARDS.md 5): billing's lifespan needs a variable
+# compose never sets, so it stops at start under uvicorn.
+PREEXISTING_CELLS = {("billing", "uvicorn")}
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+@pytest.fixture(scope="module")
+def database_url(pg_server) -> str:
+    return pg_server.url()
+
+
+@pytest.fixture(scope="module")
+def baseline_repo(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Path:
+    repo = make_git_copy(PRODUCTION, tmp_path_factory.mktemp("production") / "production")
+    take_snapshot(repo, None, PYTHON, database_url, echo=_quiet, steps=[s for s in NO_DOCKER if s != "tests"])
+    return repo
+
+
+@pytest.fixture(scope="module")
+def restructured(baseline_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = clone(baseline_repo, tmp_path_factory.mktemp("production-after") / "production")
+    plan = load_plan(PLAN)
+    for number in plan.phases:
+        run_phase(repo, number, commit=True, echo=_quiet, plan=plan)
+    return repo
+
+
+def _failed_cells(runs) -> dict[tuple[str, str], str]:
+    return {(run.service, r.step): r.status for run in runs for r in run.results if r.status in {FAILED, PREEXISTING}}
+
+
+# --- the baseline -------------------------------------------------------------------------------
+
+
+def test_baseline_records_what_already_fails(baseline_repo: Path) -> None:
+    billing = snapshot.load(baseline_repo, "billing")
+    assert billing["steps"]["uvicorn"]["status"] == FAILED
+    assert "RuntimeError: PAYMENT_GATEWAY_URL is not set" in billing["steps"]["uvicorn"]["message"]
+    assert "uvicorn" not in billing["judgeable"] and "alembic" in billing["judgeable"]
+    for name in ("accounts", "orders"):
+        data = snapshot.load(baseline_repo, name)
+        assert all(r["status"] == PASSED for r in data["steps"].values()), data["steps"]
+
+
+def test_repository_tests_are_attributed_by_imports(baseline_repo: Path) -> None:
+    """Every test of tests/ ran once; each is counted under the services it imports or patches."""
+    run = snapshot.load(baseline_repo, "repo-tests")
+    files = sorted(p.name for p in (PRODUCTION / "tests").glob("test_*.py"))
+    expected_ids = {
+        f"tests.{f.removesuffix('.py')}::{line.split('(')[0].removeprefix('def ')}"
+        for f in files
+        for line in (PRODUCTION / "tests" / f).read_text().splitlines()
+        if line.startswith("def test_")
+    }
+    assert set(run["outcomes"]) == expected_ids
+    assert all(o == "passed" for o in run["outcomes"].values()), run["outcomes"]
+    owners = run["owners"]
+    assert owners["tests.test_checkout::test_quote_uses_the_tax_rate"] == ["orders"]  # a fixture's lazy import
+    assert owners["tests.test_checkout::test_invoice_number_format"] == ["billing"]  # a lazy import in the test
+    assert owners["tests.test_smoke::test_accounts_health"] == ["accounts"]  # a module-level import
+    assert owners["tests.test_checkout::test_rounding_is_bankers"] == ["repo-tests"]
+
+
+def test_shared_database_order_comes_from_the_migrate_script(baseline_repo: Path, database_url: str) -> None:
+    from verify import databases, environment
+    from verify import services as svc
+
+    every = svc.discover(baseline_repo)
+    envs = {s.name: environment.declared(baseline_repo, s).values for s in every}
+    (group,) = databases.shared_databases(baseline_repo, every, envs, {})
+    script = (PRODUCTION / "scripts" / "migrate.sh").read_text()
+    assert group.services == sorted(SERVICES, key=lambda n: script.index(f"{n}_service"))
+    assert "migrate script" in group.order_reason
+
+
+@pytest.mark.parametrize(
+    ("plant", "refused"),
+    [
+        # billing's compose entry loses the shared database block: its settings have no default
+        (("docker-compose.yml", "      <<: *database\n      SERVICE_NAME: billing", "      SERVICE_NAME: billing"),
+         {"billing": "KeyError: 'DATABASE_URL'"}),
+    ],
+)  # fmt: skip
+def test_a_baseline_whose_apps_do_not_import_is_refused(
+    tmp_path: Path, database_url: str, plant: tuple[str, str, str], refused: dict[str, str]
+) -> None:
+    repo = make_git_copy(PRODUCTION, tmp_path / "production")
+    edit(repo / plant[0], plant[1], plant[2])
+    with pytest.raises(BaselineRefused) as caught:
+        take_snapshot(repo, None, PYTHON, database_url, echo=_quiet, steps=[])
+    lines = str(caught.value).splitlines()[1:]
+    assert [line.split(":")[0] for line in lines] == sorted(refused)
+    for line, (_name, error) in zip(lines, sorted(refused.items()), strict=True):
+        assert error in line
+    assert snapshot.load(repo, "accounts") is None, "a refused baseline writes nothing"
+    # --allow-partial: the others are recorded, and the app that does not import is pre-existing
+    take_snapshot(repo, None, PYTHON, database_url, echo=_quiet, steps=["imports"], allow_partial=True)
+    assert snapshot.load(repo, "accounts")["steps"]["imports"]["status"] == PASSED
+    (run,) = verify(repo, ["billing"], tmp_path / "reports", steps=["imports", "routes"], database_url=database_url)
+    assert {r.status for r in run.results} == {PREEXISTING}, [describe(r) for r in run.results]
+
+
+# --- after the restructure ------------------------------------------------------------------------
+
+
+def test_restructured_fixture_is_green_but_for_what_was_already_broken(
+    restructured: Path, database_url: str, tmp_path: Path
+) -> None:
+    runs = verify(restructured, None, tmp_path, steps=NO_DOCKER, database_url=database_url)
+    by_service = {run.service: results(run) for run in runs}
+    assert sorted(by_service) == [*SERVICES, "repo-tests"]
+    cells = _failed_cells(runs)
+    assert cells == {cell: PREEXISTING for cell in PREEXISTING_CELLS}, {
+        c: describe(by_service[c[0]][c[1]]) for c in cells
+    }
+    billing = by_service["billing"]["uvicorn"]
+    assert "PAYMENT_GATEWAY_URL is not set" in billing.message
+    for name in SERVICES:
+        assert by_service[name]["alembic"].status == PASSED, describe(by_service[name]["alembic"])
+        assert "shared database" in by_service[name]["alembic"].message
+        assert by_service[name]["tests"].status == PASSED, describe(by_service[name]["tests"])
+
+
+REGRESSIONS = [
+    # (id, file, old, new, the failed cells)
+    ("route", "services/accounts_service/router.py", '@router.get("/support")', '@router.get("/help")',
+     {("accounts", "routes")}),
+    ("column", "services/orders_service/models.py", "status: Mapped[str] = mapped_column(String(20))",
+     "status: Mapped[str] = mapped_column(String(40))", {("orders", "metadata"), ("orders", "alembic")}),
+    ("patch string", "tests/test_checkout.py", '"services.orders_service.pricing.tax_rate"',
+     '"services.orders_service.app.pricing.tax_rate"', {("orders", "tests")}),
+    ("dropped env var", "docker-compose.yml", "    env_file: services/accounts_service/.env\n", "",
+     {("accounts", "compose")}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"), [r[1:] for r in REGRESSIONS], ids=[r[0] for r in REGRESSIONS]
+)
+def test_a_planted_regression_fails_exactly_its_step(
+    restructured: Path,
+    database_url: str,
+    tmp_path: Path,
+    file: str,
+    old: str,
+    new: str,
+    expected: set[tuple[str, str]],
+) -> None:
+    repo = clone(restructured, tmp_path / "production")
+    edit(repo / file, old, new)
+    runs = verify(repo, None, tmp_path / "reports", steps=NO_DOCKER, database_url=database_url)
+    cells = _failed_cells(runs)
+    failed = {cell for cell, status in cells.items() if status == FAILED}
+    assert failed == expected, {c: describe(results(next(r for r in runs if r.service == c[0]))[c[1]]) for c in cells}
+    assert {cell for cell, status in cells.items() if status == PREEXISTING} == PREEXISTING_CELLS
+
+
+# --- docker, relative to the baseline -------------------------------------------------------------
+
+
+def test_docker_relative_to_the_baseline(tmp_path: Path, database_url: str) -> None:
+    """billing's container crashes on the baseline already: pre-existing, with its cause.
+    orders' CMD pointed at a module phase 1 moved: it fails, with the container's log."""
+    if not docker_available():
+        if REQUIRE_DOCKER:
+            pytest.fail("REQUIRE_DOCKER=1 but no Docker engine answers")
+        pytest.skip("no Docker engine")
+    repo = make_git_copy(PRODUCTION, tmp_path / "production")
+    take_snapshot(repo, ["billing", "orders"], PYTHON, database_url, echo=_quiet, steps=["docker"])
+    before = {n: snapshot.load(repo, n)["steps"]["docker"] for n in ("billing", "orders")}
+    assert before["orders"]["status"] == PASSED and before["billing"]["status"] == FAILED, before
+    plan = load_plan(PLAN)
+    run_phase(repo, 1, commit=True, echo=_quiet, plan=plan)
+    dockerfile = repo / "services/orders_service/Dockerfile"
+    edit(dockerfile, "services.orders_service.main:app", "services.orders_service.app.main:app")
+    runs = verify(repo, ["billing", "orders"], tmp_path / "reports", steps=["docker"], database_url=database_url)
+    docker = {run.service: results(run)["docker"] for run in runs}
+    assert docker["billing"].status == PREEXISTING, describe(docker["billing"])
+    assert "RuntimeError: PAYMENT_GATEWAY_URL is not set" in docker["billing"].message
+    assert docker["orders"].status == FAILED, describe(docker["orders"])
+    assert "No module named 'services.orders_service.app'" in docker["orders"].message
+    assert docker["orders"].details, "the container's log tail is shown"
+    assert docker["orders"].status != SKIPPED
