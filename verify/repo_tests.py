@@ -189,8 +189,10 @@ def run(
     result.summary = out[-1] if out else done.stderr.strip()[-300:] or f"pytest exit code {done.returncode}"
     if not junit.exists():
         return result
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    cases = _isolate_failures(python, repo, env, junit, cases, result, timeout)
     indexes: dict[str, FileIndex] = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
+    for case in cases:
         classname, name = case.get("classname", ""), case.get("name", "")
         outcome = "passed"
         for child in case:
@@ -209,6 +211,32 @@ def run(
         result.owners[tid] = sorted(owners) or [UNATTRIBUTED]
     result.outcomes = dict(sorted(result.outcomes.items()))
     return result
+
+
+def _isolate_failures(
+    python: str, repo: Path, env: dict[str, str], junit: Path, cases: list, result: RepoTestRun, timeout: int
+) -> list:
+    """Files with failing tests run again, each alone in its own process: a test that fails
+    only next to other files (services registering clashing tables in one process) keeps
+    its own outcome, and the summary says how many files were isolated."""
+    failing = sorted(
+        {c.get("file") for c in cases if c.get("file") and any(ch.tag in {"failure", "error"} for ch in c)}
+    )
+    if not failing:
+        return cases
+    replaced: dict[str, list] = {}
+    for file in failing:
+        alone = junit.with_name(f"{junit.stem}-{len(replaced)}.xml")
+        alone.unlink(missing_ok=True)
+        subprocess.run(
+            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
+             f"--junitxml={alone}", file],
+            cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+        if alone.exists():
+            replaced[file] = list(ET.parse(alone).getroot().iter("testcase"))
+    result.summary += f" ({len(replaced)} file(s) with failures run again alone)"
+    return [c for c in cases if c.get("file") not in replaced] + [c for group in replaced.values() for c in group]
 
 
 def from_json(data: dict | None) -> RepoTestRun | None:

@@ -47,7 +47,7 @@ def judge(name: str, before: dict[str, str] | None, after: dict[str, str], ran: 
             return StepResult("tests", FAILED, f"{len(worse)} test(s) worse than the baseline: {worse[0]}", worse)
         failing = sum(o in {"failed", "error"} for o in after.values())
         already = f"; {failing} failing on the baseline already" if failing else ""
-        return StepResult("tests", PASSED, f"{len(after)} test ids, none worse than the baseline{already}")
+        return StepResult("tests", PASSED, f"{len(after)} test ids, no test worse than the baseline{already}")
     bad = [f"{t}: {o}" for t, o in after.items() if o in {"failed", "error", "missing"}]
     if bad:
         return StepResult(
