@@ -97,8 +97,6 @@ def run(ctx: ServiceContext) -> StepResult:
                     others,
                 )
         more = f" (+{len(details) - 1} more)" if len(details) > 1 else ""
-        return StepResult("alembic", FAILED, f"models and migrations differ: {details[0]}{more}{where}", details)
+        return StepResult("alembic", FAILED, f"models and migrations differ: {details[0]}{more}", details)
     output = result.check_output or result.upgrade_output
-    return StepResult(
-        "alembic", FAILED, result.message + where, [line for line in output.splitlines() if line.strip()][-40:]
-    )
+    return StepResult("alembic", FAILED, result.message, [line for line in output.splitlines() if line.strip()][-40:])

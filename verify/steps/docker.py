@@ -98,7 +98,7 @@ def _build_and_start(ctx: ServiceContext, dockerfile: Path, log: Path) -> StepRe
         status = ctx.docker.wait_healthy(container, port, timeout=ctx.health_timeout)
     except ContainerUnhealthy as exc:
         stage = STARTED if "is running but" in str(exc) else BUILT
-        return StepResult("docker", FAILED, f"{exc}{changed}; {built}", exc.log, stage=stage)
+        return StepResult("docker", FAILED, f"{exc}{changed}", [built, *exc.log], stage=stage)
     shown = command_of(container)
     if status != 200:
         return StepResult(
