@@ -9,9 +9,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from restructure import conventions, engine
+from restructure import conventions, engine, preflight
 from restructure.gitrepo import GitError, GitRepo
-from restructure.plan import PlanError, load_plan
+from restructure.plan import Plan, PlanError, load_plan
 
 
 class UserError(RuntimeError):
@@ -33,7 +33,11 @@ def run_phases(
 ) -> None:
     """Run phases in order; the first failing phase stops the run unless ``keep_going``.
 
-    Either way the error names every phase that failed and every phase that did not run.
+    Several phases are pre-flighted first (:mod:`restructure.preflight`): every problem of
+    every phase is listed and nothing is written unless all of them pass. ``keep_going``
+    skips the pre-flight (the user asked for what can run to run); a dry run of several
+    phases is the pre-flight plus its diff. Either way the error names every phase that
+    failed and every phase that did not run.
     """
     failed: list[str] = []
     numbers = list(numbers)
@@ -43,6 +47,10 @@ def run_phases(
             loaded.phase(number)
         if not dry_run and not allow_dirty:
             GitRepo.open(repo).require_clean()
+        if len(numbers) > 1 and (dry_run or not keep_going):
+            _preflight(repo, numbers, loaded, dry_run)
+            if dry_run:
+                return
         for index, number in enumerate(numbers):
             # after the first phase the tree holds our own uncommitted changes
             dirty_ok = allow_dirty or (index > 0 and not commit)
@@ -60,6 +68,21 @@ def run_phases(
         raise UserError(_one_line(exc)) from exc
     if failed:
         raise UserError(f"{len(failed)} phase(s) failed: " + " | ".join(failed))
+
+
+def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> None:
+    """Refuse before the first write when any phase would fail; a dry run also prints every
+    phase's report and the diff of the whole run."""
+    result = preflight.run(repo, numbers, plan, with_diff=dry_run, echo=print if dry_run else None)
+    if dry_run:
+        print(result.diff if result.diff else "(no changes)")
+    print(result.to_text())
+    if result.failed:
+        phases = ", ".join(str(p.number) for p in result.failed)
+        raise UserError(
+            f"pre-flight: {result.problem_count} problem(s) in phase {phases} (listed above); nothing written; "
+            f"not run: phase {', '.join(map(str, numbers))}"
+        )
 
 
 def all_phase_numbers(plan: str | None) -> list[int]:

@@ -25,7 +25,17 @@ from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
-from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.report import (
+    ALREADY_DONE,
+    DONE,
+    FAILED,
+    NOT_APPLICABLE,
+    NOT_FOUND,
+    NOT_RUN,
+    HumanItem,
+    PhaseReport,
+    StepOutcome,
+)
 from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
@@ -159,6 +169,23 @@ def run_step(ctx: PhaseContext, scope: Scope, step: Step) -> None:
     else:  # pragma: no cover - the plan validator knows every operation
         raise PhaseError(f"{ctx.plan.path}:{step.line}: unknown operation {step.op!r}")
     report.add(scope.service, step.describe(), outcome, detail)
+
+
+def run_steps(ctx: PhaseContext, scope: Scope, phase: Phase) -> None:
+    """Run the phase's steps for one service; a step that cannot be done fails, and the
+    service's later steps do not run (they would build on what is missing), but the other
+    services' steps do: the phase writes nothing either way, and its report then lists every
+    service's problem at once instead of the first one found."""
+    for index, step in enumerate(phase.steps):
+        try:
+            run_step(ctx, scope, step)
+        except (PhaseError, OperationError, FileExistsError) as exc:
+            ctx.report.add(scope.service, step.describe(), FAILED, str(exc))
+            for later in phase.steps[index + 1 :]:
+                ctx.report.outcomes.append(
+                    StepOutcome(scope.service, later.describe(), NOT_RUN, "a step before failed")
+                )
+            return
 
 
 def drop_unused_packages(ctx: PhaseContext) -> None:
@@ -550,21 +577,24 @@ def run_phase(
     tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
     original = list(tree.files)
     ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
+    for scope in targets(plan, phase, tree, report):
+        run_steps(ctx, scope, phase)
+        if phase.scope == "all":
+            refuse_half_moves(ctx, scope)
+    changes: Changes | None = None
     try:
-        for scope in targets(plan, phase, tree, report):
-            for step in phase.steps:
-                run_step(ctx, scope, step)
-            if phase.scope == "all":
-                refuse_half_moves(ctx, scope)
-    except (OperationError, FileExistsError) as exc:
-        raise PhaseError(str(exc)) from exc
-    drop_unused_packages(ctx)
-    rewrite_references(ctx)
-    splitting.finish(ctx)
-    find_leftovers(ctx, phase)
-    changes = diff_tree(tree, original)
-    _record_created_and_deleted(report, changes, original)
-    validate(ctx, changes)
+        drop_unused_packages(ctx)
+        rewrite_references(ctx)
+        splitting.finish(ctx)
+        find_leftovers(ctx, phase)
+        changes = diff_tree(tree, original)
+        _record_created_and_deleted(report, changes, original)
+        validate(ctx, changes)
+    except PhaseError as exc:
+        if not report.failed:
+            raise
+        # the tree is half-built after a failed step: what breaks now may follow from it
+        report.problems.append(f"{exc} (may follow from the failure above)")
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments
@@ -575,11 +605,11 @@ def run_phase(
             report.write_json(repo.state_dir() / "reports")
         echo(report.to_text())
         if dry_run:
-            diff = unified_diff(ctx, changes)
+            diff = unified_diff(ctx, changes) if changes is not None else "(no diff: the phase failed)"
             echo(diff if diff else "(no changes)")
         if report.failed:
             raise PhaseFailed(report)
-    elif not changes.empty:
+    elif changes is not None and not changes.empty:
         # the commit is part of the transaction: a refused hook undoes the whole phase
         report.commit = apply(repo, changes, commit_message(phase, report) if commit else None)
     report.seconds = time.perf_counter() - started

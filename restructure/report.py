@@ -13,6 +13,12 @@ NOT_FOUND = "not found, skipped"
 NOT_APPLICABLE = "not applicable"
 KEPT = "kept (not empty)"
 FAILED = "failed"
+# the target of a step exists, done by hand in another way than the plan's: a failure, with
+# the difference in the detail (the plan or the tree must change before the phase can run)
+DRIFTED = "drifted"
+NOT_RUN = "not run"  # a step after a failed one of the same service
+#: outcomes that make the phase fail
+FAILURES = frozenset({FAILED, DRIFTED})
 
 
 @dataclass
@@ -64,8 +70,8 @@ class PhaseReport:
 
     def add(self, service: str, step: str, outcome: str, detail: str = "") -> None:
         self.outcomes.append(StepOutcome(service, step, outcome, detail))
-        if outcome == FAILED:
-            self.problems.append(f"{service}: {step} failed" + (f": {detail}" if detail else ""))
+        if outcome in FAILURES:
+            self.problems.append(f"{service}: {step} {outcome}" + (f": {detail}" if detail else ""))
 
     def to_json(self) -> str:
         data = asdict(self)
