@@ -16,7 +16,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from restructure import docs, operations, splitting
+from restructure import docs, drift, operations, splitting
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
@@ -28,6 +28,7 @@ from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import (
     ALREADY_DONE,
     DONE,
+    DRIFTED,
     FAILED,
     NOT_APPLICABLE,
     NOT_FOUND,
@@ -623,7 +624,7 @@ def run_phase(
 class StatusRow:
     phase: int
     service: str
-    state: str  # done / pending / failed / not applicable / not in the plan
+    state: str  # done / pending / failed / drifted / not applicable / not in the plan
 
 
 def step_state(tree: VirtualTree, scope: Scope, step: Step, plan: Plan | None = None) -> str | None:
@@ -643,6 +644,9 @@ def step_state(tree: VirtualTree, scope: Scope, step: Step, plan: Plan | None = 
         path = scope.path(args["path"])
         path = path if path.endswith(".py") else path + "/__init__.py"
         return "done" if tree.exists(path) else "pending"
+    if step.op == "split" and not tree.exists(scope.path(args["module"])):
+        outcome = drift.split_done_before(tree, scope, args)[0]
+        return {ALREADY_DONE: "done", DRIFTED: DRIFTED}.get(outcome)
     if step.op in {"split", "extract-schemas"}:
         module = scope.path(args["module"])
         if tree.exists(module):
@@ -700,6 +704,8 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
                 state = "pending"
             elif "failed" in states:
                 state = "failed"
+            elif DRIFTED in states:  # done by hand in another way: the phase would fail
+                state = DRIFTED
             elif "done" in states:
                 state = "done"
             else:

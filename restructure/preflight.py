@@ -125,6 +125,9 @@ def run(
             if check.report is not None:
                 check.problems.extend(_unknown_services(check.report))
             check.problems = [_in_target(p, scratch, target.root) for p in check.problems]
+            if check.report is not None and not check.problems:  # shown as a dry run: nothing committed here
+                check.report.commit, check.report.dry_run = None, True
+                printed = [check.report.to_text()]
             check.text = _in_target("\n".join(printed), scratch, target.root)
             if echo is not None and check.text:
                 echo(check.text)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from restructure import drift
 from restructure.python import merge as merging
 from restructure.python.import_style import Import, ImportStyle, StyleCache
 from restructure.python.importers import Importers, names_imported_from
@@ -99,7 +100,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     tree, relocation = ctx.tree, ctx.relocation
     src, into = scope.path(args["module"]), scope.path(args["into"])
     if not tree.exists(src):
-        return (ALREADY_DONE, f"{args['into']} exists") if tree.is_dir(into) else (NOT_FOUND, f"{src} does not exist")
+        return drift.split_done_before(tree, scope, args)  # by the tool, or by hand (maybe differently)
     text = tree.read(src)
     module = _parse(ctx, src, text)
     spec = SplitSpec.from_args(args)
