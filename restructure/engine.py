@@ -700,12 +700,12 @@ def status(repo_path: Path | str, plan_path: Path | str | None = None) -> list[S
             ]
             if all(s.op == "note" for s in phase.steps):
                 state = phase1.get(scope.service, "not applicable")
+            elif DRIFTED in states:  # done by hand in another way: the phase fails until the plan or tree changes
+                state = DRIFTED
             elif "pending" in states:  # a check can only pass once the steps before it ran
                 state = "pending"
             elif "failed" in states:
                 state = "failed"
-            elif DRIFTED in states:  # done by hand in another way: the phase would fail
-                state = DRIFTED
             elif "done" in states:
                 state = "done"
             else:

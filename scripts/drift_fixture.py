@@ -11,7 +11,8 @@ plan waits. This script makes that drift, as one commit, the way people make it:
   ``coach_profile``, ``coach_agreement`` do not exist as modules);
 * a router alias stub: the members ``router.py`` binds ``router = routers_router``;
 * documents moved under ``docs/`` (``ARCHITECTURE.md`` among them);
-* ``app/__init__.py`` files that hold a docstring and nothing else.
+* ``app/__init__.py`` files that hold a docstring and nothing else;
+* a ``.gitignore`` for the caches running the code leaves (``__pycache__/``).
 
 :data:`PLANTED` names what the default plan must refuse in the pre-flight (by phase), and
 :func:`settle_plan` writes the plan a user ends with after reading that list: the new
@@ -96,6 +97,9 @@ def advance(repo: Path) -> None:
     if ALIAS_FROM not in text:
         raise SystemExit(f"{stub}: the fixture changed; expected {ALIAS_FROM.strip()!r}")
     stub.write_text(text.replace(ALIAS_FROM, ALIAS_TO) + "\nrouter = routers_router\n")
+    # the code has been run since: caches are ignored, as in any working copy
+    ignore = repo / ".gitignore"
+    ignore.write_text((ignore.read_text() if ignore.exists() else "") + "__pycache__/\n*.pyc\n.pytest_cache/\n")
     # documents moved under docs/
     (repo / "docs").mkdir(exist_ok=True)
     for name in ("ARCHITECTURE.md", "API_TYPE_GENERATION.md"):
