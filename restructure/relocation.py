@@ -59,6 +59,11 @@ class RelocationMap:
     patch_sites: dict[str, str] = field(default_factory=dict)
     # old.module.name -> several new modules look it up: a human must choose
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    # evidence that settles an ambiguous patch target (restructure.python.patch_targets):
+    # old.module.name -> the new module defining it; old.module -> (methods, path, new module)
+    # of every route the split placed
+    homes: dict[str, str] = field(default_factory=dict)
+    route_homes: dict[str, list[tuple[frozenset[str], str, str]]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -16,6 +16,7 @@ import libcst as cst
 
 from restructure import drift
 from restructure.python import merge as merging
+from restructure.python import patch_targets
 from restructure.python.import_style import Import, ImportStyle, StyleCache
 from restructure.python.importers import Importers, names_imported_from
 from restructure.python.modules import ModuleLocation
@@ -145,6 +146,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
             relocation.symbols[f"{old_module}.{name}"] = home
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
     _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported)
+    patch_targets.record_evidence(relocation, old_module, new_package, result.homes, result.routes)
     _follow_imported_names(ctx, src, old_module, bindings, importers, set(result.homes) | reexported)
     for module_name, routers in result.routers.items():
         for var in routers:

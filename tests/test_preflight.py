@@ -201,3 +201,68 @@ def test_the_pre_flight_sees_uncommitted_changes_when_allowed(tmp_path: Path) ->
     assert done.returncode != 0
     assert repo_state(repo) == before
     assert list(_listed_problems(done.stdout)) == [2], done.stdout
+
+
+# --- an ambiguous patch target: settled by the test's own calls, or refused before any write ---
+
+ROUTER = """\
+from fastapi import APIRouter
+
+from services.alpha_service.clients import fetch
+
+router = APIRouter()
+
+
+@router.get("/members/{member_id}")
+def get_member(member_id: int):
+    return fetch("members", member_id)
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: int):
+    return fetch("orders", order_id)
+"""
+PATCHED = "services.alpha_service.router.fetch"
+SPLIT_ROUTER = (
+    "{op: split, module: router.py, into: routers, "
+    'groups: {members: {paths: ["/members"]}, orders: {paths: ["/orders"]}}}'
+)
+PATCH_ROWS = [
+    # (hazard, body of the test function holding the patch, the patch string after, or None: refused)
+    ("the test calls a function of one candidate", "get_member(1)", "services.alpha_service.routers.members.fetch"),
+    ("the test requests a route of one candidate", 'client.get("/api/orders/7")',
+     "services.alpha_service.routers.orders.fetch"),
+    ("an f-string URL", 'client.get(f"/api/orders/{7}")', "services.alpha_service.routers.orders.fetch"),
+    ("the test exercises both candidates", 'get_member(1)\n        client.get("/api/orders/7")', None),
+    ("the test exercises neither", "assert True", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("hazard", "body", "expected"), PATCH_ROWS, ids=[r[0] for r in PATCH_ROWS])
+def test_an_ambiguous_patch_target_is_settled_by_evidence_or_refused(
+    hazard: str, body: str, expected: str | None, tmp_path: Path
+) -> None:
+    test = (
+        "from unittest import mock\n\nfrom services.alpha_service.router import get_member\n\n\n"
+        f"def test_it(client):\n    with mock.patch({PATCHED!r}):\n        {body}\n"
+    )
+    files = {
+        **FILES,
+        f"{SERVICE}/clients.py": "def fetch(*args):\n    return args\n",
+        f"{SERVICE}/router.py": ROUTER,
+        f"{SERVICE}/tests/test_router.py": test,
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    plan = _plan(tmp_path / "plan.yaml", [("alpha", f"[{SPLIT_ROUTER}]"), ("alpha", f"[{MOVE_MAIN}]")])
+    before = repo_state(repo)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
+    if expected is None:
+        assert done.returncode != 0, hazard
+        assert repo_state(repo) == before
+        (problem,) = _listed_problems(done.stdout)[1]
+        assert f"{SERVICE}/tests/test_router.py:7" in problem and "patch_targets:" in problem, problem
+        assert "routers.members" in problem and "routers.orders" in problem, problem
+        return
+    assert done.returncode == 0, (hazard, done.stdout[-2000:], done.stderr)
+    written = (repo / SERVICE / "tests" / "test_router.py").read_text()
+    assert f"mock.patch({expected!r})" in written, written
