@@ -23,6 +23,7 @@ from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
 from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
+from restructure.python.patch_targets import Ambiguous, retarget
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.report import (
@@ -300,8 +301,8 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.parsed.fragments += new.fragments
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
             ctx.report.problems.extend(
-                f"{a.path}:{a.line}: {a.text.strip()}: {a.reason}; record the module the test means under the "
-                "split's `patch_targets:` in the plan"
+                f"{a.path}:{a.line}: {a.text.strip()}: {a.reason}; the test's own calls do not settle it: record "
+                f"the module the test means under the split's {patch_targets_key(a.text, relocation)} in the plan"
                 for a in new.ambiguities
             )
         else:
@@ -310,6 +311,17 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.tree.write(path, new_text)
             ctx.report.files_rewritten.append(path)
             ctx.report.rewrites.update(counts)
+
+
+def patch_targets_key(value: str, relocation: RelocationMap) -> str:
+    """The plan entry that settles an ambiguous patch target, spelled out:
+    ``patch_targets: {fetch: members}`` (one of the candidate modules)."""
+    target = retarget(value.strip(), relocation)
+    if not isinstance(target, Ambiguous) or not target.key:
+        return "`patch_targets:`"
+    name = target.key.rsplit(".", 1)[-1]
+    groups = [c.rsplit(".", 1)[-1] for c in target.candidates]
+    return f"`patch_targets: {{{name}: {groups[0]}}}` (or {', '.join(groups[1:])})"
 
 
 def _note_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: int) -> None:

@@ -44,8 +44,12 @@ ROWS = [
     Row(KEPT, "[{op: delete-if-empty, path: app}]"),
     Row(FAILED, "[{op: check-no-app-dirs}]", scope="repo", fails=True),
     # split by hand another way: the package exists without the plan's group module
-    Row(DRIFTED, "[{op: split, module: models.py, into: models, groups: {order: {prefixes: [Order]}}}]",
-        files={**APP, "services/alpha_service/models/__init__.py": "class Order:\n    pass\n"}, fails=True),
+    Row(
+        DRIFTED,
+        "[{op: split, module: models.py, into: models, groups: {order: {prefixes: [Order]}}}]",
+        files={**APP, "services/alpha_service/models/__init__.py": "class Order:\n    pass\n"},
+        fails=True,
+    ),
 ]
 
 

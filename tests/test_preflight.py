@@ -260,7 +260,8 @@ def test_an_ambiguous_patch_target_is_settled_by_evidence_or_refused(
         assert done.returncode != 0, hazard
         assert repo_state(repo) == before
         (problem,) = _listed_problems(done.stdout)[1]
-        assert f"{SERVICE}/tests/test_router.py:7" in problem and "patch_targets:" in problem, problem
+        assert f"{SERVICE}/tests/test_router.py:7" in problem, problem
+        assert "`patch_targets: {fetch: members}` (or orders)" in problem, problem
         assert "routers.members" in problem and "routers.orders" in problem, problem
         return
     assert done.returncode == 0, (hazard, done.stdout[-2000:], done.stderr)
