@@ -7,13 +7,14 @@ Nothing here formats or lints: moved statements keep their exact source text.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from restructure.placement import Decision, finer_split
 from restructure.python import merge as merging
 from restructure.python.import_style import Import, ImportStyle, StyleCache
 from restructure.python.importers import Importers, names_imported_from
@@ -102,7 +103,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         return (ALREADY_DONE, f"{args['into']} exists") if tree.is_dir(into) else (NOT_FOUND, f"{src} does not exist")
     text = tree.read(src)
     module = _parse(ctx, src, text)
-    spec = SplitSpec.from_args(args)
+    spec = SplitSpec.from_args(args, scope.service)
     package_name = PurePosixPath(into).name
     reexport = package_name in REEXPORT_PACKAGES
     init_path = f"{into}/__init__.py"
@@ -132,7 +133,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         refresh_init(ctx, into, added=list(texts))
         if init_path not in texts:
             texts[init_path] = tree.read(init_path)
-    _check_honest(ctx, src, texts, result.empty_groups)
+    _check_honest(ctx, src, texts, result.empty_groups, result.placements)
     if old_module != new_package:
         relocation.modules[old_module] = new_package
     # the file became a directory: a Dockerfile that COPYs the single file must copy the package
@@ -151,10 +152,10 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
             state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var, lines))
     written = len(result.files) + (1 if reexport else 0)  # the re-exporting __init__ counts, a bare one not
     state(ctx).files_per_split[src] = written
-    placed = [p for p in result.placements if p.reason not in {"listed in the plan"}]
-    unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
-    for p in unlisted:
-        ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
+    name = PurePosixPath(src).name
+    for decision in result.placements:
+        if decision.inferred:
+            ctx.report.placements.append(f"{scope.service}: {name}: {decision.line()}")
     for path in sorted(importers.star):
         ctx.report.notes.append(
             f"{path}: star-imports {old_module}; the package re-exports its public names and __all__, "
@@ -170,22 +171,27 @@ def line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
-def _check_honest(ctx: PhaseContext, src: str, texts: dict[str, str], empty_groups: list[str]) -> None:
+def _check_honest(
+    ctx: PhaseContext, src: str, texts: dict[str, str], empty_groups: list[str], decisions: Sequence[Decision] = ()
+) -> None:
     """A split that leaves a planned group empty, or writes a file over the plan's line limit
-    that the plan does not accept under ``exceptions:``, did not do what the plan says: it fails,
-    naming every such group and file at once (one line, so the whole list reaches the user)."""
+    that the plan does not accept under ``exceptions:``, did not do what the plan says: it fails
+    before anything is written, naming every such group and file with the sizes of all the
+    split's files and a finer split by entity to try (one line, so the whole list reaches the user)."""
     limit = ctx.plan.line_limit
     accepted = {e.path for e in ctx.plan.exceptions if e.rule == 2}
     problems = [f"group {g!r} receives nothing" for g in empty_groups]
-    problems += [
-        f"{path} has {size} lines (limit {limit})"
-        for path, text in texts.items()
-        if (size := line_count(text)) > limit and path not in accepted
-    ]
+    over = {path: size for path, text in texts.items() if (size := line_count(text)) > limit and path not in accepted}
+    for path, size in over.items():
+        group = PurePosixPath(path).stem
+        finer = finer_split(decisions, group)
+        hint = f"; try {', '.join(finer)} instead of {group}" if len(finer) > 1 else ""
+        problems.append(f"{path} has {size} lines (limit {limit}){hint}")
     if problems:
+        sizes = ", ".join(f"{PurePosixPath(p).name} {line_count(t)}" for p, t in texts.items())
         raise StructureError(
-            f"{src}: {'; '.join(problems)}: adjust the groups or add an exception under `exceptions:` "
-            "(path, rule: 2, reason) in the plan"
+            f"{src}: {'; '.join(problems)} (sizes: {sizes}): name finer targets under `groups:`, or add an "
+            "exception under `exceptions:` (path, rule: 2, reason) in the plan"
         )
 
 
