@@ -155,6 +155,8 @@ class Targets:
     helpers: str | None = None  # the shared-helpers module
     default: str | None = None  # the target for what nothing settles (plan ``fallback:``)
     service: str | None = None  # the service's short name (a target named after it is the default)
+    patched: set[str] = field(default_factory=set)  # names of the module the repository's tests patch
+    entities: dict[str, str] = field(default_factory=dict)  # model class -> the target its models file is named
 
     def words(self, name: str) -> tuple[str, ...]:
         return words(name)
@@ -326,7 +328,7 @@ class Placer:
         for st in self.units:
             if st.index in self.group_of:
                 continue
-            decision = self._enum(st) or self._route(st) or self._affinity(st)
+            decision = self._enum(st) or self._route(st) or self._affinity(st) or self._entity(st)
             if decision:
                 self._set(st, decision)
         self._related()
@@ -450,6 +452,31 @@ class Placer:
         reason = f"the name contains {group}" + (f" (also {', '.join(tied)}; earliest match wins)" if tied else "")
         return Decision(self.label(st), group, "affinity", reason, (f"{name} -> words {'/'.join(name_words)}",))
 
+    def _entity(self, st: Statement) -> Decision | None:
+        """A name that contains a model entity's name goes to the target named like that
+        entity's models file (schemas mirror the models: ``CartItemAdd`` -> ``order`` when
+        ``CartItem`` went to ``models/order.py``)."""
+        if not st.defines or not self.targets.entities or self.routes.get(st.index):
+            return None
+        name = st.name or st.defines[0]
+        if name.startswith("_") and st.kind != "class":
+            return None
+        name_words = words(name)
+        best: tuple[tuple[int, int, str], str, str] | None = None
+        for entity, group in sorted(self.targets.entities.items()):
+            if group not in self.targets.candidates():
+                continue
+            found = match(name_words, words(entity))
+            if found and found.full:
+                key = (-found.position, found.matched, entity)
+                if best is None or key[:2] > best[0][:2]:
+                    best = (key, entity, group)
+        if best is None:
+            return None
+        _, entity, group = best
+        reason = f"the name contains the model {entity}, which is in models/{group}.py"
+        return Decision(self.label(st), group, "entity", reason, (f"{name} -> words {'/'.join(name_words)}",))
+
     @staticmethod
     def _best(
         candidates: list[str], score: Callable[[str], Match | None], require_full: bool
@@ -524,28 +551,21 @@ class Placer:
         return Decision(self.label(st), group, "shared", reason, evidence, True)
 
     def _propagate(self) -> None:
+        self._unsettled_routes()
+        self._patch_coupled()
         pending = [st for st in self.units if st.index not in self.group_of]
-        progress = True
-        while pending and progress:
-            progress = False
-            for st in list(pending):
-                if not st.defines:
-                    continue
-                users = self._users(st)
-                if not users or any(u.index not in self.group_of for u in users):
-                    continue
-                self._set(st, self._by_users(st, users))
-                pending.remove(st)
-                progress = True
-        # mutually recursive helpers, unused names (routes nothing settled, ...)
+        self._by_graph(pending)
+        # unused names first (their own fallback), then what only they read follows them
+        for st in [st for st in pending if st.defines and not self._users(st)]:
+            self._set(st, self._fallback_decision(st))
+            pending.remove(st)
+        self._by_graph(pending)
+        # mutually recursive helpers
         for st in pending:
             if not st.defines:
                 continue
             users = [u for u in self._users(st) if u.index in self.group_of]
-            if users:
-                self._set(st, self._by_users(st, users))
-            else:
-                self._set(st, self._fallback_decision(st))
+            self._set(st, self._by_users(st, users) if users else self._fallback_decision(st))
         for st in self.units:
             if st.index in self.group_of:
                 continue
@@ -559,6 +579,57 @@ class Placer:
                 self._set(st, Decision(self.label(st), group or candidates[0], "used", "after what it refers to"))
             else:
                 self._set(st, self._fallback_decision(st))
+
+    def _by_graph(self, pending: list[Statement]) -> None:
+        """Place (and drop from ``pending``) every name whose readers are all placed, until none is left."""
+        progress = True
+        while pending and progress:
+            progress = False
+            for st in list(pending):
+                if not st.defines:
+                    continue
+                users = self._users(st)
+                if not users or any(u.index not in self.group_of for u in users):
+                    continue
+                self._set(st, self._by_users(st, users))
+                pending.remove(st)
+                progress = True
+
+    def _unsettled_routes(self) -> None:
+        """A route no path or router name settles goes where most routes of its router object went
+        (when the module has several router objects), else to the fallback target."""
+        for st in self.units:
+            routes = self.routes.get(st.index)
+            if not routes or st.index in self.group_of:
+                continue
+            router = routes[0].router
+            siblings = Counter(
+                self.group_of[index]
+                for index, others in self.routes.items()
+                if index in self.group_of and any(r.router == router for r in others)
+            )
+            if siblings and len(self.routers) > 1:
+                order = self.targets.names
+                group = max(siblings, key=lambda g: (siblings[g], -order.index(g) if g in order else 0))
+                reason = f"no target in its path; {siblings[group]} other route(s) of {router} are in {group}"
+                self._set(st, Decision(self.label(st), group, "router", reason, (), len(siblings) > 1))
+            else:
+                self._set(st, self._fallback_decision(st))
+
+    def _patch_coupled(self) -> None:
+        """A helper that reads a name the tests patch goes where the routes reading that name
+        are (when they are in one target): a patch replaces the name in one module only."""
+        for name in sorted(self.targets.patched):
+            readers = [u for u in self.units if name in u.uses]
+            groups = {self.group_of[u.index] for u in readers if u.index in self.group_of and self.routes.get(u.index)}
+            if len(groups) != 1:
+                continue
+            group = groups.pop()
+            for st in readers:
+                if st.index in self.group_of or self.routes.get(st.index):
+                    continue
+                reason = f"reads {name}, which the tests patch; the routes reading it are in {group}"
+                self._set(st, Decision(self.label(st), group, "patched", reason, (f"patched: {name}",)))
 
     def _close_shared(self) -> None:
         """What the shared helpers read goes with them, so that module imports no target

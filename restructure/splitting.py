@@ -7,7 +7,8 @@ Nothing here formats or lints: moved statements keep their exact source text.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -19,9 +20,10 @@ from restructure.python import merge as merging
 from restructure.python.import_style import Import, ImportStyle, StyleCache
 from restructure.python.importers import Importers, names_imported_from
 from restructure.python.modules import ModuleLocation
+from restructure.python.patch_evidence import Verdict, choose
 from restructure.python.routers_init import assemble
 from restructure.python.split import Reexport, SplitError, SplitSpec, imported_reexports, render_reexports, split_module
-from restructure.python.symbols import ImportBinding, analyse, import_bindings
+from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
 from restructure.relocation import module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem
 
@@ -104,10 +106,14 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     text = tree.read(src)
     module = _parse(ctx, src, text)
     spec = SplitSpec.from_args(args, scope.service)
+    old_module = module_of(src) or ""
+    patches = _patch_strings(ctx, old_module, skip={src})
+    spec.patched = set(patches)
+    if PurePosixPath(into).name != "models":
+        spec.entities = _model_entities(ctx, str(PurePosixPath(into).parent / "models"))
     package_name = PurePosixPath(into).name
     reexport = package_name in REEXPORT_PACKAGES
     init_path = f"{into}/__init__.py"
-    old_module = module_of(src) or ""
     new_package = module_of(init_path) or ""
     bindings = import_bindings(module)
     importers = _importers(ctx, old_module, skip={src}) if bindings else Importers()
@@ -144,7 +150,10 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         if not (reexport and old_module == new_package and reexported_here):
             relocation.symbols[f"{old_module}.{name}"] = home
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
-    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported)
+    _record_lookup_sites(
+        ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported,
+        lambda name, sites: _patch_verdict(old_module, name, sites, patches.get(name, []), result.route_paths),
+    )  # fmt: skip
     _follow_imported_names(ctx, src, old_module, bindings, importers, set(result.homes) | reexported)
     for module_name, routers in result.routers.items():
         for var in routers:
@@ -250,6 +259,46 @@ def module_imports(module: cst.Module) -> list[str]:
     return list(import_bindings(module))
 
 
+def _model_entities(ctx: PhaseContext, package_dir: str) -> dict[str, str]:
+    """Class name -> file stem, for the classes of the service's ``models`` package (if it is one)."""
+    found: dict[str, str] = {}
+    for path in ctx.tree.under(package_dir):
+        rel = path[len(package_dir) + 1 :]
+        if "/" in rel or not rel.endswith(".py") or rel == "__init__.py":
+            continue
+        for kind, name in top_level_names(_parse(ctx, path, ctx.tree.read(path))):
+            if kind == "class":
+                found.setdefault(name, rel[:-3])
+    return found
+
+
+def _patch_strings(ctx: PhaseContext, module: str, skip: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """Names of ``module`` that some file names in a string (``patch("module.name")``), with those files."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if not module:
+        return found
+    pattern = re.compile(rf"""["']{re.escape(module)}\.([A-Za-z_]\w*)["']""")
+    for path, text in _python_texts(ctx, skip):
+        if module not in text:
+            continue
+        for name in sorted(set(pattern.findall(text))):
+            found.setdefault(name, []).append((path, text))
+    return found
+
+
+def _patch_verdict(
+    old_module: str,
+    name: str,
+    sites: set[str],
+    sources: list[tuple[str, str]],
+    route_paths: dict[str, list[str]],
+) -> Verdict | None:
+    """The one reader of ``name`` the tests that patch it mean, judged by the requests they send."""
+    if not sources:
+        return None
+    return choose(f"{old_module}.{name}", sources, {m: route_paths.get(m, []) for m in sorted(sites)})
+
+
 def _record_lookup_sites(
     ctx: PhaseContext,
     old_module: str,
@@ -258,6 +307,7 @@ def _record_lookup_sites(
     imported: set[str],
     chosen: dict[str, str],
     reexported: Collection[str] = (),
+    infer: Callable[[str, set[str]], Verdict | None] | None = None,
 ) -> None:
     """Where ``patch("old.module.name")`` must point now: the one new module that reads the name.
 
@@ -276,6 +326,10 @@ def _record_lookup_sites(
                 )
             sites = {chosen[name]}
         key = f"{old_module}.{name}"
+        verdict = infer(name, sites) if infer and len(sites) > 1 else None
+        if verdict is not None:
+            sites = {verdict.module}
+            ctx.report.placements.append(f"patch target {key} -> {verdict.module}: {verdict.reason}")
         if len(sites) == 1:
             ctx.relocation.patch_sites[key] = next(iter(sites))
         elif len(sites) > 1:

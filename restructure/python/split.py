@@ -60,6 +60,8 @@ class SplitSpec:
     keep_all_exports: bool = True  # write __init__.py re-exporting every public name
     symbols: dict[str, str] = field(default_factory=dict)  # the plan's overrides: symbol -> group
     service: str | None = None  # the service's short name (a target named after it takes the rest)
+    patched: set[str] = field(default_factory=set)  # names the repository's tests patch in the module
+    entities: dict[str, str] = field(default_factory=dict)  # model class -> its file in the models package
 
     @classmethod
     def from_args(cls, args: dict[str, Any], service: str | None = None) -> SplitSpec:
@@ -95,7 +97,7 @@ class SplitSpec:
         hints = {g: Hints(s.symbols, s.prefixes, s.paths, s.routers) for g, s in self.groups.items()}
         default = self.fallback if self.fallback != MOST_REFERENCED else None
         return Targets(list(dict.fromkeys(names)), hints, dict(self.symbols), self.kind_rules.get("enum"),
-                       self.helpers, default, self.service)  # fmt: skip
+                       self.helpers, default, self.service, set(self.patched), dict(self.entities))  # fmt: skip
 
 
 @dataclass
@@ -113,6 +115,7 @@ class SplitResult:
     modules: dict[str, cst.Module] = field(default_factory=dict)  # the files built as modules (not __init__)
     reexports: list[Reexport] = field(default_factory=list)  # imported names the package __init__ keeps
     empty_groups: list[str] = field(default_factory=list)  # groups of the plan that received nothing
+    route_paths: dict[str, list[str]] = field(default_factory=dict)  # new module -> its routes' full paths
 
 
 @dataclass(frozen=True)
@@ -300,6 +303,7 @@ def split_module(
         modules,
         reexports,
         [g for g in spec.groups if g not in files],
+        {m: [routers[r.router].prefix + r.path for r in found] for m, found in routes_by_module.items()},
     )
 
 
