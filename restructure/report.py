@@ -47,6 +47,7 @@ class PhaseReport:
     notes: list[str] = field(default_factory=list)
     # where a split put each symbol the plan does not place itself, with the rule's reason
     placements: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # "svc: file: symbol" -> what the rule saw
     python_files_parsed: int = 0
     python_parses_max_per_file: int = 0
     python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)

@@ -165,6 +165,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     for decision in result.placements:
         if decision.inferred:
             ctx.report.placements.append(f"{scope.service}: {name}: {decision.line()}")
+        ctx.report.evidence[f"{scope.service}: {name}: {decision.label}"] = [decision.line(), *decision.evidence]
     for path in sorted(importers.star):
         ctx.report.notes.append(
             f"{path}: star-imports {old_module}; the package re-exports its public names and __all__, "
@@ -330,6 +331,7 @@ def _record_lookup_sites(
         if verdict is not None:
             sites = {verdict.module}
             ctx.report.placements.append(f"patch target {key} -> {verdict.module}: {verdict.reason}")
+            ctx.report.evidence[f"patch target {key}"] = [verdict.reason, *verdict.evidence]
         if len(sites) == 1:
             ctx.relocation.patch_sites[key] = next(iter(sites))
         elif len(sites) > 1:
