@@ -83,7 +83,7 @@ def conventions(c, repo="."):
     help={
         "service": "service short name (e.g. store)",
         "repo": PHASE_HELP["repo"],
-        "output": "plan file to write (default: plan-<service>.yaml)",
+        "output": "plan file to write, or - for stdout (default: the target's .git/restructure/plan-<service>.yaml)",
         "plan": "plan whose services/phase numbers to start from (default: the shipped plan)",
     },
 )
@@ -93,7 +93,8 @@ def propose(c, service, repo=".", output=None, plan=None):
         path = cli.propose_plan(repo, service, output, plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
-    print(f"wrote {path}")
+    if path is not None:
+        print(f"wrote {path}")
 
 
 ns = Collection(all_phases, status, conventions, propose)

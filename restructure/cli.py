@@ -126,8 +126,8 @@ def check_conventions(repo: str) -> int:
     return 1 if violations else 0
 
 
-def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path:
-    """Write a proposed plan for ``service``; returns the file written."""
+def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path | None:
+    """Write a proposed plan for ``service``; returns the file written (None: printed, ``-o -``)."""
     from restructure.proposal import ProposalError, write_proposal
 
     try:

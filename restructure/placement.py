@@ -258,7 +258,7 @@ def path_affinity(path: str, candidates: Sequence[str]) -> PathMatch | None:
     return None
 
 
-def _table_names(node: cst.ClassDef) -> set[str]:
+def table_names(node: cst.ClassDef) -> set[str]:
     """``__tablename__`` of a model class (one at most)."""
     found: set[str] = set()
     for stmt in node.body.body:
@@ -318,7 +318,7 @@ class Placer:
         self._tables: dict[str, int] = {}
         for st in units:
             if isinstance(st.node, cst.ClassDef):
-                for table in _table_names(st.node):
+                for table in table_names(st.node):
                     self._tables.setdefault(table, st.index)
 
     # ------------------------------------------------------------------ driver
@@ -501,7 +501,7 @@ class Placer:
         while progress:
             progress = False
             for st in self.units:
-                if st.index in self.group_of or not isinstance(st.node, cst.ClassDef) or not _table_names(st.node):
+                if st.index in self.group_of or not isinstance(st.node, cst.ClassDef) or not table_names(st.node):
                     continue
                 links = self._links(st)
                 groups = {g for g, _ in links}
@@ -718,7 +718,7 @@ def _router_scorer(router_words: tuple[str, ...]) -> Callable[[str], Match | Non
 
 
 def _is_model(st: Statement) -> bool:
-    return isinstance(st.node, cst.ClassDef) and bool(_table_names(st.node))
+    return isinstance(st.node, cst.ClassDef) and bool(table_names(st.node))
 
 
 class PlacementError(ValueError):
