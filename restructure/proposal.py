@@ -39,7 +39,7 @@ import yaml
 
 import restructure
 from restructure.gitrepo import GitError, GitRepo
-from restructure.placement import foreign_tables, table_names
+from restructure.placement import finer_split, foreign_tables, table_names
 from restructure.plan import DEFAULT_PLAN, load_plan
 from restructure.python.merge import schema_classes
 from restructure.python.routes import function_routes, router_objects
@@ -61,6 +61,8 @@ class Proposal:
     phase: int
     steps: list[dict[str, Any]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+    exceptions: list[dict[str, Any]] = field(default_factory=list)  # outputs over the line limit, to review
+    limit: int = 300
 
 
 def snake(name: str) -> str:
@@ -181,7 +183,7 @@ def propose(repo: Path, service: str, plan_path: Path | None = None) -> Proposal
     if not base.is_dir():
         raise ProposalError(f"{base}: no such service directory (services: {plan.services_dir}/*{plan.service_suffix})")
     phase = next((p.number for p in plan.phases.values() if p.scope == service), max(plan.phases, default=1) + 1)
-    proposal = Proposal(service, phase)
+    proposal = Proposal(service, phase, limit=plan.line_limit)
     files = _service_files(base)
     parsed: dict[str, cst.Module] = {}
     for name, text in files.items():
@@ -235,8 +237,10 @@ def _propose_directory(
             step: dict[str, Any] = {"op": "split", "module": f"{prefix}models.py", "into": f"{prefix}models",
                                     "groups": [*groups_m, *(["enums"] if enums else [])]}  # fmt: skip
             proposal.steps.append(
-                _tried(proposal, step, files["models.py"], f"{rel}/models.py", f"{rel}/models", service)
+                _tried(proposal, step, files["models.py"], f"{rel}/models.py", f"{rel}/models", service, homes=entities)
             )
+            models = {cls for classes in groups_m.values() for cls in classes}
+            entities = {name: group for name, group in entities.items() if name in models}
     if "schemas.py" in files and _lines(files["schemas.py"]) > limit:
         schemas_package = True
         names = [name for _, name in top_level_names(parsed["schemas.py"])]
@@ -313,8 +317,13 @@ def _tried(
     into: str,
     service: str,
     entities: dict[str, str] | None = None,
+    homes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Run the split in memory; fold groups that import each other; note where names go."""
+    """Run the split in memory; fold groups that import each other; note where names go.
+
+    ``homes``, when given, is updated to where the split put each class (file stem): the
+    schemas split then follows the models as the phase will find them.
+    """
     for _ in range(8):
         spec = SplitSpec.from_args(step, service)
         spec.entities = dict(entities or {})
@@ -341,13 +350,26 @@ def _tried(
             proposal.comments.append(f"{step['module']}: {decision.line()}")
     sizes = ", ".join(f"{name} {count}" for name, count in result.line_counts.items())
     proposal.comments.append(f"{step['module']} -> {len(result.files)} file(s): {sizes}")
+    if homes is not None:
+        homes.clear()
+        homes.update({name: module.rsplit(".", 1)[-1] for name, module in result.homes.items()})
+    for name, text in result.files.items():
+        size = _lines(text)
+        if size > proposal.limit and name != "__init__.py":
+            group = name.removesuffix(".py")
+            finer = finer_split(result.placements, group)
+            hint = f"; or split it finer: {', '.join(finer)}" if finer else ""
+            proposal.comments.append(f"{into}/{name}: {size} lines, over {proposal.limit}: kept as an exception{hint}")
+            proposal.exceptions.append({"path": f"{into}/{name}", "rule": 2,
+                                        "reason": f"proposed by invoke plan: {size} lines; review"})  # fmt: skip
     return step
 
 
 def to_yaml(proposal: Proposal, services: list[str]) -> str:
-    data = {
-        "version": 1,
-        "services": services,
+    data: dict[str, Any] = {"version": 1, "services": services}
+    if proposal.exceptions:
+        data["exceptions"] = proposal.exceptions
+    data |= {
         "phases": [
             {
                 "phase": proposal.phase,
