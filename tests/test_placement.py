@@ -453,5 +453,10 @@ def test_over_limit_output_refused_with_sizes(tmp_path: Path):
     plan.write_text(OVER_LIMIT_PLAN.replace(
         "phases:", "exceptions:\n  - {path: services/shop_service/models/product.py, rule: 2, reason: kept}\nphases:"
     ))  # fmt: skip
-    run_phase(repo, 1, plan, commit=True, echo=lambda _t: None)
+    report = run_phase(repo, 1, plan, commit=True, echo=lambda _t: None)
     assert (repo / "services/shop_service/models/product.py").is_file()
+    # every placement the plan did not make is in the report, one line with its reason
+    assert sorted(report.placements) == [
+        "shop: models.py: Order -> order.py: the name contains order",
+        "shop: models.py: Product -> product.py: the name contains product",
+    ]
