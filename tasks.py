@@ -30,12 +30,19 @@ def _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going=False) ->
 
 
 def _phase_task(number: int) -> Task:
-    def body(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None):
+    def body(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None, explain=None):
+        if explain:
+            try:
+                cli.explain(repo, number, plan, explain)
+            except cli.UserError as exc:
+                raise Exit(f"error: {exc}", code=1) from exc
+            return
         _run([number], repo, plan, dry_run, commit, allow_dirty)
 
     body.__name__ = f"phase{number}"
     body.__doc__ = f"Phase {number}: {TITLES.get(number, 'not in the default plan')}."
-    return task(body, name=f"phase{number}", help=PHASE_HELP)
+    explain = "print where the phase's splits put SYMBOL and the evidence (nothing written)"
+    return task(body, name=f"phase{number}", help={**PHASE_HELP, "explain": explain})
 
 
 @task(
@@ -76,7 +83,7 @@ def conventions(c, repo="."):
     help={
         "service": "service short name (e.g. store)",
         "repo": PHASE_HELP["repo"],
-        "output": "plan file to write (default: plan-<service>.yaml)",
+        "output": "plan file to write, or - for stdout (default: the target's .git/restructure/plan-<service>.yaml)",
         "plan": "plan whose services/phase numbers to start from (default: the shipped plan)",
     },
 )
@@ -86,7 +93,8 @@ def propose(c, service, repo=".", output=None, plan=None):
         path = cli.propose_plan(repo, service, output, plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
-    print(f"wrote {path}")
+    if path is not None:
+        print(f"wrote {path}")
 
 
 ns = Collection(all_phases, status, conventions, propose)

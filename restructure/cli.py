@@ -6,7 +6,7 @@ Every error a user can hit becomes one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from restructure import conventions, engine, preflight
@@ -85,6 +85,31 @@ def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> None
         )
 
 
+def explain(repo: str, number: int, plan: str | None, symbol: str, echo: Callable[[str], None] = print) -> int:
+    """Run phase ``number`` in memory (nothing written) and print where ``symbol`` goes and why.
+
+    Returns how many placements matched; none is a user error naming the phase's splits.
+    """
+    try:
+        loaded = load_plan(plan)
+        try:
+            report = engine.run_phase(repo, number, dry_run=True, echo=lambda _text: None, plan=loaded)
+        except engine.PhaseFailed as exc:
+            report = exc.report
+    except (PlanError, GitError, engine.PhaseError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    found = 0
+    for key, lines in report.evidence.items():
+        label = key.rsplit(": ", 1)[-1]
+        if symbol in {n.strip() for n in label.split(",")} or key.endswith(f".{symbol}"):
+            found += 1
+            echo(f"{key.rsplit(': ', 1)[0]}: {lines[0]}")
+            echo("\n".join(f"    {line}" for line in lines[1:]) or "    (no further evidence)")
+    if not found:
+        raise UserError(f"phase {number}: no split of the phase places {symbol!r}; check the name and the phase number")
+    return found
+
+
 def all_phase_numbers(plan: str | None) -> list[int]:
     try:
         return list(load_plan(plan).phases)
@@ -124,8 +149,8 @@ def check_conventions(repo: str) -> int:
     return 1 if violations else 0
 
 
-def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path:
-    """Write a proposed plan for ``service``; returns the file written."""
+def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path | None:
+    """Write a proposed plan for ``service``; returns the file written (None: printed, ``-o -``)."""
     from restructure.proposal import ProposalError, write_proposal
 
     try:

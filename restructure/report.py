@@ -51,6 +51,9 @@ class PhaseReport:
     files_rewritten: list[str] = field(default_factory=list)
     needs_human: list[HumanItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # where a split put each symbol the plan does not place itself, with the rule's reason
+    placements: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # "svc: file: symbol" -> what the rule saw
     python_files_parsed: int = 0
     python_parses_max_per_file: int = 0
     python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)
@@ -120,6 +123,9 @@ class PhaseReport:
             total = sum(self.rewrites.values())
             lines.append(f"  rewrote {total} reference(s) in {len(self.files_rewritten)} file(s):")
             lines.extend(f"    {count:>4}  {kind}" for kind, count in sorted(self.rewrites.items()))
+        if self.placements:
+            lines.append(f"  placed by inference ({len(self.placements)}; `--explain SYMBOL` shows the evidence):")
+            lines.extend(f"    {line}" for line in self.placements)
         for note in self.notes:
             lines.append(f"  note: {note}")
         if self.needs_human:
