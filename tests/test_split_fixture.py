@@ -9,7 +9,7 @@ One run of every phase (module-scoped, it takes a minute), then checks:
   same routes and every overlapping literal/parameter pair keeps its order, and the
   OpenAPI document and SQLAlchemy metadata are equal;
 * the fixture's tests pass, ``ruff check`` / ``ruff format --check`` are clean, no layer
-  file is over 300 lines unless the plan keeps it, no ``alembic/__init__.py`` appears;
+  file is over the plan's line limit unless the plan keeps it, no ``alembic/__init__.py`` appears;
 * the split hazards of the fixture notes, one row each.
 """
 
@@ -30,6 +30,7 @@ from restructure.engine import run_phase
 from restructure.plan import load_plan
 from restructure.python.routes import Placed, check_order
 from tests.conftest import MONOREPO, PYTHON, make_git_copy
+from tests.test_fixture_runs import stale_tests
 
 pytestmark = pytest.mark.slow
 
@@ -141,10 +142,11 @@ def test_ruff_clean_and_no_long_layer_files(restructured: dict) -> None:
     }
     assert flagged <= noted, sorted(flagged - noted)
     long = []
+    limit = load_plan().line_limit
     for path in (root / "services").rglob("*.py"):
         rel = path.relative_to(root).as_posix()
         layer = path.parent.name in LAYER_DIRS or path.name in {"models.py", "schemas.py", "router.py"}
-        if layer and len(path.read_text().splitlines()) > 300 and rel not in KEPT_LONG:
+        if layer and len(path.read_text().splitlines()) > limit and rel not in KEPT_LONG:
             long.append(rel)
     assert long == []
     assert not list(root.glob("services/*/alembic/__init__.py"))
@@ -168,10 +170,11 @@ def test_fixture_tests_pass_after(restructured: dict, pg_server) -> None:
     failed = [(t, out) for t, code, out in results if code != 0 and t not in stale]
     assert failed == []
     legacy = next(out for t, _, out in results if t in stale)
-    # the two tests that ask for the undefined fixture, counted in the fixture itself
+    # the tests that ask for the undefined fixture, counted in the fixture itself and matched
+    # against the ones its HAZARDS.md lists as stale
     source = (MONOREPO / "services/attendance_service/app/tests/test_legacy_import.py").read_text()
     erroring = len(re.findall(r"^def test_\w+\(legacy_db\)", source, re.M))
-    assert erroring == 2
+    assert erroring == stale_tests()["services/attendance_service/app/tests"] > 0
     assert re.search(rf"(?<!\d){erroring} errors?\b", legacy), legacy
 
 
