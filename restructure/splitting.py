@@ -154,7 +154,9 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
     _record_lookup_sites(
         ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported,
-        lambda name, sites: _patch_verdict(old_module, name, sites, patches.get(name, []), result.route_paths),
+        lambda name, sites: _patch_verdict(
+            old_module, name, sites, patches.get(name, []), result.route_paths, result.homes
+        ),
     )  # fmt: skip
     patch_targets.record_evidence(relocation, old_module, new_package, result.homes, result.routes)
     _follow_imported_names(ctx, src, old_module, bindings, importers, set(result.homes) | reexported)
@@ -296,11 +298,14 @@ def _patch_verdict(
     sites: set[str],
     sources: list[tuple[str, str]],
     route_paths: dict[str, list[str]],
+    homes: dict[str, str],
 ) -> Verdict | None:
-    """The one reader of ``name`` the tests that patch it mean, judged by the requests they send."""
+    """The one reader of ``name`` the tests that patch it mean, judged by the requests they send
+    and the functions they call."""
     if not sources:
         return None
-    return choose(f"{old_module}.{name}", sources, {m: route_paths.get(m, []) for m in sorted(sites)})
+    defined = {m: {n for n, home in homes.items() if home == m} for m in sorted(sites)}
+    return choose(f"{old_module}.{name}", sources, {m: route_paths.get(m, []) for m in sorted(sites)}, defined)
 
 
 def _record_lookup_sites(

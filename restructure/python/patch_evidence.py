@@ -92,10 +92,19 @@ def _holding(tree: ast.Module, patch: str) -> list[ast.FunctionDef | ast.AsyncFu
 
 def requests_under_patch(source: str, patch: str) -> list[str]:
     """The request paths the tests of ``source`` send while ``patch`` is active (as far as the code says)."""
+    return _under_patch(source, patch)[0]
+
+
+def calls_under_patch(source: str, patch: str) -> set[str]:
+    """The plain names the tests of ``source`` call while ``patch`` is active (a function they exercise)."""
+    return _under_patch(source, patch)[1]
+
+
+def _under_patch(source: str, patch: str) -> tuple[list[str], set[str]]:
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return []
+        return [], set()
     constants, functions = _constants(tree), _functions(tree)
     scope: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
     for func in _holding(tree, patch):
@@ -103,11 +112,13 @@ def requests_under_patch(source: str, patch: str) -> list[str]:
         if _is_fixture(func):  # the tests (and fixtures) that take it as an argument
             scope += [f for f in functions.values() if func.name in {a.arg for a in f.args.args}]
     seen: list[str] = []
+    all_called: set[str] = set()
     for func in scope:
         called = {n.func.id for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        all_called |= called
         for node in [func, *(functions[c] for c in sorted(called) if c in functions)]:
             seen += [r for r in _requests(node, constants) if r not in seen]
-    return seen
+    return seen, all_called
 
 
 def _segments(path: str) -> list[str]:
@@ -132,11 +143,25 @@ def reaches(request: str, route: str) -> bool:
     return True
 
 
-def choose(patch: str, sources: Iterable[tuple[str, str]], candidates: dict[str, list[str]]) -> Verdict | None:
-    """The candidate module (-> its full route paths) the tests patching ``patch`` reach most."""
+def choose(
+    patch: str,
+    sources: Iterable[tuple[str, str]],
+    candidates: dict[str, list[str]],
+    defined: dict[str, set[str]] | None = None,
+) -> Verdict | None:
+    """The candidate module (-> its full route paths) the tests patching ``patch`` reach most.
+
+    ``defined`` (candidate -> the functions it defines) adds the functions a test calls
+    directly: a test that calls a function of one candidate and requests a route of another
+    exercises both, and both count.
+    """
     hits: Counter[str] = Counter()
     evidence: list[str] = []
     for path, source in sources:
+        for name in sorted(calls_under_patch(source, patch)):
+            for module in sorted(m for m, names in (defined or {}).items() if name in names):
+                hits[module] += 1
+                evidence.append(f"{path}: calls {name}() of {module}")
         for request in requests_under_patch(source, patch):
             found = [(_literals(r), m) for m, routes in candidates.items() for r in routes if reaches(request, r)]
             best = max((n for n, _ in found), default=0)
