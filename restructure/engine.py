@@ -104,7 +104,7 @@ def targets(plan: Plan, phase: Phase, tree: VirtualTree, report: PhaseReport) ->
 def refuse_half_moves(ctx: PhaseContext, scope: Scope) -> None:
     """A service the plan found on disk (``services: discover``) is moved whole or not at all:
     moving ``app/main.py`` out while ``app/`` keeps modules it imports breaks the service."""
-    if ctx.plan.services and scope.service in ctx.plan.services:
+    if ctx.plan.keep_app_modules or (ctx.plan.services and scope.service in ctx.plan.services):
         return  # a listed service: the plan's own steps say what stays in app/ (and until when)
     main = f"{scope.base}/main.py"
     if ctx.tree.files.get(main) != f"{scope.base}/app/main.py":
