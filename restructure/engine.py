@@ -16,7 +16,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from restructure import docs, operations, splitting
+from restructure import build_context, check_references, docs, images, operations, splitting, trees
+from restructure import roots as roots_module
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
@@ -25,6 +26,7 @@ from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
+from restructure.roots import ImportRoots
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
 from restructure.text import migration
 from restructure.text.references import TextRewriter
@@ -216,6 +218,26 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
         return None
 
 
+def import_roots(ctx: PhaseContext) -> ImportRoots:
+    """Where each service's code is imported from (:mod:`restructure.roots`), read once per
+    phase from the tree as it is on disk: the rewriters and the reference gate share it."""
+    if "import_roots" not in ctx.extra:
+        original = [p for p in ctx.extra.get("original_paths", [])]  # type: ignore[attr-defined]
+        tree = trees.from_disk(ctx.repo.root, original or ctx.repo.tracked_files())
+        ctx.extra["import_roots"] = roots_module.infer(tree, ctx.plan.services_dir)
+    return ctx.extra["import_roots"]  # type: ignore[return-value]
+
+
+def _rooted(ctx: PhaseContext, origin: str) -> RelocationMap:
+    """The relocation map for a file, with the roots its imports may be written from."""
+    roots = import_roots(ctx)
+    prefixes = tuple(d for c in roots.candidates(origin) if c and (d := dotted_of_dir(c)))
+    service = roots.service_of(origin)
+    evidenced = roots.services.get(service, {}) if service else {}
+    top_level = tuple(d for r in evidenced if r and (d := dotted_of_dir(r)))
+    return ctx.relocation.rooted(prefixes, top_level)
+
+
 def rewrite_references(ctx: PhaseContext) -> None:
     relocation = ctx.relocation
     if relocation.empty:
@@ -254,8 +276,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         counts: Counter[str] = Counter()
         if is_python:
             new = None
+            rooted = _rooted(ctx, origin)
             if not ctx.parsed.has(path, text):  # not parsed by a step: parse only what mentions a needle
-                new = rewrite_python_source(text, origin, path, relocation, text_rewriter, needles)
+                new = rewrite_python_source(text, origin, path, rooted, text_rewriter, needles)
             if new is None:
                 try:
                     module = ctx.parsed.parse(path, text)
@@ -263,7 +286,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
                     raise PhaseError(
                         f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
                     ) from exc
-                new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
+                new = rewrite_python(module, origin, path, rooted, text_rewriter, source=text, needles=needles)
             new_text, counts = new.code, new.counts
             if new_text != text:
                 style = splitting.style(ctx, path, path)
@@ -491,6 +514,32 @@ def validate(ctx: PhaseContext, changes: Changes) -> None:
             raise PhaseError(f"refusing to write an invalid result: {exc}") from exc
 
 
+def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
+    """Dockerfiles copy what they copied, plus what moved out of it (:mod:`restructure.build_context`)."""
+    moves = [(a, b) for a, b in ctx.report.moves]
+    if not moves and not ctx.removed:
+        return
+    old = trees.from_disk(ctx.repo.root, original)
+    new = trees.from_virtual(ctx.tree)
+    for path in sorted(p for p in ctx.tree.files if images.is_dockerfile(p)):
+        edits = build_context.plan_edits(old, new, path, moves, dict(ctx.relocation.dir_paths), list(ctx.removed))
+        ctx.report.notes.extend(edits.notes)
+        if edits.after or edits.drop:
+            ctx.tree.write(path, build_context.apply_edits(ctx.tree.read(path), edits))
+            if path not in ctx.report.files_rewritten:
+                ctx.report.files_rewritten.append(path)
+            ctx.report.rewrites["dockerfile-copy"] += len(edits.drop) + sum(map(len, edits.after.values()))
+
+
+def reference_gate(ctx: PhaseContext, original: list[str]) -> None:
+    """Pre-flight (:mod:`restructure.check_references`): every reference to the repository's
+    own code that resolves in the tree on disk must resolve in the tree the phase would
+    write; one that does not fails the phase before anything is written."""
+    result = check_references.gate(ctx.repo.root, original, ctx.tree, import_roots(ctx))
+    ctx.report.notes.extend(f"{p} (left as it is)" for p in result.problems)
+    ctx.report.problems.extend(f"reference broken by the phase: {line}" for line in result.lines())
+
+
 def unified_diff(ctx: PhaseContext, changes: Changes) -> str:
     out: list[str] = []
     renamed = dict(changes.moves)
@@ -550,6 +599,7 @@ def run_phase(
     tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
     original = list(tree.files)
     ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
+    ctx.extra["original_paths"] = original
     try:
         for scope in targets(plan, phase, tree, report):
             for step in phase.steps:
@@ -560,11 +610,13 @@ def run_phase(
         raise PhaseError(str(exc)) from exc
     drop_unused_packages(ctx)
     rewrite_references(ctx)
+    keep_image_contents(ctx, original)
     splitting.finish(ctx)
     find_leftovers(ctx, phase)
     changes = diff_tree(tree, original)
     _record_created_and_deleted(report, changes, original)
     validate(ctx, changes)
+    reference_gate(ctx, original)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments

@@ -44,6 +44,11 @@ def absolute_target(node: cst.ImportFrom, ctx: ImportContext) -> str | None:
 
 def _module_fields(target: str, relative: bool, ctx: ImportContext) -> dict[str, object]:
     """``module`` and ``relative`` fields for importing from ``target``."""
+    root = ctx.relocation.top_level_root(ctx.new.name) if relative and ctx.new is not None else None
+    if root is not None and target.startswith(root + "."):
+        # the module runs top-level from this root (``uvicorn main:app`` in the service
+        # folder): a relative import has no package there, the root's absolute name works
+        return {"relative": [], "module": dotted_expr(target[len(root) + 1 :])}
     if relative and ctx.new is not None:
         rel = ctx.new.relativize(target)
         if rel is not None:
