@@ -322,6 +322,17 @@ class Scanner:
         return out
 
 
+def _places(findings: list[Finding], origin: dict[str, str]) -> list[tuple[Finding, int]]:
+    """Each finding with its index among the findings of its kind in its (original) file."""
+    seen: Counter[tuple[str, str]] = Counter()
+    out = []
+    for finding in findings:
+        key = (origin.get(finding.reference.path, finding.reference.path), finding.reference.kind)
+        out.append((finding, seen[key]))
+        seen[key] += 1
+    return out
+
+
 def _is_file(found: str | None) -> bool:
     return found is not None and found.endswith(".py")
 
@@ -351,18 +362,26 @@ def compare(
     after = Scanner(new, roots, old)
     new_findings = after.scan()
     result = Result(checked=len(old_findings))
-    broken_before: Counter[tuple[str, str, str]] = Counter()
-    for finding in old_findings:
+    # A reference broken in the old tree stays the repository's own state when the change
+    # rewrote its text: it is matched by its text, or else by its place among the file's
+    # references of its kind (the n-th Dockerfile CMD is still the n-th).
+    by_text: Counter[tuple[str, str, str]] = Counter()
+    by_place: set[tuple[str, str, int]] = set()
+    for finding, place in _places(old_findings, {}):
         if finding.why is not None:
             result.broken_before += 1
-            broken_before[(finding.reference.path, finding.reference.kind, finding.reference.text)] += 1
-    for finding in new_findings:
+            by_text[(finding.reference.path, finding.reference.kind, finding.reference.text)] += 1
+            by_place.add((finding.reference.path, finding.reference.kind, place))
+    for finding, place in _places(new_findings, new.origin):
         if finding.why is None:
             continue
         ref = finding.reference
-        key = (new.origin.get(ref.path, ref.path), ref.kind, ref.text)
-        if broken_before[key]:
-            broken_before[key] -= 1
+        origin = new.origin.get(ref.path, ref.path)
+        key = (origin, ref.kind, ref.text)
+        if by_text[key]:
+            by_text[key] -= 1
+            continue
+        if (origin, ref.kind, place) in by_place:
             continue
         result.broken.append(finding)
     result.problems = sorted(set(before.problems) | set(after.problems))

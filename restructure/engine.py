@@ -27,7 +27,7 @@ from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 from restructure.roots import ImportRoots
-from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, HumanItem, PhaseReport
+from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, REFUSED, HumanItem, PhaseReport
 from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
@@ -510,8 +510,20 @@ def validate(ctx: PhaseContext, changes: Changes) -> None:
                 try:
                     check(origin, (ctx.repo.root / origin).read_text(encoding="utf-8"))
                 except InvalidResult as before:
+                    if _same_problem(str(before), str(exc), origin, path):
+                        # the file's own problem, there before the phase: its edits are
+                        # token-bounded and leave it as it was; say so, do not stop
+                        ctx.report.notes.append(f"{before} (there before the phase; left as it is)")
+                        continue
                     raise PhaseError(f"{before}; fix the file before restructuring") from exc
             raise PhaseError(f"refusing to write an invalid result: {exc}") from exc
+
+
+def _same_problem(before: str, after: str, origin: str, path: str) -> bool:
+    """Is the new text's problem the one the original already had (same message, the file's
+    name aside; a line number may shift by the lines an edit adds)?"""
+    strip = re.compile(r"^[^:]*(?::\d+)?: ")
+    return strip.sub("", before.replace(origin, path)) == strip.sub("", after)
 
 
 def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
@@ -531,13 +543,32 @@ def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
             ctx.report.rewrites["dockerfile-copy"] += len(edits.drop) + sum(map(len, edits.after.values()))
 
 
-def reference_gate(ctx: PhaseContext, original: list[str]) -> None:
+def reference_gate(ctx: PhaseContext, original: list[str], scopes: list[Scope]) -> dict[str, str]:
     """Pre-flight (:mod:`restructure.check_references`): every reference to the repository's
     own code that resolves in the tree on disk must resolve in the tree the phase would
-    write; one that does not fails the phase before anything is written."""
+    write; one that does not fails the phase before anything is written.
+
+    In a phase for every service, when each broken reference lies in one service's
+    directory, the result is instead the services to refuse (name -> one line saying why):
+    the phase then runs again without them and completes the others."""
     result = check_references.gate(ctx.repo.root, original, ctx.tree, import_roots(ctx))
     ctx.report.notes.extend(f"{p} (left as it is)" for p in result.problems)
+    owners = {f.reference.path: next((s for s in scopes if f.reference.path.startswith(s.base + "/")), None)
+              for f in result.broken}  # fmt: skip
+    if ctx.phase_scope == "all" and result.broken and all(owners.values()):
+        refused: dict[str, str] = {}
+        for finding in result.broken:
+            scope = owners[finding.reference.path]
+            refused.setdefault(scope.service, f"{result.lines()[result.broken.index(finding)]}")  # type: ignore[union-attr]
+        counts = Counter(owners[f.reference.path].service for f in result.broken)  # type: ignore[union-attr]
+        return {
+            name: f"the phase would break {line}"
+            + (f" (and {counts[name] - 1} more)" if counts[name] > 1 else "")
+            + "; fix it by hand first, then run the phase again"
+            for name, line in refused.items()
+        }
     ctx.report.problems.extend(f"reference broken by the phase: {line}" for line in result.lines())
+    return {}
 
 
 def unified_diff(ctx: PhaseContext, changes: Changes) -> str:
@@ -588,6 +619,7 @@ def run_phase(
     allow_dirty: bool = False,
     echo: Callable[[str], None] = print,
     plan: Plan | None = None,
+    refused: dict[str, str] | None = None,
 ) -> PhaseReport:
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
@@ -600,8 +632,13 @@ def run_phase(
     original = list(tree.files)
     ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
     ctx.extra["original_paths"] = original
+    refused = dict(refused or {})
     try:
-        for scope in targets(plan, phase, tree, report):
+        scopes = targets(plan, phase, tree, report)
+        for scope in scopes:
+            if scope.service in refused:
+                report.add(scope.service, "phase", REFUSED, refused[scope.service])
+                continue
             for step in phase.steps:
                 run_step(ctx, scope, step)
             if phase.scope == "all":
@@ -616,7 +653,10 @@ def run_phase(
     changes = diff_tree(tree, original)
     _record_created_and_deleted(report, changes, original)
     validate(ctx, changes)
-    reference_gate(ctx, original)
+    more = reference_gate(ctx, original, [s for s in scopes if s.service not in refused])
+    if more:  # refuse those services in the pre-flight, run the phase for the others
+        echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
+        return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, {**refused, **more})
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments

@@ -134,13 +134,10 @@ class RelocationMap:
                 return new[len(prefix) + 1 :]
         return None
 
-    def top_level_root(self, module: str) -> str | None:
-        """The root (dotted) that makes ``module`` (a full name) a top-level module, if any:
-        relative imports cannot work in it there."""
-        for root in self.top_level_roots:
-            if module.startswith(root + ".") and "." not in module[len(root) + 1 :]:
-                return root
-        return None
+    def root_of(self, module: str) -> str | None:
+        """The deepest of :attr:`top_level_roots` (dotted) that ``module`` (a full name) lies under."""
+        found = [r for r in self.top_level_roots if module.startswith(r + ".")]
+        return max(found, key=len) if found else None
 
     def _map_full(self, dotted: str) -> str | None:
         if dotted in self.modules:

@@ -13,6 +13,7 @@ NOT_FOUND = "not found, skipped"
 NOT_APPLICABLE = "not applicable"
 KEPT = "kept (not empty)"
 FAILED = "failed"
+REFUSED = "refused"  # the pre-flight left the service as it is; the line says why
 
 
 @dataclass
