@@ -221,6 +221,8 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
 def import_roots(ctx: PhaseContext) -> ImportRoots:
     """Where each service's code is imported from (:mod:`restructure.roots`), read once per
     phase from the tree as it is on disk: the rewriters and the reference gate share it."""
+    if "import_roots" not in ctx.extra and ctx.repo is None:  # a tree without a repository: no evidence
+        ctx.extra["import_roots"] = ImportRoots()
     if "import_roots" not in ctx.extra:
         original = [p for p in ctx.extra.get("original_paths", [])]  # type: ignore[attr-defined]
         tree = trees.from_disk(ctx.repo.root, original or ctx.repo.tracked_files())
