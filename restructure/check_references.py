@@ -22,9 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from restructure import entrypoints, images, roots as import_roots
-from restructure.python.reference_sites import Site
+from restructure import entrypoints, images
+from restructure import roots as import_roots
 from restructure.editset import VirtualTree
+from restructure.python.reference_sites import Site
 from restructure.resolve import Space, join
 from restructure.trees import FileTree
 
@@ -206,7 +207,11 @@ class Scanner:
                 if not any(space.is_file(join(r, target.value)) for r in roots) and not self._known_file(target, path):
                     continue
             else:
-                roots = image.roots(target.cwd, target.app_dir) if image else [join(s, target.cwd, target.app_dir) for s in start]
+                roots = (
+                    image.roots(target.cwd, target.app_dir)
+                    if image
+                    else [join(s, target.cwd, target.app_dir) for s in start]
+                )
                 if not self.own(roots, target.value.split(":")[0], image):
                     continue
             reference = Reference(path, line, " ".join(words), kind)
@@ -228,7 +233,12 @@ class Scanner:
             self.problems.extend(p for p in image.problems if p not in self.problems)
             for copy in image.copies:
                 reference = Reference(path, copy.line, f"COPY {copy.source}", "docker-copy")
-                out.append(Finding(reference, None if copy.found else f"{copy.host or '.'} is not in the build context {context or '.'}"))
+                out.append(
+                    Finding(
+                        reference,
+                        None if copy.found else f"{copy.host or '.'} is not in the build context {context or '.'}",
+                    )
+                )
             for line, keyword, words in image.commands:
                 out.extend(self._commands(path, line, words, image.space, [], f"docker-{keyword.lower()}", image))
         return out
@@ -244,7 +254,9 @@ class Scanner:
                 out.append(Finding(where, why))
             for line, written, host in service.volumes:
                 reference = Reference(path, line, f"{service.name}: volume {written}", "compose-volume")
-                out.append(Finding(reference, None if self.tree.exists(host) else f"no {host or '.'} in the repository"))
+                out.append(
+                    Finding(reference, None if self.tree.exists(host) else f"no {host or '.'} in the repository")
+                )
             image = service.image
             space = image.space if image else self.space
             start = [posixpath.dirname(path)]
@@ -280,7 +292,11 @@ class Scanner:
             line, logical = logical.strip(), ""
             if not line or line.startswith("#"):
                 continue
-            words = entrypoints.split(line.lstrip("@-").split(":", 1)[1] if posixpath.basename(path) == "Procfile" and ":" in line else line.lstrip("@-"))
+            words = entrypoints.split(
+                line.lstrip("@-").split(":", 1)[1]
+                if posixpath.basename(path) == "Procfile" and ":" in line
+                else line.lstrip("@-")
+            )
             out.extend(self._commands(path, start, words, self.space, [here, ""], "script"))
         return out
 
@@ -318,7 +334,9 @@ class Scanner:
             location = join(here, value.replace("%(here)s", "."))
             line = next((i for i, t in enumerate(lines, start=1) if key in t and value in t), 1)
             reference = Reference(path, line, f"{key} = {value}", "config-path")
-            out.append(Finding(reference, None if self.tree.exists(location) else f"no {location or '.'} in the repository"))
+            out.append(
+                Finding(reference, None if self.tree.exists(location) else f"no {location or '.'} in the repository")
+            )
         return out
 
 
@@ -398,7 +416,9 @@ def check_repository(repo: Path, against: str = "HEAD", services_dir: str = "ser
         ["git", "-C", str(repo), "ls-files", "-z", "-c", "-o", "--exclude-standard"],
         capture_output=True, check=True,
     )  # fmt: skip
-    paths = sorted({p for p in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if p and (repo / p).is_file()})
+    paths = sorted(
+        {p for p in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if p and (repo / p).is_file()}
+    )
     new = trees.from_disk(repo, paths)
     new.origin = trees.renames_since(repo, against)
     return compare(trees.from_revision(repo, against), new, services_dir)

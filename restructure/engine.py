@@ -26,8 +26,8 @@ from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.references import rewrite_python, rewrite_python_source
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
-from restructure.roots import ImportRoots
 from restructure.report import ALREADY_DONE, DONE, NOT_APPLICABLE, NOT_FOUND, REFUSED, HumanItem, PhaseReport
+from restructure.roots import ImportRoots
 from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind

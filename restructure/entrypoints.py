@@ -61,7 +61,7 @@ def targets(words: list[str], cwd: str = "") -> list[Target]:
         else:
             commands[-1].append(word)
     for command in commands:
-        while command and ("=" in command[0] and not command[0].startswith("-")) or command[:1] in (["exec"], ["env"]):
+        while command and (("=" in command[0] and not command[0].startswith("-")) or command[0] in {"exec", "env"}):
             command = command[1:]  # FOO=bar uvicorn ..., exec uvicorn ..., env ...
         if not command:
             continue

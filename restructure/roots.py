@@ -97,7 +97,9 @@ def service_dirs(tree: FileTree, services_dir: str = "services") -> list[str]:
     return sorted(found)
 
 
-def infer(tree: FileTree, services_dir: str = "services", cache: dict[str, list[Site] | None] | None = None) -> ImportRoots:
+def infer(
+    tree: FileTree, services_dir: str = "services", cache: dict[str, list[Site] | None] | None = None
+) -> ImportRoots:
     """The import roots of every service of ``tree``, each with its evidence."""
     roots = ImportRoots(services={d: {} for d in service_dirs(tree, services_dir)})
     if cache is not None:
@@ -112,7 +114,9 @@ def infer(tree: FileTree, services_dir: str = "services", cache: dict[str, list[
         for site in found or []:
             if site.kind == "syspath":
                 if site.module != "<file>":
-                    roots.extra.setdefault(posixpath.dirname(path), []).append(join(posixpath.dirname(path), site.module))
+                    roots.extra.setdefault(posixpath.dirname(path), []).append(
+                        join(posixpath.dirname(path), site.module)
+                    )
                 continue
             if site.kind not in {"import", "from", "patch", "asgi"} or site.level:
                 continue
@@ -189,7 +193,11 @@ def _config_roots(tree: FileTree, roots: ImportRoots) -> None:
                 parser.read_string(tree.read(path) or "")
             except configparser.Error:
                 continue
-            for section, key in (("pytest", "pythonpath"), ("tool:pytest", "pythonpath"), ("alembic", "prepend_sys_path")):
+            for section, key in (
+                ("pytest", "pythonpath"),
+                ("tool:pytest", "pythonpath"),
+                ("alembic", "prepend_sys_path"),
+            ):
                 if parser.has_option(section, key):
                     entries.extend(parser.get(section, key).replace("%(here)s", ".").split())
         for entry in entries:
@@ -210,5 +218,7 @@ def describe(roots: ImportRoots) -> list[str]:
             lines.append(f"  root {shown} ({module}; {root.count} reference(s))")
             lines.extend(f"    {e}" for e in root.evidence)
     for base, extra in sorted(roots.extra.items()):
-        lines.append(f"extra sys.path for files below {base or '(repository root)'}: {', '.join(r or '.' for r in extra)}")
+        lines.append(
+            f"extra sys.path for files below {base or '(repository root)'}: {', '.join(r or '.' for r in extra)}"
+        )
     return lines

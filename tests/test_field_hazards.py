@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Hazards met on real monorepos nobody here wrote (docs/field-report.md), rebuilt small.
 
 One row per hazard class: a tiny repository in the shape that broke, the generic phase 1
@@ -30,72 +31,107 @@ MAIN = "from app.config import NAME\n\napp = NAME\n\n\ndef helper():\n    return
 ROWS = [
     (
         "tests import from the service directory",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/tests/test_main.py": "from app.main import app\n\n\ndef test_app():\n    assert app\n"},
-        "services/a_service/tests/test_main.py", "from main import app", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/tests/test_main.py": "from app.main import app\n\n\ndef test_app():\n    assert app\n",
+        },
+        "services/a_service/tests/test_main.py",
+        "from main import app",
+        "",
     ),
     (
         "patch strings written from the service directory",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/tests/test_patch.py":
-             "from unittest import mock\n\n\ndef test_helper():\n    with mock.patch('app.main.helper'):\n        pass\n"},
-        "services/a_service/tests/test_patch.py", "mock.patch('main.helper')", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/tests/test_patch.py": "from unittest import mock\n\n\ndef test_helper():\n    with mock.patch('app.main.helper'):\n        pass\n",
+        },
+        "services/a_service/tests/test_patch.py",
+        "mock.patch('main.helper')",
+        "",
     ),
     (
         "relative import in main.py that becomes top-level",
-        {"services/a_service/app/main.py": "from .config import NAME\n\napp = NAME\n",
-         # the evidence that the service folder is the root: the image runs app.main from it
-         "services/a_service/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"uvicorn\", \"app.main:app\"]\n"},
-        "services/a_service/main.py", "from app.config import NAME", "",
+        {
+            "services/a_service/app/main.py": "from .config import NAME\n\napp = NAME\n",
+            # the evidence that the service folder is the root: the image runs app.main from it
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/main.py",
+        "from app.config import NAME",
+        "",
     ),
     (
         "lazy relative import of main from a module left in app/",
-        {"services/a_service/app/main.py": MAIN + "__version__ = '1'\n",
-         "services/a_service/app/routes.py": "def version():\n    from .main import __version__\n\n    return __version__\n"},
-        "services/a_service/app/routes.py", "from main import __version__", "",
+        {
+            "services/a_service/app/main.py": MAIN + "__version__ = '1'\n",
+            "services/a_service/app/routes.py": "def version():\n    from .main import __version__\n\n    return __version__\n",
+        },
+        "services/a_service/app/routes.py",
+        "from main import __version__",
+        "",
     ),
     (
         "Dockerfile copies only app/ and the CMD follows main.py out of it",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/Dockerfile":
-             "FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD [\"uvicorn\", \"app.main:app\"]\n"},
-        "services/a_service/Dockerfile", "COPY main.py ./main.py", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "COPY main.py ./main.py",
+        "",
     ),
     (
         "COPY names an app/ the phase deletes (repository-root context)",
-        {"services/a_service/app/main.py": "app = 'a'\n",
-         "services/a_service/app/config.py": None,
-         "docker-compose.yml": "services:\n  a:\n    build:\n      context: .\n      dockerfile: services/a_service/Dockerfile\n",
-         "services/a_service/Dockerfile":
-             "FROM python:3.11-slim\nWORKDIR /srv\nCOPY services/a_service/app/ /srv/services/a_service/app/\n"
-             "CMD [\"python\", \"-m\", \"services.a_service.app.main\"]\n"},
-        "services/a_service/Dockerfile", "COPY services/a_service/main.py /srv/services/a_service/main.py", "",
+        {
+            "services/a_service/app/main.py": "app = 'a'\n",
+            "services/a_service/app/config.py": None,
+            "docker-compose.yml": "services:\n  a:\n    build:\n      context: .\n      dockerfile: services/a_service/Dockerfile\n",
+            "services/a_service/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\nCOPY services/a_service/app/ /srv/services/a_service/app/\n"
+            'CMD ["python", "-m", "services.a_service.app.main"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "COPY services/a_service/main.py /srv/services/a_service/main.py",
+        "",
     ),
     (
         "Dockerfile with an instruction before FROM",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/Dockerfile":
-             "WORKDIR /srv\nFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"uvicorn\", \"app.main:app\"]\n"},
-        "services/a_service/Dockerfile", "\"main:app\"", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": 'WORKDIR /srv\nFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        '"main:app"',
+        "",
     ),
     (
         "Dockerfile starting with a UTF-8 byte-order mark",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/Dockerfile":
-             "\ufeffFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"uvicorn\", \"app.main:app\"]\n"},
-        "services/a_service/Dockerfile", "\ufeffFROM python", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": '\ufeffFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "\ufeffFROM python",
+        "",
     ),
     (
         "Makefile recipe that cds into the service and starts app.main",
-        {"services/a_service/app/main.py": MAIN,
-         "Makefile": "run-a:\n\tcd services/a_service && \\\n\tuvicorn app.main:app --port 8001\n"},
-        "Makefile", "uvicorn main:app --port 8001", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "Makefile": "run-a:\n\tcd services/a_service && \\\n\tuvicorn app.main:app --port 8001\n",
+        },
+        "Makefile",
+        "uvicorn main:app --port 8001",
+        "",
     ),
     (
         "a Dockerfile inside app/ builds with app/ as its context: main.py cannot leave it",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/app/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"uvicorn\", \"main:app\"]\n"},
-        "services/b_service/main.py", "from app.config import NAME", "a_service",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/app/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n',
+        },
+        "services/b_service/main.py",
+        "from app.config import NAME",
+        "a_service",
     ),
 ]
 

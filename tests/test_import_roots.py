@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Import roots inferred from evidence, one row per kind of evidence.
 
 Each row is a small repository; the row names the service directory and the root the
@@ -20,23 +21,41 @@ BASE = {f"{SERVICE}/app/__init__.py": "", f"{SERVICE}/app/main.py": "app = 1\n",
 
 ROWS = [
     ("an import written from the service folder", {f"{SERVICE}/app/routes.py": "from app.db import X\n"}, SERVICE, ""),
-    ("an import written from the repository root",
-     {"tests/test_a.py": "from services.a_service.app.db import X\n"}, "", SERVICE),
-    ("a patch string from the service folder",
-     {f"{SERVICE}/tests/test_p.py": "from unittest import mock\nmock.patch('app.db.X')\n"}, SERVICE, ""),
-    ("a Dockerfile that copies the folder and starts app.main",
-     {f"{SERVICE}/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n'},
-     SERVICE, ""),
-    ("a compose service built from the repository root",
-     {"docker-compose.yml": f"services:\n  a:\n    build:\n      context: .\n      dockerfile: {SERVICE}/Dockerfile\n",
-      f"{SERVICE}/Dockerfile": f'FROM python:3.11-slim\nWORKDIR /srv\nCOPY {SERVICE}/app /srv/{SERVICE}/app\n'
-                               'CMD ["python", "-m", "services.a_service.app.main"]\n'},
-     "", SERVICE),
+    (
+        "an import written from the repository root",
+        {"tests/test_a.py": "from services.a_service.app.db import X\n"},
+        "",
+        SERVICE,
+    ),
+    (
+        "a patch string from the service folder",
+        {f"{SERVICE}/tests/test_p.py": "from unittest import mock\nmock.patch('app.db.X')\n"},
+        SERVICE,
+        "",
+    ),
+    (
+        "a Dockerfile that copies the folder and starts app.main",
+        {f"{SERVICE}/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n'},
+        SERVICE,
+        "",
+    ),
+    (
+        "a compose service built from the repository root",
+        {
+            "docker-compose.yml": f"services:\n  a:\n    build:\n      context: .\n      dockerfile: {SERVICE}/Dockerfile\n",
+            f"{SERVICE}/Dockerfile": f"FROM python:3.11-slim\nWORKDIR /srv\nCOPY {SERVICE}/app /srv/{SERVICE}/app\n"
+            'CMD ["python", "-m", "services.a_service.app.main"]\n',
+        },
+        "",
+        SERVICE,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("evidence", "extra", "root", "not_root"), ROWS, ids=[r[0] for r in ROWS])
-def test_roots_follow_the_evidence(tmp_path: Path, evidence: str, extra: dict[str, str], root: str, not_root: str) -> None:
+def test_roots_follow_the_evidence(
+    tmp_path: Path, evidence: str, extra: dict[str, str], root: str, not_root: str
+) -> None:
     repo = make_repo(tmp_path / "repo", {**BASE, **extra})
     found = roots.infer(trees.from_disk(repo, sorted({*BASE, *extra})))
     assert root in found.services[SERVICE], roots.describe(found)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The reference gate: a reference that resolved before a change and not after is caught.
 
 Rows: a planted reference a phase cannot carry (a patch string built at run time is not,
@@ -36,12 +37,16 @@ phases:
 
 
 def _invoke(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "invoke", "-r", str(ROOT), *args], cwd=repo, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), *args], cwd=repo, capture_output=True, text=True
+    )
 
 
 def test_a_planted_broken_reference_fails_the_phase_before_any_write(tmp_path: Path) -> None:
     # a Dockerfile whose build context is app/: main.py cannot leave app/ and stay in the image
-    planted = {"services/a_service/app/Dockerfile": 'FROM python:3.11-slim\nCOPY . /srv\nWORKDIR /srv\nCMD ["uvicorn", "main:app"]\n'}
+    planted = {
+        "services/a_service/app/Dockerfile": 'FROM python:3.11-slim\nCOPY . /srv\nWORKDIR /srv\nCMD ["uvicorn", "main:app"]\n'
+    }
     repo = make_repo(tmp_path / "repo", {**FILES, **planted})
     plan = tmp_path / "plan.yaml"
     plan.write_text(ONE_SERVICE_PLAN)
