@@ -154,3 +154,25 @@ def test_generic_phase1_breaks_no_reference(
     if refused:
         assert (repo / f"services/{refused}/app/main.py").is_file(), "a refused service is left as it was"
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_tracked_file_in_an_ignored_directory_moves_with_its_directory(tmp_path: Path) -> None:
+    """A file committed with ``git add -f`` inside a directory ``.gitignore`` names is still the
+    repository's: the move stages it where it went (``git add -f`` for tracked paths)."""
+    files = {
+        **BASE,
+        "services/a_service/app/main.py": MAIN,
+        "services/a_service/app/tests/test_a.py": "from app.main import app\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    (repo / ".gitignore").write_text("tests/\n")
+    (repo / "services/a_service/app/tests/fixture_data.py").write_text("DATA = 1\n")
+    git(repo, "add", ".gitignore")
+    git(repo, "add", "-f", "services/a_service/app/tests/fixture_data.py")
+    git(repo, "commit", "-q", "-m", "ignored but tracked")
+    report = engine.run_phase(repo, 1, plan=load_plan(PLAN), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    tracked = git(repo, "ls-files").split()
+    assert "services/a_service/tests/fixture_data.py" in tracked
+    assert "services/a_service/app/tests/fixture_data.py" not in tracked
+    assert check_references.check_repository(repo, "HEAD~1").broken == []
