@@ -63,7 +63,8 @@ def move(
         relocation.add_dir_move(src, dst, service_dir)
         for old, new in pairs:
             relocation.paths.setdefault(old, new)
-    detail = f"{len(pairs)} file(s)" if is_dir else ("replaced the re-export shim that stood there" if replaced_shim else "")
+    shim = "replaced the re-export shim that stood there" if replaced_shim else ""
+    detail = f"{len(pairs)} file(s)" if is_dir else shim
     return DONE, detail, pairs
 
 
