@@ -125,10 +125,14 @@ ROWS = [
     ),
     (
         "a re-export shim already at the destination",
-        {"services/a_service/app/main.py": MAIN,
-         "services/a_service/main.py": '"""Entry point for uvicorn main:app."""\nfrom app.main import app\n',
-         "services/a_service/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"uvicorn\", \"main:app\"]\n"},
-        "services/a_service/main.py", "def helper():", "",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/main.py": '"""Entry point for uvicorn main:app."""\nfrom app.main import app\n',
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n',
+        },
+        "services/a_service/main.py",
+        "def helper():",
+        "",
     ),
     (
         "a Dockerfile inside app/ builds with app/ as its context: main.py cannot leave it",
