@@ -512,13 +512,18 @@ def validate(ctx: PhaseContext, changes: Changes) -> None:
                 try:
                     check(origin, (ctx.repo.root / origin).read_text(encoding="utf-8"))
                 except InvalidResult as before:
-                    if _same_problem(str(before), str(exc), origin, path):
+                    if _same_problem(str(before), str(exc), origin, path) and DOCKER_ACCEPTS in str(before):
                         # the file's own problem, there before the phase: its edits are
                         # token-bounded and leave it as it was; say so, do not stop
                         ctx.report.notes.append(f"{before} (there before the phase; left as it is)")
                         continue
                     raise PhaseError(f"{before}; fix the file before restructuring") from exc
             raise PhaseError(f"refusing to write an invalid result: {exc}") from exc
+
+
+# a pre-existing Dockerfile problem Docker itself builds through (the instruction applies to
+# no stage): the phase edits such a file token by token and reports the problem
+DOCKER_ACCEPTS = "before the first FROM"
 
 
 def _same_problem(before: str, after: str, origin: str, path: str) -> bool:
