@@ -58,13 +58,37 @@ def all_phases(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan
     _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going)
 
 
-@task(help={"repo": PHASE_HELP["repo"], "plan": PHASE_HELP["plan"]})
-def status(c, repo=".", plan=None):
+@task(
+    help={
+        "repo": PHASE_HELP["repo"],
+        "plan": PHASE_HELP["plan"],
+        "roots": "print where each service's code is imported from, with the evidence",
+    }
+)
+def status(c, repo=".", plan=None, roots=False):
     """Show per phase and service: done, pending or not applicable (read from the repo)."""
     try:
-        cli.print_status(repo, plan)
+        cli.print_roots(repo, plan) if roots else cli.print_status(repo, plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
+
+
+@task(
+    name="check-references",
+    help={
+        "repo": PHASE_HELP["repo"],
+        "against": "the revision to compare the work tree with (default: HEAD)",
+        "services_dir": "the directory holding the services (default: services)",
+    },
+)
+def check_references(c, repo=".", against="HEAD", services_dir="services"):
+    """List references to the repo's own code that resolve in REV and not in the work tree."""
+    try:
+        code = cli.check_references(repo, against, services_dir)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+    if code:
+        raise Exit(code=code)
 
 
 @task(help={"repo": PHASE_HELP["repo"]})
@@ -97,7 +121,7 @@ def propose(c, service, repo=".", output=None, plan=None):
         print(f"wrote {path}")
 
 
-ns = Collection(all_phases, status, conventions, propose)
+ns = Collection(all_phases, status, conventions, propose, check_references)
 for _number in range(1, 16):
     ns.add_task(_phase_task(_number))
 

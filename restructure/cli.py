@@ -162,3 +162,38 @@ def propose_plan(repo: str, service: str, output: str | None, plan: str | None) 
 
 def fail(exc: UserError) -> None:
     print(f"error: {exc}", file=sys.stderr)
+
+
+def check_references(repo: str, against: str, services_dir: str = "services") -> int:
+    """``invoke check-references``: the work tree against ``against``; one line per broken reference."""
+    from restructure import check_references as checker
+
+    path = Path(repo).resolve()
+    try:
+        GitRepo.open(path)
+        result = checker.check_repository(path, against, services_dir)
+    except (GitError, ValueError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    for problem in result.problems:
+        print(f"note: {problem}")
+    for line in result.lines():
+        print(line)
+    print(
+        f"{result.checked} reference(s) to the repository's own code checked in {against}, "
+        f"{result.broken_before} already broken there; {len(result.broken)} broken since"
+    )
+    return 1 if result.broken else 0
+
+
+def print_roots(repo: str, plan: str | None) -> None:
+    """``invoke status --roots``: the import roots inferred for every service, with the evidence."""
+    from restructure import roots, trees
+
+    try:
+        loaded = load_plan(plan)
+        git = GitRepo.open(repo)
+    except (PlanError, GitError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    tree = trees.from_disk(git.root, git.tracked_files())
+    for line in roots.describe(roots.infer(tree, loaded.services_dir)):
+        print(line)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from restructure import docs, drift, operations, splitting
+from restructure import build_context, check_references, docs, drift, images, operations, splitting, trees
+from restructure import roots as roots_module
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
@@ -34,10 +35,12 @@ from restructure.report import (
     NOT_APPLICABLE,
     NOT_FOUND,
     NOT_RUN,
+    REFUSED,
     HumanItem,
     PhaseReport,
     StepOutcome,
 )
+from restructure.roots import ImportRoots
 from restructure.text import migration
 from restructure.text.references import TextRewriter
 from restructure.text.validate import InvalidResult, check, file_kind
@@ -116,7 +119,7 @@ def targets(plan: Plan, phase: Phase, tree: VirtualTree, report: PhaseReport) ->
 def refuse_half_moves(ctx: PhaseContext, scope: Scope) -> None:
     """A service the plan found on disk (``services: discover``) is moved whole or not at all:
     moving ``app/main.py`` out while ``app/`` keeps modules it imports breaks the service."""
-    if ctx.plan.services and scope.service in ctx.plan.services:
+    if ctx.plan.keep_app_modules or (ctx.plan.services and scope.service in ctx.plan.services):
         return  # a listed service: the plan's own steps say what stays in app/ (and until when)
     main = f"{scope.base}/main.py"
     if ctx.tree.files.get(main) != f"{scope.base}/app/main.py":
@@ -245,6 +248,28 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
         return None
 
 
+def import_roots(ctx: PhaseContext) -> ImportRoots:
+    """Where each service's code is imported from (:mod:`restructure.roots`), read once per
+    phase from the tree as it is on disk: the rewriters and the reference gate share it."""
+    if "import_roots" not in ctx.extra and ctx.repo is None:  # a tree without a repository: no evidence
+        ctx.extra["import_roots"] = ImportRoots()
+    if "import_roots" not in ctx.extra:
+        original = [p for p in ctx.extra.get("original_paths", [])]  # type: ignore[attr-defined]
+        tree = trees.from_disk(ctx.repo.root, original or ctx.repo.tracked_files())
+        ctx.extra["import_roots"] = roots_module.infer(tree, ctx.plan.services_dir)
+    return ctx.extra["import_roots"]  # type: ignore[return-value]
+
+
+def _rooted(ctx: PhaseContext, origin: str) -> RelocationMap:
+    """The relocation map for a file, with the roots its imports may be written from."""
+    roots = import_roots(ctx)
+    prefixes = tuple(d for c in roots.candidates(origin) if c and (d := dotted_of_dir(c)))
+    service = roots.service_of(origin)
+    evidenced = roots.services.get(service, {}) if service else {}
+    top_level = tuple(d for r in evidenced if r and (d := dotted_of_dir(r)))
+    return ctx.relocation.rooted(prefixes, top_level)
+
+
 def rewrite_references(ctx: PhaseContext) -> None:
     relocation = ctx.relocation
     if relocation.empty:
@@ -283,8 +308,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         counts: Counter[str] = Counter()
         if is_python:
             new = None
+            rooted = _rooted(ctx, origin)
             if not ctx.parsed.has(path, text):  # not parsed by a step: parse only what mentions a needle
-                new = rewrite_python_source(text, origin, path, relocation, text_rewriter, needles)
+                new = rewrite_python_source(text, origin, path, rooted, text_rewriter, needles)
             if new is None:
                 try:
                     module = ctx.parsed.parse(path, text)
@@ -292,7 +318,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
                     raise PhaseError(
                         f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
                     ) from exc
-                new = rewrite_python(module, origin, path, relocation, text_rewriter, source=text, needles=needles)
+                new = rewrite_python(module, origin, path, rooted, text_rewriter, source=text, needles=needles)
             new_text, counts = new.code, new.counts
             if new_text != text:
                 style = splitting.style(ctx, path, path)
@@ -527,8 +553,70 @@ def validate(ctx: PhaseContext, changes: Changes) -> None:
                 try:
                     check(origin, (ctx.repo.root / origin).read_text(encoding="utf-8"))
                 except InvalidResult as before:
+                    if _same_problem(str(before), str(exc), origin, path) and DOCKER_ACCEPTS in str(before):
+                        # the file's own problem, there before the phase: its edits are
+                        # token-bounded and leave it as it was; say so, do not stop
+                        ctx.report.notes.append(f"{before} (there before the phase; left as it is)")
+                        continue
                     raise PhaseError(f"{before}; fix the file before restructuring") from exc
             raise PhaseError(f"refusing to write an invalid result: {exc}") from exc
+
+
+# a pre-existing Dockerfile problem Docker itself builds through (the instruction applies to
+# no stage): the phase edits such a file token by token and reports the problem
+DOCKER_ACCEPTS = "before the first FROM"
+
+
+def _same_problem(before: str, after: str, origin: str, path: str) -> bool:
+    """Is the new text's problem the one the original already had (same message, the file's
+    name aside; a line number may shift by the lines an edit adds)?"""
+    strip = re.compile(r"^[^:]*(?::\d+)?: ")
+    return strip.sub("", before.replace(origin, path)) == strip.sub("", after)
+
+
+def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
+    """Dockerfiles copy what they copied, plus what moved out of it (:mod:`restructure.build_context`)."""
+    moves = [(a, b) for a, b in ctx.report.moves]
+    if not moves and not ctx.removed:
+        return
+    old = trees.from_disk(ctx.repo.root, original)
+    new = trees.from_virtual(ctx.tree)
+    for path in sorted(p for p in ctx.tree.files if images.is_dockerfile(p)):
+        edits = build_context.plan_edits(old, new, path, moves, dict(ctx.relocation.dir_paths), list(ctx.removed))
+        ctx.report.notes.extend(edits.notes)
+        if edits.after or edits.drop:
+            ctx.tree.write(path, build_context.apply_edits(ctx.tree.read(path), edits))
+            if path not in ctx.report.files_rewritten:
+                ctx.report.files_rewritten.append(path)
+            ctx.report.rewrites["dockerfile-copy"] += len(edits.drop) + sum(map(len, edits.after.values()))
+
+
+def reference_gate(ctx: PhaseContext, original: list[str], scopes: list[Scope]) -> dict[str, str]:
+    """Pre-flight (:mod:`restructure.check_references`): every reference to the repository's
+    own code that resolves in the tree on disk must resolve in the tree the phase would
+    write; one that does not fails the phase before anything is written.
+
+    In a phase for every service, when each broken reference lies in one service's
+    directory, the result is instead the services to refuse (name -> one line saying why):
+    the phase then runs again without them and completes the others."""
+    result = check_references.gate(ctx.repo.root, original, ctx.tree, import_roots(ctx))
+    ctx.report.notes.extend(f"{p} (left as it is)" for p in result.problems)
+    owners = {f.reference.path: next((s for s in scopes if f.reference.path.startswith(s.base + "/")), None)
+              for f in result.broken}  # fmt: skip
+    if ctx.phase_scope == "all" and result.broken and all(owners.values()):
+        refused: dict[str, str] = {}
+        for finding in result.broken:
+            scope = owners[finding.reference.path]
+            refused.setdefault(scope.service, f"{result.lines()[result.broken.index(finding)]}")  # type: ignore[union-attr]
+        counts = Counter(owners[f.reference.path].service for f in result.broken)  # type: ignore[union-attr]
+        return {
+            name: f"the phase would break {line}"
+            + (f" (and {counts[name] - 1} more)" if counts[name] > 1 else "")
+            + "; fix it by hand first, then run the phase again"
+            for name, line in refused.items()
+        }
+    ctx.report.problems.extend(f"reference broken by the phase: {line}" for line in result.lines())
+    return {}
 
 
 def unified_diff(ctx: PhaseContext, changes: Changes) -> str:
@@ -579,6 +667,7 @@ def run_phase(
     allow_dirty: bool = False,
     echo: Callable[[str], None] = print,
     plan: Plan | None = None,
+    refused: dict[str, str] | None = None,
 ) -> PhaseReport:
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
@@ -590,7 +679,13 @@ def run_phase(
     tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
     original = list(tree.files)
     ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
-    for scope in targets(plan, phase, tree, report):
+    ctx.extra["original_paths"] = original
+    refused = dict(refused or {})
+    scopes = targets(plan, phase, tree, report)
+    for scope in scopes:
+        if scope.service in refused:
+            report.add(scope.service, "phase", REFUSED, refused[scope.service])
+            continue
         run_steps(ctx, scope, phase)
         if phase.scope == "all":
             refuse_half_moves(ctx, scope)
@@ -598,6 +693,7 @@ def run_phase(
     try:
         drop_unused_packages(ctx)
         rewrite_references(ctx)
+        keep_image_contents(ctx, original)
         splitting.finish(ctx)
         find_leftovers(ctx, phase)
         changes = diff_tree(tree, original)
@@ -608,6 +704,12 @@ def run_phase(
             raise
         # the tree is half-built after a failed step: what breaks now may follow from it
         report.problems.append(f"{exc} (may follow from the failure above)")
+    if not report.failed:
+        more = reference_gate(ctx, original, [s for s in scopes if s.service not in refused])
+        if more:  # refuse those services in the pre-flight, run the phase for the others
+            echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
+            again = {**refused, **more}
+            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments

@@ -101,6 +101,9 @@ class Plan:
     phases: dict[int, Phase] = field(default_factory=dict)
     exceptions: tuple[ConventionException, ...] = ()
     discover: bool = False  # ``services: discover``: every service directory on disk is in the plan
+    # ``keep_app_modules: true``: a discovered service may keep modules in ``app/`` after
+    # ``app/main.py`` moves out (the reference gate proves every import still resolves)
+    keep_app_modules: bool = False
 
     def includes(self, service: str) -> bool:
         """Is ``service`` one the plan covers (listed, or found on disk under ``discover``)?"""
@@ -212,7 +215,15 @@ def _validate(path: Path, data: Any) -> Plan:
         phases=dict(sorted(phases.items())),
         exceptions=_validate_exceptions(path, data),
         discover=discover,
+        keep_app_modules=_flag(path, data, "keep_app_modules"),
     )
+
+
+def _flag(path: Path, data: _LineDict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(path, _line(data, key), f"'{key}' must be true or false, got {value!r}")
+    return value
 
 
 def _validate_exceptions(path: Path, data: _LineDict) -> tuple[ConventionException, ...]:

@@ -19,6 +19,7 @@ DRIFTED = "drifted"
 NOT_RUN = "not run"  # a step after a failed one of the same service
 #: outcomes that make the phase fail
 FAILURES = frozenset({FAILED, DRIFTED})
+REFUSED = "refused"  # the pre-flight left the service as it is; the line says why
 
 
 @dataclass
