@@ -30,12 +30,19 @@ def _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going=False) ->
 
 
 def _phase_task(number: int) -> Task:
-    def body(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None):
+    def body(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan=None, explain=None):
+        if explain:
+            try:
+                cli.explain(repo, number, plan, explain)
+            except cli.UserError as exc:
+                raise Exit(f"error: {exc}", code=1) from exc
+            return
         _run([number], repo, plan, dry_run, commit, allow_dirty)
 
     body.__name__ = f"phase{number}"
     body.__doc__ = f"Phase {number}: {TITLES.get(number, 'not in the default plan')}."
-    return task(body, name=f"phase{number}", help=PHASE_HELP)
+    explain = "print where the phase's splits put SYMBOL and the evidence (nothing written)"
+    return task(body, name=f"phase{number}", help={**PHASE_HELP, "explain": explain})
 
 
 @task(
@@ -51,13 +58,37 @@ def all_phases(c, repo=".", dry_run=False, commit=False, allow_dirty=False, plan
     _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going)
 
 
-@task(help={"repo": PHASE_HELP["repo"], "plan": PHASE_HELP["plan"]})
-def status(c, repo=".", plan=None):
+@task(
+    help={
+        "repo": PHASE_HELP["repo"],
+        "plan": PHASE_HELP["plan"],
+        "roots": "print where each service's code is imported from, with the evidence",
+    }
+)
+def status(c, repo=".", plan=None, roots=False):
     """Show per phase and service: done, pending or not applicable (read from the repo)."""
     try:
-        cli.print_status(repo, plan)
+        cli.print_roots(repo, plan) if roots else cli.print_status(repo, plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
+
+
+@task(
+    name="check-references",
+    help={
+        "repo": PHASE_HELP["repo"],
+        "against": "the revision to compare the work tree with (default: HEAD)",
+        "services_dir": "the directory holding the services (default: services)",
+    },
+)
+def check_references(c, repo=".", against="HEAD", services_dir="services"):
+    """List references to the repo's own code that resolve in REV and not in the work tree."""
+    try:
+        code = cli.check_references(repo, against, services_dir)
+    except cli.UserError as exc:
+        raise Exit(f"error: {exc}", code=1) from exc
+    if code:
+        raise Exit(code=code)
 
 
 @task(help={"repo": PHASE_HELP["repo"]})
@@ -76,7 +107,7 @@ def conventions(c, repo="."):
     help={
         "service": "service short name (e.g. store)",
         "repo": PHASE_HELP["repo"],
-        "output": "plan file to write (default: plan-<service>.yaml)",
+        "output": "plan file to write, or - for stdout (default: the target's .git/restructure/plan-<service>.yaml)",
         "plan": "plan whose services/phase numbers to start from (default: the shipped plan)",
     },
 )
@@ -86,10 +117,11 @@ def propose(c, service, repo=".", output=None, plan=None):
         path = cli.propose_plan(repo, service, output, plan)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
-    print(f"wrote {path}")
+    if path is not None:
+        print(f"wrote {path}")
 
 
-ns = Collection(all_phases, status, conventions, propose)
+ns = Collection(all_phases, status, conventions, propose, check_references)
 for _number in range(1, 16):
     ns.add_task(_phase_task(_number))
 

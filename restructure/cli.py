@@ -6,12 +6,12 @@ Every error a user can hit becomes one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from restructure import conventions, engine
+from restructure import conventions, engine, preflight
 from restructure.gitrepo import GitError, GitRepo
-from restructure.plan import PlanError, load_plan
+from restructure.plan import Plan, PlanError, load_plan
 
 
 class UserError(RuntimeError):
@@ -33,7 +33,11 @@ def run_phases(
 ) -> None:
     """Run phases in order; the first failing phase stops the run unless ``keep_going``.
 
-    Either way the error names every phase that failed and every phase that did not run.
+    Several phases are pre-flighted first (:mod:`restructure.preflight`): every problem of
+    every phase is listed and nothing is written unless all of them pass. ``keep_going``
+    skips the pre-flight (the user asked for what can run to run); a dry run of several
+    phases is the pre-flight plus its diff. Either way the error names every phase that
+    failed and every phase that did not run.
     """
     failed: list[str] = []
     numbers = list(numbers)
@@ -43,6 +47,10 @@ def run_phases(
             loaded.phase(number)
         if not dry_run and not allow_dirty:
             GitRepo.open(repo).require_clean()
+        if len(numbers) > 1 and (dry_run or not keep_going):
+            _preflight(repo, numbers, loaded, dry_run)
+            if dry_run:
+                return
         for index, number in enumerate(numbers):
             # after the first phase the tree holds our own uncommitted changes
             dirty_ok = allow_dirty or (index > 0 and not commit)
@@ -60,6 +68,46 @@ def run_phases(
         raise UserError(_one_line(exc)) from exc
     if failed:
         raise UserError(f"{len(failed)} phase(s) failed: " + " | ".join(failed))
+
+
+def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> None:
+    """Refuse before the first write when any phase would fail; a dry run also prints every
+    phase's report and the diff of the whole run."""
+    result = preflight.run(repo, numbers, plan, with_diff=dry_run, echo=print if dry_run else None)
+    if dry_run:
+        print(result.diff if result.diff else "(no changes)")
+    print(result.to_text())
+    if result.failed:
+        phases = ", ".join(str(p.number) for p in result.failed)
+        raise UserError(
+            f"pre-flight: {result.problem_count} problem(s) in phase {phases} (listed above); nothing written; "
+            f"not run: phase {', '.join(map(str, numbers))}"
+        )
+
+
+def explain(repo: str, number: int, plan: str | None, symbol: str, echo: Callable[[str], None] = print) -> int:
+    """Run phase ``number`` in memory (nothing written) and print where ``symbol`` goes and why.
+
+    Returns how many placements matched; none is a user error naming the phase's splits.
+    """
+    try:
+        loaded = load_plan(plan)
+        try:
+            report = engine.run_phase(repo, number, dry_run=True, echo=lambda _text: None, plan=loaded)
+        except engine.PhaseFailed as exc:
+            report = exc.report
+    except (PlanError, GitError, engine.PhaseError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    found = 0
+    for key, lines in report.evidence.items():
+        label = key.rsplit(": ", 1)[-1]
+        if symbol in {n.strip() for n in label.split(",")} or key.endswith(f".{symbol}"):
+            found += 1
+            echo(f"{key.rsplit(': ', 1)[0]}: {lines[0]}")
+            echo("\n".join(f"    {line}" for line in lines[1:]) or "    (no further evidence)")
+    if not found:
+        raise UserError(f"phase {number}: no split of the phase places {symbol!r}; check the name and the phase number")
+    return found
 
 
 def all_phase_numbers(plan: str | None) -> list[int]:
@@ -101,8 +149,8 @@ def check_conventions(repo: str) -> int:
     return 1 if violations else 0
 
 
-def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path:
-    """Write a proposed plan for ``service``; returns the file written."""
+def propose_plan(repo: str, service: str, output: str | None, plan: str | None) -> Path | None:
+    """Write a proposed plan for ``service``; returns the file written (None: printed, ``-o -``)."""
     from restructure.proposal import ProposalError, write_proposal
 
     try:
@@ -114,3 +162,38 @@ def propose_plan(repo: str, service: str, output: str | None, plan: str | None) 
 
 def fail(exc: UserError) -> None:
     print(f"error: {exc}", file=sys.stderr)
+
+
+def check_references(repo: str, against: str, services_dir: str = "services") -> int:
+    """``invoke check-references``: the work tree against ``against``; one line per broken reference."""
+    from restructure import check_references as checker
+
+    path = Path(repo).resolve()
+    try:
+        GitRepo.open(path)
+        result = checker.check_repository(path, against, services_dir)
+    except (GitError, ValueError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    for problem in result.problems:
+        print(f"note: {problem}")
+    for line in result.lines():
+        print(line)
+    print(
+        f"{result.checked} reference(s) to the repository's own code checked in {against}, "
+        f"{result.broken_before} already broken there; {len(result.broken)} broken since"
+    )
+    return 1 if result.broken else 0
+
+
+def print_roots(repo: str, plan: str | None) -> None:
+    """``invoke status --roots``: the import roots inferred for every service, with the evidence."""
+    from restructure import roots, trees
+
+    try:
+        loaded = load_plan(plan)
+        git = GitRepo.open(repo)
+    except (PlanError, GitError) as exc:
+        raise UserError(_one_line(exc)) from exc
+    tree = trees.from_disk(git.root, git.tracked_files())
+    for line in roots.describe(roots.infer(tree, loaded.services_dir)):
+        print(line)

@@ -212,7 +212,13 @@ def check_no_app_dirs(plan: Plan, tree: VirtualTree, args: dict[str, Any], repor
     left = app_dirs_left(plan.services_dir, tree)
     for path in left:
         report.needs_human.append(HumanItem(path, 0, path, "an app/ directory remains"))
-    return (DONE, "no app/ directory remains") if not left else (FAILED, f"{len(left)} app/ directories remain")
+    if not left:
+        return DONE, "no app/ directory remains"
+    shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+    return FAILED, (
+        f"{len(left)} app/ directories remain ({shown}); add steps that move what they hold "
+        "(a service the plan does not list keeps its app/: list it under `services:`)"
+    )
 
 
 REPO_OPERATIONS: dict[str, Callable[[Plan, VirtualTree, dict[str, Any], PhaseReport], tuple[str, str]]] = {

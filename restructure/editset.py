@@ -369,6 +369,15 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
     with _sigint_as_exception():
         try:
             tracked = set(repo.tracked_index_files())
+            # a file deleted to make room for a move onto its path goes first
+            destinations = {dest for _, dest in changes.moves}
+            cleared = [p for p in changes.deletes if p in destinations]
+            for path in cleared:
+                counter.tick(f"delete {path}")
+                (root / path).unlink()
+            if [p for p in cleared if p in tracked]:
+                with counter.git(f"git rm --cached ({len(cleared)} paths)") as started:
+                    repo.remove_from_index([p for p in cleared if p in tracked], started=started)
             for source, dest in changes.moves:
                 with counter.git(f"move {source}") as started:
                     repo.mv_file(source, dest, source in tracked, started=started)
@@ -376,9 +385,10 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 counter.tick(f"write {path}")
                 _atomic_write(root / path, text)
             for path in changes.deletes:
-                counter.tick(f"delete {path}")
-                (root / path).unlink()
-            removed = [p for p in changes.deletes if p in tracked]
+                if path not in destinations:
+                    counter.tick(f"delete {path}")
+                    (root / path).unlink()
+            removed = [p for p in changes.deletes if p in tracked and p not in destinations]
             if removed:
                 with counter.git(f"git rm --cached ({len(removed)} paths)") as started:
                     repo.remove_from_index(removed, started=started)

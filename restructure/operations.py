@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 from restructure.editset import VirtualTree
 from restructure.python import syntax
-from restructure.relocation import RelocationMap
+from restructure.relocation import RelocationMap, module_of
 from restructure.report import ALREADY_DONE, DONE, KEPT, NOT_FOUND
 
 
@@ -42,6 +42,9 @@ def move(
         if tree.exists(dst) or tree.is_dir(dst):
             return ALREADY_DONE, f"{dest} exists", []
         return NOT_FOUND, f"{source} does not exist", []
+    replaced_shim = is_file and tree.exists(dst) and is_reexport_shim(tree.read(dst), src, scope)
+    if replaced_shim:
+        tree.delete(dst)  # ``from app.main import app`` standing in for the file that now moves there
     if is_file and (tree.exists(dst) or tree.is_dir(dst)):
         raise OperationError(
             f"{src}: cannot move to {dst}, which already exists; merge the two files by hand or remove {dst}"
@@ -60,7 +63,30 @@ def move(
         relocation.add_dir_move(src, dst, service_dir)
         for old, new in pairs:
             relocation.paths.setdefault(old, new)
-    return DONE, f"{len(pairs)} file(s)" if is_dir else "", pairs
+    shim = "replaced the re-export shim that stood there" if replaced_shim else ""
+    detail = f"{len(pairs)} file(s)" if is_dir else shim
+    return DONE, detail, pairs
+
+
+def is_reexport_shim(text: str, source: str, scope: Scope) -> bool:
+    """Is ``text`` a module that only re-exports names from the module at ``source`` (written
+    from the repository root or from the service folder), docstring and comments aside?"""
+    try:
+        body = syntax.parse(text).body
+    except SyntaxError:
+        return False
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    names = {module_of(source)}
+    if scope.base and source.startswith(scope.base + "/"):
+        names.add(module_of(source[len(scope.base) + 1 :]))
+    imports = [n for n in body if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module in names]
+    rest = [n for n in body if n not in imports and not _is_all(n)]
+    return bool(imports) and not rest
+
+
+def _is_all(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["__all__"]
 
 
 def init_docstring(text: str) -> str | None:

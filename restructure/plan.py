@@ -26,7 +26,10 @@ OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
     "delete": ({"path"}, {"only", "skip"}),
     "delete-if-empty": ({"path"}, {"only", "skip"}),
     "ensure-package": ({"path"}, {"only", "skip"}),
-    "split": ({"module", "into"}, {"groups", "rules", "fallback", "helpers", "keep", "patch_targets", "only", "skip"}),
+    "split": (
+        {"module", "into"},
+        {"groups", "rules", "fallback", "helpers", "keep", "patch_targets", "symbols", "only", "skip"},
+    ),
     "merge": ({"modules", "into"}, {"only", "skip"}),
     "extract-schemas": ({"module", "into"}, {"only", "skip"}),
     "assemble-routers": (set(), {"package", "main", "only", "skip"}),
@@ -98,6 +101,9 @@ class Plan:
     phases: dict[int, Phase] = field(default_factory=dict)
     exceptions: tuple[ConventionException, ...] = ()
     discover: bool = False  # ``services: discover``: every service directory on disk is in the plan
+    # ``keep_app_modules: true``: a discovered service may keep modules in ``app/`` after
+    # ``app/main.py`` moves out (the reference gate proves every import still resolves)
+    keep_app_modules: bool = False
 
     def includes(self, service: str) -> bool:
         """Is ``service`` one the plan covers (listed, or found on disk under ``discover``)?"""
@@ -209,7 +215,15 @@ def _validate(path: Path, data: Any) -> Plan:
         phases=dict(sorted(phases.items())),
         exceptions=_validate_exceptions(path, data),
         discover=discover,
+        keep_app_modules=_flag(path, data, "keep_app_modules"),
     )
+
+
+def _flag(path: Path, data: _LineDict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(path, _line(data, key), f"'{key}' must be true or false, got {value!r}")
+    return value
 
 
 def _validate_exceptions(path: Path, data: _LineDict) -> tuple[ConventionException, ...]:
@@ -297,12 +311,18 @@ def _check_relative(path: Path, line: int, number: int, value: Any) -> None:
 
 
 def _validate_split(path: Path, number: int, node: _LineDict, args: dict[str, Any]) -> None:
+    """``groups`` names the target files (a list: placement is inferred from the code), or maps
+    each to its member list or hints; ``symbols`` maps a symbol to a group (an override)."""
     groups = args.get("groups", {})
+    if isinstance(groups, list):
+        if not all(isinstance(g, str) and g for g in groups) or len(set(groups)) != len(groups):
+            raise _fail(path, _line(node, "groups"), f"phase {number}: split 'groups' must list distinct file names")
+        groups = {g: None for g in groups}
     if not isinstance(groups, dict):
         raise _fail(
             path,
             _line(node, "groups"),
-            f"phase {number}: split 'groups' must map a file name to a list of symbols or a rule",
+            f"phase {number}: split 'groups' must list file names, or map a file name to symbols or hints",
         )
     seen: dict[str, str] = {}
     for group, spec in groups.items():
@@ -315,3 +335,18 @@ def _validate_split(path: Path, number: int, node: _LineDict, args: dict[str, An
                     f"phase {number}: symbol {symbol!r} is placed in both {seen[symbol]!r} and {group!r}",
                 )
             seen[symbol] = group
+    overrides = args.get("symbols", {})
+    if not isinstance(overrides, dict) or not all(isinstance(v, str) for v in overrides.values()):
+        raise _fail(path, _line(node, "symbols"), f"phase {number}: split 'symbols' must map a symbol to a group")
+    targets = {*groups, args.get("helpers"), args.get("fallback"), *(r.get("to") for r in args.get("rules") or [])}
+    for symbol, group in overrides.items():
+        if symbol in seen:
+            raise _fail(
+                path, _line(node, "symbols"),
+                f"phase {number}: symbol {symbol!r} is placed in both {seen[symbol]!r} and {group!r}",
+            )  # fmt: skip
+        if group not in targets:
+            raise _fail(
+                path, _line(node, "symbols"),
+                f"phase {number}: symbols: {symbol!r} goes to {group!r}, which is not a group of the split",
+            )  # fmt: skip

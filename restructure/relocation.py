@@ -8,7 +8,7 @@ symbol entries (``services.x.models.Cohort`` -> ``services.x.models.cohort``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 
@@ -59,6 +59,11 @@ class RelocationMap:
     patch_sites: dict[str, str] = field(default_factory=dict)
     # old.module.name -> several new modules look it up: a human must choose
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    # evidence that settles an ambiguous patch target (restructure.python.patch_targets):
+    # old.module.name -> the new module defining it; old.module -> (methods, path, new module)
+    # of every route the split placed
+    homes: dict[str, str] = field(default_factory=dict)
+    route_homes: dict[str, list[tuple[frozenset[str], str, str]]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -111,8 +116,35 @@ class RelocationMap:
         if old_mod and new_mod and old_mod != new_mod:
             self.placeholders[f".{old_mod}"] = f".{new_mod}"
 
+    # Import roots of the file being rewritten (see :meth:`rooted`): dotted names of the
+    # directories its imports may be written from, and of those that run its module top-level.
+    prefixes: tuple[str, ...] = ()
+    top_level_roots: tuple[str, ...] = ()
+
+    def rooted(self, prefixes: tuple[str, ...], top_level_roots: tuple[str, ...] = ()) -> RelocationMap:
+        """This map for one file whose imports are written from the roots ``prefixes``
+        (``app.main`` from ``services/x_service`` means ``services.x_service.app.main``):
+        a name found under a root is mapped and written back in that root's terms."""
+        return replace(self, prefixes=prefixes, top_level_roots=top_level_roots)
+
     def map_module(self, dotted: str) -> str | None:
-        """The new name of module ``dotted`` (or of a module below a moved package)."""
+        """The new name of module ``dotted`` (or of a module below a moved package); a name
+        written from one of :attr:`prefixes` stays written from it."""
+        found = self._map_full(dotted)
+        if found is not None:
+            return found
+        for prefix in self.prefixes:
+            new = self._map_full(f"{prefix}.{dotted}")
+            if new is not None and new.startswith(prefix + "."):
+                return new[len(prefix) + 1 :]
+        return None
+
+    def root_of(self, module: str) -> str | None:
+        """The deepest of :attr:`top_level_roots` (dotted) that ``module`` (a full name) lies under."""
+        found = [r for r in self.top_level_roots if module.startswith(r + ".")]
+        return max(found, key=len) if found else None
+
+    def _map_full(self, dotted: str) -> str | None:
         if dotted in self.modules:
             return self.modules[dotted]
         best = None

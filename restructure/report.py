@@ -13,6 +13,13 @@ NOT_FOUND = "not found, skipped"
 NOT_APPLICABLE = "not applicable"
 KEPT = "kept (not empty)"
 FAILED = "failed"
+# the target of a step exists, done by hand in another way than the plan's: a failure, with
+# the difference in the detail (the plan or the tree must change before the phase can run)
+DRIFTED = "drifted"
+NOT_RUN = "not run"  # a step after a failed one of the same service
+#: outcomes that make the phase fail
+FAILURES = frozenset({FAILED, DRIFTED})
+REFUSED = "refused"  # the pre-flight left the service as it is; the line says why
 
 
 @dataclass
@@ -45,6 +52,9 @@ class PhaseReport:
     files_rewritten: list[str] = field(default_factory=list)
     needs_human: list[HumanItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # where a split put each symbol the plan does not place itself, with the rule's reason
+    placements: list[str] = field(default_factory=list)
+    evidence: dict[str, list[str]] = field(default_factory=dict)  # "svc: file: symbol" -> what the rule saw
     python_files_parsed: int = 0
     python_parses_max_per_file: int = 0
     python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)
@@ -64,8 +74,8 @@ class PhaseReport:
 
     def add(self, service: str, step: str, outcome: str, detail: str = "") -> None:
         self.outcomes.append(StepOutcome(service, step, outcome, detail))
-        if outcome == FAILED:
-            self.problems.append(f"{service}: {step} failed" + (f": {detail}" if detail else ""))
+        if outcome in FAILURES:
+            self.problems.append(f"{service}: {step} {outcome}" + (f": {detail}" if detail else ""))
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -114,6 +124,9 @@ class PhaseReport:
             total = sum(self.rewrites.values())
             lines.append(f"  rewrote {total} reference(s) in {len(self.files_rewritten)} file(s):")
             lines.extend(f"    {count:>4}  {kind}" for kind, count in sorted(self.rewrites.items()))
+        if self.placements:
+            lines.append(f"  placed by inference ({len(self.placements)}; `--explain SYMBOL` shows the evidence):")
+            lines.extend(f"    {line}" for line in self.placements)
         for note in self.notes:
             lines.append(f"  note: {note}")
         if self.needs_human:

@@ -7,20 +7,25 @@ Nothing here formats or lints: moved statements keep their exact source text.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from restructure import drift
+from restructure.placement import Decision, finer_split
 from restructure.python import merge as merging
+from restructure.python import patch_targets
 from restructure.python.import_style import Import, ImportStyle, StyleCache
 from restructure.python.importers import Importers, names_imported_from
 from restructure.python.modules import ModuleLocation
+from restructure.python.patch_evidence import Verdict, choose
 from restructure.python.routers_init import assemble
 from restructure.python.split import Reexport, SplitError, SplitSpec, imported_reexports, render_reexports, split_module
-from restructure.python.symbols import ImportBinding, analyse, import_bindings
+from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
 from restructure.relocation import module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem
 
@@ -99,14 +104,18 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     tree, relocation = ctx.tree, ctx.relocation
     src, into = scope.path(args["module"]), scope.path(args["into"])
     if not tree.exists(src):
-        return (ALREADY_DONE, f"{args['into']} exists") if tree.is_dir(into) else (NOT_FOUND, f"{src} does not exist")
+        return drift.split_done_before(tree, scope, args)  # by the tool, or by hand (maybe differently)
     text = tree.read(src)
     module = _parse(ctx, src, text)
-    spec = SplitSpec.from_args(args)
+    spec = SplitSpec.from_args(args, scope.service)
+    old_module = module_of(src) or ""
+    patches = _patch_strings(ctx, old_module, skip={src})
+    spec.patched = set(patches)
+    if PurePosixPath(into).name != "models":
+        spec.entities = _model_entities(ctx, str(PurePosixPath(into).parent / "models"))
     package_name = PurePosixPath(into).name
     reexport = package_name in REEXPORT_PACKAGES
     init_path = f"{into}/__init__.py"
-    old_module = module_of(src) or ""
     new_package = module_of(init_path) or ""
     bindings = import_bindings(module)
     importers = _importers(ctx, old_module, skip={src}) if bindings else Importers()
@@ -132,7 +141,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         refresh_init(ctx, into, added=list(texts))
         if init_path not in texts:
             texts[init_path] = tree.read(init_path)
-    _check_honest(ctx, src, texts, result.empty_groups)
+    _check_honest(ctx, src, texts, result.empty_groups, result.placements)
     if old_module != new_package:
         relocation.modules[old_module] = new_package
     # the file became a directory: a Dockerfile that COPYs the single file must copy the package
@@ -143,7 +152,13 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
         if not (reexport and old_module == new_package and reexported_here):
             relocation.symbols[f"{old_module}.{name}"] = home
     chosen = {str(k): f"{new_package}.{v}" for k, v in (args.get("patch_targets") or {}).items()}
-    _record_lookup_sites(ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported)
+    _record_lookup_sites(
+        ctx, old_module, result.homes, result.readers, set(bindings), chosen, reexported,
+        lambda name, sites: _patch_verdict(
+            old_module, name, sites, patches.get(name, []), result.route_paths, result.homes
+        ),
+    )  # fmt: skip
+    patch_targets.record_evidence(relocation, old_module, new_package, result.homes, result.routes)
     _follow_imported_names(ctx, src, old_module, bindings, importers, set(result.homes) | reexported)
     for module_name, routers in result.routers.items():
         for var in routers:
@@ -151,10 +166,11 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
             state(ctx).pieces.setdefault((old_module, var), []).append(RouterPiece(module_name, var, lines))
     written = len(result.files) + (1 if reexport else 0)  # the re-exporting __init__ counts, a bare one not
     state(ctx).files_per_split[src] = written
-    placed = [p for p in result.placements if p.reason not in {"listed in the plan"}]
-    unlisted = [p for p in placed if p.reason not in {"route path", "name prefix", "kind rule: enum"}]
-    for p in unlisted:
-        ctx.report.notes.append(f"{scope.service}: {PurePosixPath(src).name}: {p.name} -> {p.group}.py ({p.reason})")
+    name = PurePosixPath(src).name
+    for decision in result.placements:
+        if decision.inferred:
+            ctx.report.placements.append(f"{scope.service}: {name}: {decision.line()}")
+        ctx.report.evidence[f"{scope.service}: {name}: {decision.label}"] = [decision.line(), *decision.evidence]
     for path in sorted(importers.star):
         ctx.report.notes.append(
             f"{path}: star-imports {old_module}; the package re-exports its public names and __all__, "
@@ -170,22 +186,27 @@ def line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
-def _check_honest(ctx: PhaseContext, src: str, texts: dict[str, str], empty_groups: list[str]) -> None:
+def _check_honest(
+    ctx: PhaseContext, src: str, texts: dict[str, str], empty_groups: list[str], decisions: Sequence[Decision] = ()
+) -> None:
     """A split that leaves a planned group empty, or writes a file over the plan's line limit
-    that the plan does not accept under ``exceptions:``, did not do what the plan says: it fails,
-    naming every such group and file at once (one line, so the whole list reaches the user)."""
+    that the plan does not accept under ``exceptions:``, did not do what the plan says: it fails
+    before anything is written, naming every such group and file with the sizes of all the
+    split's files and a finer split by entity to try (one line, so the whole list reaches the user)."""
     limit = ctx.plan.line_limit
     accepted = {e.path for e in ctx.plan.exceptions if e.rule == 2}
     problems = [f"group {g!r} receives nothing" for g in empty_groups]
-    problems += [
-        f"{path} has {size} lines (limit {limit})"
-        for path, text in texts.items()
-        if (size := line_count(text)) > limit and path not in accepted
-    ]
+    over = {path: size for path, text in texts.items() if (size := line_count(text)) > limit and path not in accepted}
+    for path, size in over.items():
+        group = PurePosixPath(path).stem
+        finer = finer_split(decisions, group)
+        hint = f"; try {', '.join(finer)} instead of {group}" if len(finer) > 1 else ""
+        problems.append(f"{path} has {size} lines (limit {limit}){hint}")
     if problems:
+        sizes = ", ".join(f"{PurePosixPath(p).name} {line_count(t)}" for p, t in texts.items())
         raise StructureError(
-            f"{src}: {'; '.join(problems)}: adjust the groups or add an exception under `exceptions:` "
-            "(path, rule: 2, reason) in the plan"
+            f"{src}: {'; '.join(problems)} (sizes: {sizes}): name finer targets under `groups:`, or add an "
+            "exception under `exceptions:` (path, rule: 2, reason) in the plan"
         )
 
 
@@ -244,6 +265,49 @@ def module_imports(module: cst.Module) -> list[str]:
     return list(import_bindings(module))
 
 
+def _model_entities(ctx: PhaseContext, package_dir: str) -> dict[str, str]:
+    """Class name -> file stem, for the classes of the service's ``models`` package (if it is one)."""
+    found: dict[str, str] = {}
+    for path in ctx.tree.under(package_dir):
+        rel = path[len(package_dir) + 1 :]
+        if "/" in rel or not rel.endswith(".py") or rel == "__init__.py":
+            continue
+        for kind, name in top_level_names(_parse(ctx, path, ctx.tree.read(path))):
+            if kind == "class":
+                found.setdefault(name, rel[:-3])
+    return found
+
+
+def _patch_strings(ctx: PhaseContext, module: str, skip: set[str]) -> dict[str, list[tuple[str, str]]]:
+    """Names of ``module`` that some file names in a string (``patch("module.name")``), with those files."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if not module:
+        return found
+    pattern = re.compile(rf"""["']{re.escape(module)}\.([A-Za-z_]\w*)["']""")
+    for path, text in _python_texts(ctx, skip):
+        if module not in text:
+            continue
+        for name in sorted(set(pattern.findall(text))):
+            found.setdefault(name, []).append((path, text))
+    return found
+
+
+def _patch_verdict(
+    old_module: str,
+    name: str,
+    sites: set[str],
+    sources: list[tuple[str, str]],
+    route_paths: dict[str, list[str]],
+    homes: dict[str, str],
+) -> Verdict | None:
+    """The one reader of ``name`` the tests that patch it mean, judged by the requests they send
+    and the functions they call."""
+    if not sources:
+        return None
+    defined = {m: {n for n, home in homes.items() if home == m} for m in sorted(sites)}
+    return choose(f"{old_module}.{name}", sources, {m: route_paths.get(m, []) for m in sorted(sites)}, defined)
+
+
 def _record_lookup_sites(
     ctx: PhaseContext,
     old_module: str,
@@ -252,6 +316,7 @@ def _record_lookup_sites(
     imported: set[str],
     chosen: dict[str, str],
     reexported: Collection[str] = (),
+    infer: Callable[[str, set[str]], Verdict | None] | None = None,
 ) -> None:
     """Where ``patch("old.module.name")`` must point now: the one new module that reads the name.
 
@@ -270,6 +335,11 @@ def _record_lookup_sites(
                 )
             sites = {chosen[name]}
         key = f"{old_module}.{name}"
+        verdict = infer(name, sites) if infer and len(sites) > 1 else None
+        if verdict is not None:
+            sites = {verdict.module}
+            ctx.report.placements.append(f"patch target {key} -> {verdict.module}: {verdict.reason}")
+            ctx.report.evidence[f"patch target {key}"] = [verdict.reason, *verdict.evidence]
         if len(sites) == 1:
             ctx.relocation.patch_sites[key] = next(iter(sites))
         elif len(sites) > 1:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from restructure.report import ALREADY_DONE, DONE, FAILED, KEPT, NOT_APPLICABLE, NOT_FOUND
+from restructure.report import ALREADY_DONE, DONE, DRIFTED, FAILED, KEPT, NOT_APPLICABLE, NOT_FOUND
 from tests.conftest import ROOT, git, make_repo
 
 HEAD = "version: 1\nservices_dir: services\nservice_suffix: _service\nline_limit: 300\nservices: [alpha, beta]\n"
@@ -43,6 +43,13 @@ ROWS = [
     Row(NOT_APPLICABLE, "[{op: move, from: app/main.py, to: main.py, only: [beta]}]", scope="all"),
     Row(KEPT, "[{op: delete-if-empty, path: app}]"),
     Row(FAILED, "[{op: check-no-app-dirs}]", scope="repo", fails=True),
+    # split by hand another way: the package exists without the plan's group module
+    Row(
+        DRIFTED,
+        "[{op: split, module: models.py, into: models, groups: {order: {prefixes: [Order]}}}]",
+        files={**APP, "services/alpha_service/models/__init__.py": "class Order:\n    pass\n"},
+        fails=True,
+    ),
 ]
 
 
@@ -75,7 +82,7 @@ def test_outcome_kind_and_exit_code_agree(row: Row, tmp_path: Path) -> None:
         assert after == before, "a failed phase writes nothing"
         assert (repo / ".git" / "restructure" / "reports" / "phase-01.failed.json").is_file()
         status = _invoke(repo, "status", "--repo", str(repo), "--plan", plan)
-        assert "failed" in status.stdout and " done" not in status.stdout, status.stdout
+        assert row.kind in status.stdout and " done" not in status.stdout, status.stdout
 
 
 def test_all_stops_at_the_first_failing_phase_and_names_what_did_not_run(tmp_path: Path) -> None:
@@ -89,7 +96,8 @@ def test_all_stops_at_the_first_failing_phase_and_names_what_did_not_run(tmp_pat
     )
     stopped = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
     assert stopped.returncode != 0
-    assert "not run: phase 2" in stopped.stderr, stopped.stderr
+    # the pre-flight finds phase 1's failure before any write: no phase runs
+    assert "pre-flight" in stopped.stderr and "not run: phase 1, 2" in stopped.stderr, stopped.stderr
     assert (repo / "services/alpha_service/app/main.py").is_file()
     going = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit", "--keep-going")
     assert going.returncode != 0, "a failed phase fails the run even with --keep-going"

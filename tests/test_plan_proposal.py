@@ -13,7 +13,7 @@ from restructure.engine import run_phase
 from restructure.plan import load_plan
 from restructure.proposal import ProposalError, propose, write_proposal
 from restructure.python.routes import Placed, check_order
-from tests.conftest import PYTHON, ROOT
+from tests.conftest import PYTHON, ROOT, make_repo
 
 SURFACE = Path(__file__).parent / "helpers" / "surface.py"
 
@@ -68,3 +68,47 @@ def test_invoke_plan_writes_a_valid_plan(monorepo_session_copy: Path, tmp_path: 
     assert done.returncode == 0, done.stderr
     steps = next(iter(load_plan(out).phases.values())).steps
     assert [s.op for s in steps][:2] == ["extract-schemas", "split"]
+
+
+def test_members_proposal_is_by_entity_and_deletes_the_stub(monorepo_session_copy: Path) -> None:
+    """Entity files, not one per class; enums together; the re-export stub deleted, not moved."""
+    proposal = propose(monorepo_session_copy, "members")
+    split = next(s for s in proposal.steps if s["op"] == "split" and s["module"] == "models.py")
+    source = (monorepo_session_copy / "services/members_service/models.py").read_text()
+    tables = source.count("__tablename__")
+    assert "enums" in split["groups"]
+    assert len(split["groups"]) - 1 < tables / 2, split["groups"]  # entities, not one file per model
+    assert {s["op"]: s["path"] for s in proposal.steps if s.get("path") == "router.py"} == {"delete": "router.py"}
+    assert not any(s.get("from") == "router.py" for s in proposal.steps)
+
+
+APP_MODELS = "\n\n".join(
+    f'class {name}(Base):\n    __tablename__ = "{name.lower()}s"\n'
+    + "".join(f"    c{i} = Column(Integer)\n" for i in range(60))
+    for name in ("Boat", "Mooring", "Crew", "Voyage", "Cargo", "Harbour")
+)
+
+
+def test_code_under_app_is_read(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {
+        "services/dock_service/app/__init__.py": "",
+        "services/dock_service/app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+        "services/dock_service/app/models.py": "from sqlalchemy import Column, Integer\n\nfrom .db import Base\n\n\n"
+        + APP_MODELS,
+        "services/dock_service/app/db.py": "Base = object\n",
+    })  # fmt: skip
+    proposal = propose(repo, "dock")
+    split = next(s for s in proposal.steps if s["op"] == "split")
+    assert (split["module"], split["into"]) == ("app/models.py", "app/models")
+    assert set(split["groups"]) == {"boat", "mooring", "crew", "voyage", "cargo", "harbour"}
+
+
+def test_proposal_goes_next_to_the_target_never_into_the_tool(monorepo_session_copy: Path, capsys) -> None:
+    written = write_proposal(monorepo_session_copy, "transport", None)
+    assert written is not None and written.parent == monorepo_session_copy / ".git" / "restructure"
+    load_plan(written)
+    assert write_proposal(monorepo_session_copy, "transport", Path("-")) is None
+    assert "scope: transport" in capsys.readouterr().out
+    with pytest.raises(ProposalError, match="tool's own directory"):
+        write_proposal(monorepo_session_copy, "transport", ROOT / "plan-transport.yaml")
+    assert not (ROOT / "plan-transport.yaml").exists()

@@ -375,15 +375,29 @@ def test_every_moved_file_is_a_rename_of_its_own_source(run: Run, phase: int) ->
         assert (renames[(src, dst)] == 100) == unchanged, (phase, src, dst, renames[(src, dst)])
 
 
+#: Why a moved empty file can show as renamed from a deleted empty one, whatever the commit holds.
+GIT_PAIRS_EMPTY_FILES = (
+    "git's exact-rename pass (diffcore-rename.c, find_identical_files) walks the added paths in "
+    "path order and gives each the first still-unused deleted path, in path order, with the same "
+    "blob, preferring one with the same basename; every empty file has the same blob and every "
+    "__init__.py the same basename, so a moved empty __init__.py is paired with any deleted empty "
+    "__init__.py that sorts before its old path: its parent package's ('_' < 'a'-'z') or another "
+    "service's. Nothing in one commit can change it: the moved file's bytes, name and mode are "
+    "fixed (move, never modify), the deleted file's blob is the parent commit's, modes only count "
+    "for non-regular files, and no git setting orders the candidates; only a separate commit for "
+    "the deletions would, and a phase is one commit"
+)
+
+
 @pytest.mark.parametrize("phase", PHASES)
 def test_no_init_file_is_renamed_from_another_package(run: Run, phase: int) -> None:
     """Every rename git sees with an ``__init__.py`` at one end is one of the phase's moves.
 
-    One case no content can avoid is told apart (xfail, naming the pair): the phase moves an
-    empty file and deletes another empty one in the same commit. Git pairs identical files
-    in path order, so the moved file may show as renamed from the deleted one; a moved file
-    is never modified, a deleted one is gone: only splitting the phase's commit (the moves
-    first) would avoid it. Anything else (a created file, a non-empty one) fails."""
+    One case nothing in the commit can avoid is told apart (xfail, naming the pair): the phase
+    moves an empty file and deletes another empty one in the same commit (berths'
+    ``app/tests/__init__.py`` moved, ``app/__init__.py`` deleted). See
+    :data:`GIT_PAIRS_EMPTY_FILES` for why; ``test_git_pairs_identical_files_by_path_order``
+    pins that behaviour of git. Anything else (a created file, a non-empty one) fails."""
     commit = run.commits[phase]
     if commit is None:
         return
@@ -397,9 +411,37 @@ def test_no_init_file_is_renamed_from_another_package(run: Run, phase: int) -> N
     unavoidable = [f for f in foreign if f[2] in moved_empty and _size(run.repo, f"{commit}~1", f[1]) == 0]
     assert [f for f in foreign if f not in unavoidable] == []
     if unavoidable:
-        pytest.xfail(
-            f"git pairs a moved empty file with a deleted empty one: {unavoidable[0][1]} -> {unavoidable[0][2]}"
-        )
+        pytest.xfail(f"{unavoidable[0][1]} -> {unavoidable[0][2]}: {GIT_PAIRS_EMPTY_FILES}")
+
+
+def test_git_pairs_identical_files_by_path_order(tmp_path: Path) -> None:
+    """The git behaviour :data:`GIT_PAIRS_EMPTY_FILES` describes: an empty ``__init__.py``
+    moved in the commit that deletes another one that sorts first is paired with that one;
+    the same move paired right when the deletion is its own commit, or when the moved file
+    sorts first."""
+
+    def renamed_from(layout: dict[str, str], moved: str, deleted: str, dest: str, split: bool) -> str:
+        repo = make_repo(tmp_path / f"r{len(list(tmp_path.iterdir()))}", layout)
+        (repo / dest).parent.mkdir(parents=True, exist_ok=True)
+        git(repo, "mv", moved, dest)
+        if split:
+            git(repo, "commit", "-q", "-m", "moves")
+        git(repo, "rm", "-q", deleted)
+        git(repo, "commit", "-q", "-m", "deletions" if split else "phase")
+        commit = "HEAD~1" if split else "HEAD"
+        pairs = {dst: src for _, src, dst in _renames(repo, commit)}
+        return pairs[dest]
+
+    layout = {"s/app/__init__.py": "", "s/app/tests/__init__.py": "", "s/app/tests/t.py": "x = 1\n"}
+    one_commit = renamed_from(layout, "s/app/tests/__init__.py", "s/app/__init__.py", "s/tests/__init__.py", False)
+    assert one_commit == "s/app/__init__.py"  # the deleted parent: sorts first
+    two_commits = renamed_from(layout, "s/app/tests/__init__.py", "s/app/__init__.py", "s/tests/__init__.py", True)
+    assert two_commits == "s/app/tests/__init__.py"
+    # the same two files where the moved one sorts first ("A" < "_"): paired right in one commit
+    upper = {"s/app/__init__.py": "", "s/app/A/__init__.py": ""}
+    assert renamed_from(upper, "s/app/A/__init__.py", "s/app/__init__.py", "s/A/__init__.py", False) == (
+        "s/app/A/__init__.py"
+    )
 
 
 @pytest.mark.parametrize("phase", PHASES)

@@ -292,7 +292,10 @@ def test_merge_drops_imports_the_merge_makes_local() -> None:
     ("value", "expected"),
     [
         ("svc.router.get_member", "svc.routers.members.get_member"),
-        ("svc.router.enqueue", Ambiguous("svc.router.enqueue", ("svc.routers.a", "svc.routers.b"))),
+        (
+            "svc.router.enqueue",
+            Ambiguous("svc.router.enqueue", ("svc.routers.a", "svc.routers.b"), "svc.router.enqueue"),
+        ),
         ("svc.other.thing", None),
     ],
 )

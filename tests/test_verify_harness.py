@@ -275,7 +275,7 @@ def test_junit_report_survives_control_characters(tmp_path: Path) -> None:
     root = ET.parse(tmp_path / "verify.junit.xml").getroot()
     assert root.find(".//failure").get("message") == "boom ? <&>"
     assert json.loads((tmp_path / "verify.json").read_text())[0]["results"][0]["status"] == FAILED
-    assert len(paths) == 3
+    assert sorted(p.name for p in paths) == ["verify.json", "verify.junit.xml", "verify.md"]
 
 
 def test_cli_exit_code_follows_the_steps(baseline_repo: Path, database_url: str, tmp_path: Path) -> None:

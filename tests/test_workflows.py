@@ -166,9 +166,9 @@ def test_nightly_runs_every_night_and_by_hand() -> None:
     assert "workflow_dispatch" in on
 
 
-def test_nightly_matrix_is_the_13_services() -> None:
+def test_nightly_matrix_is_every_active_service_once() -> None:
     matrix = load(NIGHTLY)["jobs"]["verify"]["strategy"]["matrix"]["service"]
-    assert sorted(matrix) == sorted(ACTIVE_SERVICES) and len(matrix) == 13
+    assert sorted(matrix) == sorted(ACTIVE_SERVICES) and len(set(matrix)) == len(matrix)
     assert load(NIGHTLY)["jobs"]["verify"]["strategy"]["fail-fast"] is False
 
 

@@ -43,9 +43,19 @@ def absolute_target(node: cst.ImportFrom, ctx: ImportContext) -> str | None:
 
 
 def _module_fields(target: str, relative: bool, ctx: ImportContext) -> dict[str, object]:
-    """``module`` and ``relative`` fields for importing from ``target``."""
+    """``module`` and ``relative`` fields for importing from ``target``.
+
+    A relative import stays relative while the root the module is imported from (see
+    :meth:`RelocationMap.rooted`) makes it part of a package deep enough for it; a module
+    that runs top-level (``uvicorn main:app`` in the service folder), or an import that would
+    climb out of the root's top package, gets the absolute name that root resolves."""
     if relative and ctx.new is not None:
         rel = ctx.new.relativize(target)
+        root = ctx.relocation.root_of(ctx.new.name)
+        if root is not None and target.startswith(root + "."):
+            depth = ctx.new.package.count(".") - root.count(".") if ctx.new.package != root else 0
+            if rel is None or rel[0] > depth:
+                return {"relative": [], "module": dotted_expr(target[len(root) + 1 :])}
         if rel is not None:
             level, module = rel
             return {

@@ -27,7 +27,7 @@ from libcst.helpers import get_full_name_for_node
 from restructure.python import syntax
 from restructure.python.imports import ImportContext, dotted_expr, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
-from restructure.python.patch_targets import Ambiguous, find_lines, retarget
+from restructure.python.patch_targets import Ambiguous, find_lines, from_evidence, retarget
 from restructure.python.scopes import first_line
 from restructure.python.strings import rewrite_dotted_string, string_kind
 from restructure.python.symbols import ast_statement_count
@@ -64,6 +64,7 @@ class ReferenceRewriter(cst.CSTTransformer):
         self.function_depth = 0
         self.imported_modules: set[str] = set()
         self.ambiguous: list[Ambiguous] = []
+        self.functions: list[cst.FunctionDef] = []
         self.bare_strings = 0  # inside a string that is a statement of its own (a docstring)
 
     # imports -----------------------------------------------------------------
@@ -125,9 +126,11 @@ class ReferenceRewriter(cst.CSTTransformer):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.function_depth += 1
+        self.functions.append(node)  # the test a patch string is in: evidence for an ambiguous one
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         self.function_depth -= 1
+        self.functions.pop()
         return updated_node
 
     # attribute chains after ``import services.x.app.main`` ---------------------
@@ -158,8 +161,14 @@ class ReferenceRewriter(cst.CSTTransformer):
             return updated_node
         target = retarget(value, self.ctx.relocation)
         if isinstance(target, Ambiguous):
-            self.ambiguous.append(target)
-            return updated_node
+            site = from_evidence(target, self.functions[-1] if self.functions else None, self.ctx.relocation)
+            if site is None:
+                self.ambiguous.append(target)
+                return updated_node
+            target = target.resolved(site)
+            self.counts["patch-target (settled by the test's calls)"] += 1
+            quote = updated_node.quote
+            return updated_node.with_changes(value=f"{updated_node.prefix}{quote}{target}{quote}")
         new = target if target is not None else rewrite_dotted_string(value, self.ctx.relocation)
         if new is not None:
             self.counts[string_kind(value, self.calls[-1] if self.calls else None)] += 1

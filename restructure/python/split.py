@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -24,11 +23,12 @@ from typing import Any
 
 import libcst as cst
 
+from restructure.placement import ENUMS, Decision, Hints, PlacementError, Placer, Targets
 from restructure.python.compose import generated_module, is_definition, separated
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
-from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring, is_enum_class
+from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring
 
 MOST_REFERENCED = "most-referenced"
 
@@ -43,7 +43,7 @@ class SplitError(ValueError):
 
 @dataclass
 class GroupSpec:
-    """How a plan places names in one target file."""
+    """What a plan says about one target file: nothing (placement is inferred) or hints."""
 
     symbols: list[str] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
@@ -58,11 +58,20 @@ class SplitSpec:
     fallback: str = MOST_REFERENCED
     helpers: str | None = None
     keep_all_exports: bool = True  # write __init__.py re-exporting every public name
+    symbols: dict[str, str] = field(default_factory=dict)  # the plan's overrides: symbol -> group
+    service: str | None = None  # the service's short name (a target named after it takes the rest)
+    patched: set[str] = field(default_factory=set)  # names the repository's tests patch in the module
+    entities: dict[str, str] = field(default_factory=dict)  # model class -> its file in the models package
 
     @classmethod
-    def from_args(cls, args: dict[str, Any]) -> SplitSpec:
+    def from_args(cls, args: dict[str, Any], service: str | None = None) -> SplitSpec:
+        """``groups`` is a list of target names (placement inferred) or a mapping of a name to
+        its member list or hints; a group named ``enums`` receives the enum classes."""
         groups: dict[str, GroupSpec] = {}
-        for name, spec in (args.get("groups") or {}).items():
+        raw = args.get("groups") or {}
+        if isinstance(raw, list):
+            raw = {str(name): None for name in raw}
+        for name, spec in raw.items():
             if isinstance(spec, list):
                 groups[name] = GroupSpec(symbols=[str(s) for s in spec])
             else:
@@ -74,14 +83,21 @@ class SplitSpec:
                     routers=list(spec.get("routers", [])),
                 )
         rules = {str(r["kind"]): str(r["to"]) for r in args.get("rules", []) or []}
-        return cls(groups, rules, str(args.get("fallback", MOST_REFERENCED)), args.get("helpers"))
+        if ENUMS in groups and "enum" not in rules:
+            rules["enum"] = ENUMS
+        if rules.get("enum") in groups:
+            groups.pop(rules["enum"])  # listed last in the files, like a rule's target
+        symbols = {str(k): str(v) for k, v in (args.get("symbols") or {}).items()}
+        return cls(groups, rules, str(args.get("fallback", MOST_REFERENCED)), args.get("helpers"), True, symbols,
+                   service)  # fmt: skip
 
-
-@dataclass
-class Placement:
-    name: str
-    group: str
-    reason: str
+    def targets(self) -> Targets:
+        """The split's targets for :class:`~restructure.placement.Placer`, in file order."""
+        names = [*self.groups, *([self.helpers] if self.helpers else []), *self.kind_rules.values()]
+        hints = {g: Hints(s.symbols, s.prefixes, s.paths, s.routers) for g, s in self.groups.items()}
+        default = self.fallback if self.fallback != MOST_REFERENCED else None
+        return Targets(list(dict.fromkeys(names)), hints, dict(self.symbols), self.kind_rules.get("enum"),
+                       self.helpers, default, self.service, set(self.patched), dict(self.entities))  # fmt: skip
 
 
 @dataclass
@@ -90,7 +106,7 @@ class SplitResult:
 
     files: dict[str, str]
     homes: dict[str, str]  # every name defined by the old module -> new module (dotted)
-    placements: list[Placement]
+    placements: list[Decision]  # one per placed statement, with its reason
     routers: dict[str, list[str]]  # new module -> router variables it defines
     routes: dict[str, list[Route]]  # new module -> routes in registration order
     readers: dict[str, set[str]]  # name -> new modules whose code reads it
@@ -99,6 +115,7 @@ class SplitResult:
     modules: dict[str, cst.Module] = field(default_factory=dict)  # the files built as modules (not __init__)
     reexports: list[Reexport] = field(default_factory=list)  # imported names the package __init__ keeps
     empty_groups: list[str] = field(default_factory=list)  # groups of the plan that received nothing
+    route_paths: dict[str, list[str]] = field(default_factory=dict)  # new module -> its routes' full paths
 
 
 @dataclass(frozen=True)
@@ -115,25 +132,13 @@ class Reexport:
     type_checking: bool
 
 
-def _path_matches(pattern: str, path: str) -> int:
-    """Segments matched when ``pattern`` (``*`` = one segment) is a prefix of ``path``; 0 if not."""
-    pat = [s for s in pattern.strip("/").split("/") if s]
-    segs = [s for s in path.strip("/").split("/") if s]
-    if len(pat) > len(segs):
-        return 0
-    for p, s in zip(pat, segs, strict=False):
-        if p != "*" and p != s:
-            return 0
-    return len(pat)
-
-
 class _Planner:
     def __init__(self, ms: ModuleSymbols, spec: SplitSpec, routers: dict[str, RouterObject]) -> None:
         self.ms = ms
         self.spec = spec
         self.routers = routers
         self.group_of: dict[int, str] = {}
-        self.placements: list[Placement] = []
+        self.placements: list[Decision] = []
         self.definer = ms.definer()
         self.router_statements = {r.statement for r in routers.values()}
         self.units = [
@@ -160,146 +165,14 @@ class _Planner:
                 if found:
                     self.routes[st.index] = found
 
-    # ---------------------------------------------------------------- placement
     def place(self) -> None:
-        spec = self.spec
-        names = {name: st for st in self.units for name in st.defines}
-        for group, gspec in spec.groups.items():
-            for symbol in gspec.symbols:
-                if symbol not in names:
-                    raise SplitError(f"symbol {symbol!r} of group {group!r} is not defined in the module")
-                self._set(names[symbol], group, "listed in the plan")
-        for st in self.units:
-            if st.index in self.group_of:
-                continue
-            if st.kind == "class" and "enum" in spec.kind_rules and is_enum_class(st.node):  # type: ignore[arg-type]
-                self._set(st, spec.kind_rules["enum"], "kind rule: enum")
-                continue
-            name = st.name
-            if name:
-                best = max(
-                    ((len(p), g) for g, gs in spec.groups.items() for p in gs.prefixes if name.startswith(p)),
-                    default=None,
-                )
-                if best:
-                    self._set(st, best[1], "name prefix")
-                    continue
-            routes = self.routes.get(st.index)
-            if routes:
-                group = self._route_group(routes)
-                if group:
-                    self._set(st, group, "route path")
-                    continue
-        self._propagate()
-
-    def _route_group(self, routes: list[Route]) -> str | None:
-        best: tuple[int, int, str] | None = None
-        for order, (group, gspec) in enumerate(self.spec.groups.items()):
-            for route in routes:
-                if route.router in gspec.routers:
-                    return group
-                local = self.routers[route.router].prefix + route.path
-                for pattern in gspec.paths:
-                    score = max(_path_matches(pattern, local), _path_matches(pattern, route.path))
-                    if score and (best is None or score > best[0]):
-                        best = (score, -order, group)
-        return best[2] if best else None
-
-    def _set(self, st: Statement, group: str, reason: str) -> None:
-        self.group_of[st.index] = group
-        label = st.name or ", ".join(st.defines) or f"statement at line {st.line}"
-        self.placements.append(Placement(label, group, reason))
-
-    def _users(self, st: Statement) -> list[Statement]:
-        defined = set(st.defines)
-        return [u for u in self.units if u.index != st.index and (defined & (u.uses | u.hint_uses))]
-
-    def _propagate(self) -> None:
-        pending = [st for st in self.units if st.index not in self.group_of]
-        progress = True
-        while pending and progress:
-            progress = False
-            for st in list(pending):
-                if not st.defines:
-                    continue
-                users = self._users(st)
-                if not users or any(u.index not in self.group_of for u in users):
-                    continue
-                groups = {self.group_of[u.index] for u in users}
-                if len(groups) == 1:
-                    self._set(st, groups.pop(), "used only there")
-                elif self.spec.helpers:
-                    self._set(st, self.spec.helpers, f"used by {', '.join(sorted(groups))}")
-                else:
-                    self._set(st, self._fallback(st), f"used by {', '.join(sorted(groups))}; {self.spec.fallback}")
-                pending.remove(st)
-                progress = True
-        # mutually recursive helpers, unused names and statements that define nothing
-        for st in pending:
-            if not st.defines:
-                continue
-            users = [u for u in self._users(st) if u.index in self.group_of]
-            groups = {self.group_of[u.index] for u in users}
-            if len(groups) == 1:
-                self._set(st, groups.pop(), "used only there")
-            elif len(groups) > 1 and self.spec.helpers:
-                self._set(st, self.spec.helpers, f"used by {', '.join(sorted(groups))}")
-            else:
-                self._set(st, self._fallback(st), f"not placed by the plan; {self.spec.fallback}")
-        for st in self.units:
-            if st.index in self.group_of:
-                continue
-            # model_rebuild() and other expressions: after the last definition they refer to
-            refs = [self.definer[n] for n in st.uses | st.hint_uses if n in self.definer and self.definer[n] < st.index]
-            refs = [r for r in refs if r in self.group_of]
-            if refs:
-                needed = {self.group_of[r] for r in refs}
-                candidates = sorted(needed, key=lambda g: -max(r for r in refs if self.group_of[r] == g))
-                group = next((g for g in candidates if not any(self._reaches(n, g) for n in needed - {g})), None)
-                self._set(st, group or candidates[0], "after what it refers to")
-            else:
-                self._set(st, self._fallback(st), f"module-level statement; {self.spec.fallback}")
-
-    def _reaches(self, start: str, goal: str) -> bool:
-        """Does group ``start`` already import group ``goal`` at runtime (directly or not)?"""
-        edges: dict[str, set[str]] = {}
-        for st in self.units:
-            group = self.group_of.get(st.index)
-            if group is None:
-                continue
-            for name in st.uses:
-                index = self.definer.get(name)
-                other = self.group_of.get(index) if index is not None else None
-                if other is not None and other != group and name not in self.routers:
-                    edges.setdefault(group, set()).add(other)
-        seen, todo = set(), [start]
-        while todo:
-            node = todo.pop()
-            if node == goal:
-                return True
-            if node not in seen:
-                seen.add(node)
-                todo.extend(edges.get(node, ()))
-        return False
-
-    def _fallback(self, st: Statement) -> str:
-        if self.spec.fallback != MOST_REFERENCED:
-            return self.spec.fallback
-        counts: Counter[str] = Counter()
-        for user in self._users(st):
-            if user.index in self.group_of:
-                counts[self.group_of[user.index]] += 1
-        if not counts:
-            for name in st.uses | st.hint_uses:
-                index = self.definer.get(name)
-                if index is not None and index in self.group_of:
-                    counts[self.group_of[index]] += 1
-        order = list(self.spec.groups)
-        if self.spec.helpers:
-            counts.pop(self.spec.helpers, None)  # only shared helpers go there, by the usage rule
-        if counts:
-            return max(counts, key=lambda g: (counts[g], -order.index(g) if g in order else -len(order)))
-        return order[0]
+        placer = Placer(self.units, self.definer, self.routes, self.routers, self.spec.targets())
+        try:
+            placer.place()
+        except PlacementError as exc:
+            raise SplitError(str(exc)) from exc
+        self.group_of = placer.group_of
+        self.placements = placer.decisions
 
 
 def _rebuilt_class(st: Statement) -> str | None:
@@ -430,6 +303,7 @@ def split_module(
         modules,
         reexports,
         [g for g in spec.groups if g not in files],
+        {m: [routers[r.router].prefix + r.path for r in found] for m, found in routes_by_module.items()},
     )
 
 

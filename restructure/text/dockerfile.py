@@ -13,6 +13,7 @@ INSTRUCTIONS = {
     "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
     "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
 }  # fmt: skip
+UTF8_BOM = "\ufeff"
 JSON_FORM = {"CMD", "ENTRYPOINT", "RUN", "SHELL", "VOLUME", "COPY", "ADD"}
 
 
@@ -35,11 +36,28 @@ class Instruction:
         return json.loads(text)
 
 
-def parse(text: str, path: str = "Dockerfile") -> list[Instruction]:
+def parse(text: str, path: str = "Dockerfile", problems: list[str] | None = None) -> list[Instruction]:
+    """The instructions of a Dockerfile, in order, each with the line it starts on.
+
+    With ``problems`` None, the first thing ``docker build`` would refuse raises
+    :class:`DockerfileError`. With a list, parsing goes on: what Docker itself accepts (an
+    instruction before the first ``FROM``, a UTF-8 byte-order mark) or what it would refuse is
+    appended to ``problems`` as one line, and the instructions that parse are returned.
+    """
     instructions: list[Instruction] = []
     pending = ""
     start = 0
     saw_from = False
+
+    def fail(message: str) -> None:
+        if problems is None:
+            raise DockerfileError(message)
+        problems.append(message)
+
+    if text.startswith(UTF8_BOM):
+        text = text[len(UTF8_BOM) :]  # Docker reads past it; so do we
+        if problems is not None:
+            problems.append(f"{path}:1: starts with a UTF-8 byte-order mark (Docker accepts it)")
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not pending and (not stripped or stripped.startswith("#")):
@@ -56,21 +74,25 @@ def parse(text: str, path: str = "Dockerfile") -> list[Instruction]:
         keyword, _, value = logical.partition(" ")
         keyword = keyword.upper()
         if keyword not in INSTRUCTIONS:
-            raise DockerfileError(f"{path}:{start}: unknown Dockerfile instruction {keyword!r}")
+            fail(f"{path}:{start}: unknown Dockerfile instruction {keyword!r}")
+            continue
         if keyword == "FROM":
             saw_from = True
         elif not saw_from and keyword != "ARG":
-            raise DockerfileError(f"{path}:{start}: {keyword} before the first FROM")
+            # Docker accepts it (the instruction applies to no stage); the file's own problem
+            fail(f"{path}:{start}: {keyword} before the first FROM")
         if keyword in JSON_FORM and value.strip().startswith("["):
             try:
                 parsed = json.loads(value.strip())
             except json.JSONDecodeError as exc:
-                raise DockerfileError(f"{path}:{start}: {keyword} JSON form does not parse: {exc.msg}") from exc
+                fail(f"{path}:{start}: {keyword} JSON form does not parse: {exc.msg}")
+                continue
             if not isinstance(parsed, list) or not all(isinstance(p, str) for p in parsed):
-                raise DockerfileError(f"{path}:{start}: {keyword} JSON form must be a list of strings")
+                fail(f"{path}:{start}: {keyword} JSON form must be a list of strings")
+                continue
         instructions.append(Instruction(keyword, value, start))
     if pending:
-        raise DockerfileError(f"{path}: ends inside a line continuation")
+        fail(f"{path}: ends inside a line continuation")
     if not saw_from:
-        raise DockerfileError(f"{path}: no FROM instruction")
+        fail(f"{path}: no FROM instruction")
     return instructions

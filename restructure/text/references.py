@@ -88,6 +88,8 @@ class TextRewriter:
         Prose lines that name both ends of a relocation are kept (see the module docstring);
         ``prose`` says whether ``text`` is prose when its kind does not (a Python string is
         prose as a docstring, data elsewhere)."""
+        if kind not in PROSE_KINDS and prose is not True and self._service_dirs and "cd " in text:
+            text = self._after_cd(text, path, counts, kind)
         passes = self._passes(path)
         protected = self.protected_lines(text, path, kind, passes, prose)
         if not protected:
@@ -103,6 +105,39 @@ class TextRewriter:
                 run.append(line)
         out.append(self._apply("".join(run), passes, counts, kind))
         return "".join(out)
+
+    def _after_cd(self, text: str, path: str, counts: Counter[str], kind: str) -> str:
+        """A command after ``cd services/x_service`` (a Makefile recipe, a script, a compose
+        ``command:``) names that service's modules from its directory: ``uvicorn app.main:app``
+        there is rewritten with the service's relative forms, up to the next ``cd``."""
+        here = path.rsplit("/", 1)[0] if "/" in path else ""
+        known = {d[:-1] for d in self._service_dirs}
+        out = []
+        logical: list[str] = []  # a command continued with a trailing backslash is one line
+        for physical in text.splitlines(keepends=True):
+            logical.append(physical)
+            if physical.rstrip("\r\n").endswith("\\"):
+                continue
+            line, logical = "".join(logical), []
+            matches = list(_CD.finditer(line)) if not is_prose_line(line, kind) else []
+            if not matches:
+                out.append(line)
+                continue
+            pieces, position = [line[: matches[0].end()]], matches[0].end()
+            for index, match in enumerate(matches):
+                end = matches[index + 1].end() if index + 1 < len(matches) else len(line)
+                segment = line[position:end] if index + 1 < len(matches) else line[position:]
+                directory = next(
+                    (d for d in (_normal(f"{here}/{match.group(1)}"), _normal(match.group(1))) if d in known), None
+                )
+                compiled = self._relative_re(directory) if directory else None
+                if compiled is not None:
+                    pattern, forms = compiled
+                    segment = self._apply(segment, [(pattern, lambda m, f=forms: f[m.group(0)])], counts, kind)
+                pieces.append(segment)
+                position = end
+            out.append("".join(pieces))
+        return "".join(out) + "".join(logical)
 
     def _passes(self, path: str) -> list[Pass]:
         """(pattern, new text of a match or None) for every form a reference can take in ``path``."""
@@ -184,6 +219,22 @@ class TextRewriter:
             if token == old or token.startswith(old + "/"):
                 return new + token[len(old) :]
         return None
+
+
+_CD = re.compile(r"(?<![\w-])cd\s+([\w./-]+)")
+
+
+def _normal(path: str) -> str:
+    """``a/./b/../c`` -> ``a/c``; a leading ``./`` and trailing ``/`` dropped."""
+    out: list[str] = []
+    for part in path.split("/"):
+        if part in {"", "."}:
+            continue
+        if part == ".." and out:
+            out.pop()
+        else:
+            out.append(part)
+    return "/".join(out)
 
 
 # Kinds whose every line is prose, and kinds whose ``#`` comment lines are (``;`` in ini files).

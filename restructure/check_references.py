@@ -1,0 +1,431 @@
+"""Resolve every reference to the repository's own code in two trees; list what stopped resolving.
+
+References: imports (absolute from every root, relative in the package a root makes),
+``mock.patch``/``monkeypatch.setattr`` strings, ``"pkg.mod:app"`` strings, the commands of
+Dockerfiles (``CMD``/``ENTRYPOINT``, resolved in the image their ``COPY`` lines build),
+``COPY`` sources, compose ``command``/``entrypoint``/``build``/``build.args``/``volumes``,
+shell scripts, Makefiles and Procfiles, pytest and alembic config paths.
+
+A reference is *own code* when the first name it uses is a module of the tree (in either
+tree: a package that a phase removes still makes ``app.main`` own code); third-party names
+are not checked. What the check reports is what resolves in the old tree and does not in
+the new one: a reference broken in both is the repository's own state, not the change's.
+"""
+
+from __future__ import annotations
+
+import configparser
+import posixpath
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from restructure import entrypoints, images
+from restructure import roots as import_roots
+from restructure.editset import VirtualTree
+from restructure.python.reference_sites import Site
+from restructure.resolve import Space, join
+from restructure.trees import FileTree
+
+SCRIPT_SUFFIXES = (".sh", ".bash")
+SCRIPT_NAMES = {"Makefile", "Procfile", "makefile", "GNUmakefile"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    path: str
+    line: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    reference: Reference
+    why: str | None  # None: resolves
+
+
+@dataclass
+class Result:
+    """The outcome of one comparison: counts, and the references the change broke."""
+
+    checked: int = 0  # own references of the old tree
+    broken_before: int = 0  # of those, not resolving already in the old tree
+    broken: list[Finding] = field(default_factory=list)  # resolved before, not after
+    problems: list[str] = field(default_factory=list)  # upstream problems met on the way (reported)
+
+    def lines(self) -> list[str]:
+        return [f"{f.reference.path}:{f.reference.line}: {f.reference.text}: {f.why}" for f in self.broken]
+
+
+@dataclass
+class Scanner:
+    """Resolves the references of ``tree``; ``other`` is the tree it is compared with (for own-ness)."""
+
+    tree: FileTree
+    roots: import_roots.ImportRoots
+    other: FileTree | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.space = Space(self.tree)
+        self.other_space = Space(self.other) if self.other is not None else None
+        self.contexts = images.dockerfile_contexts(self.tree)
+
+    def own(self, root_list: list[str], dotted: str, image: images.Image | None = None) -> bool:
+        """Does ``dotted`` name code of the repository: a module file (not a bare directory,
+        which a third-party package of the same name wins over) at one of its leading parts,
+        in this tree or the other, or in the image the command runs in?"""
+        parts = dotted.split(".")
+        heads = [".".join(parts[:cut]) for cut in range(len(parts), 0, -1)]
+        if image is not None:
+            if any(_is_file(image.space.module(r, h)) for r in root_list for h in heads):
+                return True
+            root_list = [*self.roots.candidates(image.dockerfile), image.context]
+        spaces = [self.space] + ([self.other_space] if self.other_space is not None else [])
+        return any(_is_file(s.module(r, h)) for s in spaces for r in root_list for h in heads)
+
+    def scan(self) -> list[Finding]:
+        found: list[Finding] = []
+        for path in sorted(self.tree.paths):
+            name = posixpath.basename(path)
+            if path.endswith(".py"):
+                found.extend(self._python(path))
+            elif images.is_dockerfile(path):
+                found.extend(self._dockerfile(path))
+            elif images.is_compose(path):
+                found.extend(self._compose(path))
+            elif path.endswith(SCRIPT_SUFFIXES) or name in SCRIPT_NAMES:
+                found.extend(self._script(path))
+            elif name in {"pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "alembic.ini"}:
+                found.extend(self._config(path))
+        return found
+
+    # -- Python -----------------------------------------------------------------------------
+
+    def _python(self, path: str) -> list[Finding]:
+        text = self.tree.read(path)
+        sites = self.roots.read_sites(text) if text is not None else None
+        if not sites:
+            return []
+        candidates = self.roots.candidates(path)
+        out = []
+        for site in sites:
+            reference = Reference(path, site.line, site.text, site.kind)
+            if site.kind == "syspath":
+                continue
+            if site.kind == "from" and site.level:
+                out.append(Finding(reference, self._relative(path, site)))
+                continue
+            module = site.module.split(":")[0]
+            named = [f"{module}.{n}" for n in site.names] if site.kind == "from" else []
+            if not any(self.own(candidates, m) for m in [module, *named]):
+                continue
+            if site.kind == "import":
+                ok = any(self.space.module(r, module) for r in candidates)
+                out.append(Finding(reference, None if ok else f"no module {module} from {_shown(candidates)}"))
+            elif site.kind == "from":
+                out.append(Finding(reference, self._from(candidates, site.module, site.names)))
+            elif site.kind == "patch":
+                out.append(Finding(reference, _first_why(self.space.dotted_target(r, module) for r in candidates)))
+            elif site.kind == "asgi":
+                out.append(Finding(reference, _first_why(self._asgi(self.space, r, site.module) for r in candidates)))
+        return out
+
+    def _from(self, candidates: list[str], module: str, names: tuple[str, ...]) -> str | None:
+        reasons = []
+        for root in candidates:
+            if not self.space.module(root, module):
+                continue
+            missing = [n for n in names if not self.space.has_name(root, module, n)]
+            if not missing:
+                return None
+            reasons.append(f"{module} has no name {missing[0]}")
+        return reasons[0] if reasons else f"no module {module} from {_shown(candidates)}"
+
+    def _relative(self, path: str, site: Site) -> str | None:
+        """``from ..x import y`` in ``path``: resolved in the package each root makes of it."""
+        reasons = []
+        for root in self.roots.packages(path):
+            parts = (path[len(root) + 1 :] if root else path).removesuffix(".py").split("/")
+            package = parts[:-1]  # the package of a module, and of an __init__ itself
+            if len(package) < site.level:
+                where = "the top-level module" if not package else "a module of the package"
+                named = ".".join(p for p in parts if p != "__init__")
+                reasons.append(f"{path} is {where} {named} from {root or '.'}: the import goes beyond its package")
+                continue
+            base = package[: len(package) - (site.level - 1)]
+            module = ".".join(base + ([site.module] if site.module else []))
+            if site.module and not self.space.module(root, module):
+                reasons.append(f"no module {module} from {root or '.'}")
+                continue
+            missing = [n for n in site.names if not self.space.has_name(root, module, n)]
+            if missing:
+                reasons.append(f"{module} has no name {missing[0]}")
+                continue
+            return None
+        return reasons[0] if reasons else "no root makes it part of a package"
+
+    @staticmethod
+    def _asgi(space: Space, root: str, target: str) -> str | None:
+        module, _, attribute = target.partition(":")
+        found = space.module(root, module)
+        if found is None:
+            return f"no module {module} in {space.label} from {root or '/'}"
+        names = space.names(found)
+        if names is not None and attribute and attribute not in names:
+            return f"{module} has no name {attribute}"
+        return None
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def _target(self, space: Space, root_list: list[str], target: entrypoints.Target) -> str | None:
+        reasons = []
+        for root in root_list:
+            if target.kind == "file":
+                path = join(root, target.value) if not target.value.startswith("/") else target.value.lstrip("/")
+                why = None if space.is_file(path) else f"no file {path or target.value} in {space.label}"
+            elif target.kind == "asgi":
+                why = self._asgi(space, root, target.value)
+            elif target.kind == "module":
+                why = None if space.module(root, target.value) else f"no module {target.value} in {space.label}"
+            else:
+                why = space.dotted_target(root, target.value)
+            if why is None:
+                return None
+            reasons.append(why)
+        return reasons[0] if reasons else "nowhere to resolve it"
+
+    def _commands(self, path: str, line: int, words: list[str], space: Space, start: list[str], kind: str,
+                  image: images.Image | None = None) -> list[Finding]:  # fmt: skip
+        out = []
+        for target in entrypoints.targets(words):
+            if target.kind == "file":
+                roots = [join(s, target.cwd) for s in start]
+                if not any(space.is_file(join(r, target.value)) for r in roots) and not self._known_file(target, path):
+                    continue
+            else:
+                roots = (
+                    image.roots(target.cwd, target.app_dir)
+                    if image
+                    else [join(s, target.cwd, target.app_dir) for s in start]
+                )
+                if not self.own(roots, target.value.split(":")[0], image):
+                    continue
+            reference = Reference(path, line, " ".join(words), kind)
+            out.append(Finding(reference, self._target(space, roots, target)))
+        return out
+
+    def _known_file(self, target: entrypoints.Target, path: str) -> bool:
+        """A script path counts as own code when a file of that name is anywhere in either tree."""
+        name = posixpath.basename(target.value)
+        trees = [self.tree] + ([self.other] if self.other is not None else [])
+        return any(p == name or p.endswith("/" + name) for t in trees for p in t.paths)
+
+    def _dockerfile(self, path: str) -> list[Finding]:
+        out = []
+        for context in sorted(self.contexts.get(path, {posixpath.dirname(path)})):
+            image = images.build(self.tree, path, context)
+            if image is None:
+                continue
+            self.problems.extend(p for p in image.problems if p not in self.problems)
+            for copy in image.copies:
+                reference = Reference(path, copy.line, f"COPY {copy.source}", "docker-copy")
+                out.append(
+                    Finding(
+                        reference,
+                        None if copy.found else f"{copy.host or '.'} is not in the build context {context or '.'}",
+                    )
+                )
+            for line, keyword, words in image.commands:
+                out.extend(self._commands(path, line, words, image.space, [], f"docker-{keyword.lower()}", image))
+        return out
+
+    def _compose(self, path: str) -> list[Finding]:
+        out = []
+        for service in images.compose_services(self.tree, path):
+            where = Reference(path, service.line, f"{service.name}: build {service.context or '.'}", "compose-build")
+            if service.context:
+                why = None if self.tree.is_dir(service.context) else f"no directory {service.context}"
+                if why is None and service.dockerfile and service.dockerfile not in self.tree.paths:
+                    why = f"no Dockerfile {service.dockerfile}"
+                out.append(Finding(where, why))
+            for line, written, host in service.volumes:
+                reference = Reference(path, line, f"{service.name}: volume {written}", "compose-volume")
+                out.append(
+                    Finding(reference, None if self.tree.exists(host) else f"no {host or '.'} in the repository")
+                )
+            image = service.image
+            space = image.space if image else self.space
+            start = [posixpath.dirname(path)]
+            for entry in (service.command, service.entrypoint):
+                if entry is not None:
+                    out.extend(self._commands(path, entry[0], entry[1], space, start, "compose-command", image))
+            for line, name, value in service.args:
+                dotted = value.split(":")[0]
+                if image is None or not entrypoints.DOTTED.match(dotted):
+                    continue
+                roots = image.roots()
+                if not self.own(roots, dotted, image):
+                    continue
+                target = entrypoints.Target("asgi" if ":" in value else "module", value)
+                reference = Reference(path, line, f"{service.name}: {name}={value}", "compose-build-arg")
+                out.append(Finding(reference, self._target(image.space, roots, target)))
+        return out
+
+    def _script(self, path: str) -> list[Finding]:
+        text = self.tree.read(path)
+        if text is None:
+            return []
+        out = []
+        here = posixpath.dirname(path)
+        logical, start = "", 0
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not logical:
+                start = number
+            if raw.rstrip().endswith("\\"):
+                logical += raw.rstrip()[:-1] + " "
+                continue
+            logical += raw
+            line, logical = logical.strip(), ""
+            if not line or line.startswith("#"):
+                continue
+            words = entrypoints.split(
+                line.lstrip("@-").split(":", 1)[1]
+                if posixpath.basename(path) == "Procfile" and ":" in line
+                else line.lstrip("@-")
+            )
+            out.extend(self._commands(path, start, words, self.space, [here, ""], "script"))
+        return out
+
+    def _config(self, path: str) -> list[Finding]:
+        here, name = posixpath.dirname(path), posixpath.basename(path)
+        text = self.tree.read(path) or ""
+        entries: list[tuple[str, str]] = []  # (key, value)
+        if name == "pyproject.toml":
+            try:
+                options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+            except tomllib.TOMLDecodeError:
+                return []
+            for key in ("testpaths", "pythonpath"):
+                value = options.get(key, [])
+                entries.extend((key, str(v)) for v in (value.split() if isinstance(value, str) else value))
+        else:
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                return []
+            wanted = {
+                "pytest": ("testpaths", "pythonpath"), "tool:pytest": ("testpaths", "pythonpath"),
+                "alembic": ("script_location", "version_locations", "prepend_sys_path"),
+            }  # fmt: skip
+            for section, keys in wanted.items():
+                for key in keys:
+                    if parser.has_option(section, key):
+                        entries.extend((key, v) for v in parser.get(section, key).replace(",", " ").split())
+        out = []
+        lines = text.splitlines()
+        for key, value in entries:
+            if ":" in value and key == "script_location" and not value.startswith("%"):
+                continue  # a package resource (pkg:dir)
+            location = join(here, value.replace("%(here)s", "."))
+            line = next((i for i, t in enumerate(lines, start=1) if key in t and value in t), 1)
+            reference = Reference(path, line, f"{key} = {value}", "config-path")
+            out.append(
+                Finding(reference, None if self.tree.exists(location) else f"no {location or '.'} in the repository")
+            )
+        return out
+
+
+def _places(findings: list[Finding], origin: dict[str, str]) -> list[tuple[Finding, int]]:
+    """Each finding with its index among the findings of its kind in its (original) file."""
+    seen: Counter[tuple[str, str]] = Counter()
+    out = []
+    for finding in findings:
+        key = (origin.get(finding.reference.path, finding.reference.path), finding.reference.kind)
+        out.append((finding, seen[key]))
+        seen[key] += 1
+    return out
+
+
+def _is_file(found: str | None) -> bool:
+    return found is not None and found.endswith(".py")
+
+
+def _shown(roots: list[str]) -> str:
+    return ", ".join(r or "." for r in roots[:3]) + (" ..." if len(roots) > 3 else "")
+
+
+def _first_why(reasons: Iterable[str | None]) -> str | None:
+    """None if any root resolves it, else the most telling reason (one past "no module")."""
+    collected = []
+    for why in reasons:
+        if why is None:
+            return None
+        collected.append(why)
+    telling = [w for w in collected if not w.startswith("no module")]
+    return (telling or collected or ["nowhere to resolve it"])[0]
+
+
+def compare(
+    old: FileTree, new: FileTree, services_dir: str = "services", roots: import_roots.ImportRoots | None = None
+) -> Result:
+    """References of ``old`` that resolve there and not in ``new`` (``new.origin`` maps moved files)."""
+    roots = roots or import_roots.infer(old, services_dir)
+    before = Scanner(old, roots, new)
+    old_findings = before.scan()
+    after = Scanner(new, roots, old)
+    new_findings = after.scan()
+    result = Result(checked=len(old_findings))
+    # A reference broken in the old tree stays the repository's own state when the change
+    # rewrote its text: it is matched by its text, or else by its place among the file's
+    # references of its kind (the n-th Dockerfile CMD is still the n-th).
+    by_text: Counter[tuple[str, str, str]] = Counter()
+    by_place: set[tuple[str, str, int]] = set()
+    for finding, place in _places(old_findings, {}):
+        if finding.why is not None:
+            result.broken_before += 1
+            by_text[(finding.reference.path, finding.reference.kind, finding.reference.text)] += 1
+            by_place.add((finding.reference.path, finding.reference.kind, place))
+    for finding, place in _places(new_findings, new.origin):
+        if finding.why is None:
+            continue
+        ref = finding.reference
+        origin = new.origin.get(ref.path, ref.path)
+        key = (origin, ref.kind, ref.text)
+        if by_text[key]:
+            by_text[key] -= 1
+            continue
+        if (origin, ref.kind, place) in by_place:
+            continue
+        result.broken.append(finding)
+    result.problems = sorted(set(before.problems) | set(after.problems))
+    return result
+
+
+def check_repository(repo: Path, against: str = "HEAD", services_dir: str = "services") -> Result:
+    """The work tree of ``repo`` (tracked and untracked, not ignored) against the revision ``against``."""
+    import subprocess
+
+    from restructure import trees
+
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-z", "-c", "-o", "--exclude-standard"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    paths = sorted(
+        {p for p in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if p and (repo / p).is_file()}
+    )
+    new = trees.from_disk(repo, paths)
+    new.origin = trees.renames_since(repo, against)
+    return compare(trees.from_revision(repo, against), new, services_dir)
+
+
+def gate(root: Path, original: list[str], tree: VirtualTree, roots: import_roots.ImportRoots) -> Result:
+    """A phase's pre-flight: the tree as it is on disk against the tree the phase would write."""
+    from restructure import trees
+
+    return compare(trees.from_disk(root, original), trees.from_virtual(tree), roots=roots)

@@ -1,0 +1,356 @@
+"""What a Docker image built from the repository holds, read from its Dockerfile and compose files.
+
+``docker build`` copies files of the build context into the image (``COPY``/``ADD``, each
+stage its own file system, ``COPY --from`` between stages); the container starts in the last
+``WORKDIR`` with the last ``CMD``/``ENTRYPOINT``; compose adds the build context, build args,
+a ``working_dir``, a ``command`` and bind-mounted ``volumes``. Reading all of that as data
+gives the image's file system as a :class:`~restructure.resolve.Space` backed by files of
+the tree, so "does the image hold ``main.py``" and "does ``uvicorn main:app`` resolve in it"
+are questions about the tree alone: nothing is built or run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import yaml
+
+from restructure import entrypoints
+from restructure.resolve import Space, join
+from restructure.text import dockerfile
+from restructure.trees import FileTree
+
+_VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+
+
+def is_dockerfile(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".dockerfile")
+
+
+def is_compose(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return (name.startswith("docker-compose") or name.startswith("compose")) and name.endswith((".yml", ".yaml"))
+
+
+def substitute(text: str, values: dict[str, str]) -> str | None:
+    """``text`` with ``$X``/``${X}``/``${X:-default}`` replaced; None when a variable has no value."""
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match.group(1) or match.group(3)
+        if name in values:
+            return values[name]
+        if match.group(2) is not None:
+            return match.group(2)
+        missing = True
+        return match.group(0)
+
+    out = _VARIABLE.sub(one, text)
+    return None if missing else out
+
+
+@dataclass
+class CopyLine:
+    """One ``COPY``/``ADD`` source of the build context: where it is written and what it names."""
+
+    line: int
+    source: str  # as written
+    host: str  # the tree path it names ("" for the context itself)
+    found: bool
+
+
+@dataclass
+class Image:
+    """The file system of the final stage, and what starts in it."""
+
+    dockerfile: str
+    context: str
+    space: Space
+    workdir: str = "/"
+    pythonpath: list[str] = field(default_factory=list)
+    commands: list[tuple[int, str, list[str]]] = field(default_factory=list)  # (line, keyword, words)
+    copies: list[CopyLine] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    args: dict[str, str] = field(default_factory=dict)
+
+    def roots(self, cwd: str = "", app_dir: str = "") -> list[str]:
+        """Directories on ``sys.path`` for a command run in ``cwd`` (relative to the workdir)."""
+        start = join(self.workdir, cwd) if not cwd.startswith("/") else cwd
+        found = [join(start, app_dir) if app_dir else start, *self.pythonpath]
+        return [r.lstrip("/") for r in found]
+
+
+def _words(value: str) -> list[str]:
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            parsed = dockerfile.json.loads(text)
+            return [str(p) for p in parsed] if isinstance(parsed, list) else []
+        except ValueError:
+            return []
+    return entrypoints.split(text)
+
+
+def _copy_args(value: str) -> tuple[dict[str, str], list[str]]:
+    words = _words(value)
+    flags = {}
+    while words and words[0].startswith("--"):
+        name, _, flag_value = words.pop(0)[2:].partition("=")
+        flags[name] = flag_value
+    return flags, words
+
+
+def build(
+    tree: FileTree,
+    path: str,
+    context: str,
+    build_args: dict[str, str] | None = None,
+    label: str = "",
+) -> Image | None:
+    """The image ``path`` builds with ``context``; None when the Dockerfile cannot be read."""
+    text = tree.read(path)
+    if text is None:
+        return None
+    problems: list[str] = []
+    instructions = dockerfile.parse(text, path, problems)
+    values: dict[str, str] = {}
+    for instruction in instructions:  # ARG defaults, then the build's own values
+        if instruction.keyword == "ARG":
+            name, _, default = instruction.value.strip().partition("=")
+            values.setdefault(name.strip(), default.strip().strip("\"'"))
+    values.update(build_args or {})
+    stages: dict[str, dict[str, str]] = {}
+    files: dict[str, str] = {}
+    workdir, pythonpath = "/", []
+    commands: list[tuple[int, str, list[str]]] = []
+    copies: list[CopyLine] = []
+    index = 0
+    for instruction in instructions:
+        keyword, value = instruction.keyword, instruction.value
+        if keyword == "FROM":
+            words = value.split()
+            base = words[0] if words else ""
+            files = dict(stages.get(base, {}))
+            workdir, commands = "/", []
+            stage = words[2] if len(words) >= 3 and words[1].upper() == "AS" else str(index)
+            stages[stage] = files
+            stages[str(index)] = files
+            index += 1
+        elif keyword == "WORKDIR":
+            directory = substitute(value.strip(), values) or value.strip()
+            workdir = directory if directory.startswith("/") else join("/", workdir, directory)
+        elif keyword == "ENV":
+            for name, env_value in _env_pairs(value):
+                values[name] = env_value
+                if name == "PYTHONPATH":
+                    pythonpath = [p for p in env_value.split(":") if p and not p.startswith("$")]
+        elif keyword in {"COPY", "ADD"}:
+            _copy(tree, instruction.line, value, context, workdir, files, stages, copies, values)
+        elif keyword in {"CMD", "ENTRYPOINT"}:
+            words = [substitute(w, values) or w for w in _words(value)]
+            commands.append((instruction.line, keyword, words))
+    space = Space(tree, {p.lstrip("/"): host for p, host in files.items()}, label or f"the image of {path}")
+    return Image(path, context, space, workdir, pythonpath, commands, copies, problems, values)
+
+
+def _env_pairs(value: str) -> list[tuple[str, str]]:
+    words = entrypoints.split(value)
+    if len(words) >= 2 and "=" not in words[0]:
+        return [(words[0], " ".join(words[1:]))]
+    return [tuple(w.split("=", 1)) for w in words if "=" in w]  # type: ignore[misc]
+
+
+def _copy(
+    tree: FileTree,
+    line: int,
+    value: str,
+    context: str,
+    workdir: str,
+    files: dict[str, str],
+    stages: dict[str, dict[str, str]],
+    copies: list[CopyLine],
+    values: dict[str, str],
+) -> None:
+    flags, words = _copy_args(value)
+    if len(words) < 2:
+        return
+    *sources, dest = [substitute(w, values) or w for w in words]
+    dest = dest if dest.startswith("/") else join("/", workdir, dest) + ("/" if dest.endswith("/") else "")
+    into_dir = dest.endswith("/") or len(sources) > 1
+    origin = stages.get(flags["from"]) if "from" in flags else None
+    if "from" in flags and origin is None:
+        return  # an external image: nothing of the tree
+    for source in sources:
+        if "://" in source:
+            continue
+        if origin is not None:
+            _copy_within(origin, source, dest, into_dir, files)
+            continue
+        host = join(context, source.lstrip("/"))
+        if host.startswith(".."):
+            continue
+        if any(c in source for c in "*?["):
+            matched = [p for p in tree.paths if fnmatch.fnmatch(p, host)]
+            found = bool(matched) or any(fnmatch.fnmatch(d, host) for d in tree.dirs)
+            for match in matched:
+                files[join(dest, posixpath.basename(match))] = match
+            copies.append(CopyLine(line, source, host, found))
+            continue
+        if host in tree.paths:
+            target = join(dest, posixpath.basename(host)) if into_dir or _is_image_dir(files, dest) else dest
+            files[target] = host
+            copies.append(CopyLine(line, source, host, True))
+        elif tree.is_dir(host):
+            for path in tree.under(host):
+                files[join(dest, path[len(host) :].lstrip("/"))] = path
+            copies.append(CopyLine(line, source, host, True))
+        else:
+            copies.append(CopyLine(line, source, host, False))
+
+
+def _is_image_dir(files: dict[str, str], path: str) -> bool:
+    prefix = path.rstrip("/") + "/"
+    return any(p.startswith(prefix) for p in files)
+
+
+def _copy_within(origin: dict[str, str], source: str, dest: str, into_dir: bool, files: dict[str, str]) -> None:
+    source = join("/", source)
+    if source in origin:
+        files[join(dest, posixpath.basename(source)) if into_dir else dest] = origin[source]
+        return
+    prefix = source.rstrip("/") + "/"
+    for path, host in origin.items():
+        if path.startswith(prefix):
+            files[join(dest, path[len(prefix) :])] = host
+
+
+@dataclass
+class ComposeService:
+    """One compose service that builds from the tree: where it is written and what it runs."""
+
+    compose: str
+    name: str
+    line: int
+    image: Image | None
+    context: str
+    dockerfile: str
+    workdir: str | None
+    command: tuple[int, list[str]] | None
+    entrypoint: tuple[int, list[str]] | None
+    volumes: list[tuple[int, str, str]]  # (line, host path as written, tree path)
+    args: list[tuple[int, str, str]]  # (line, name, value)
+
+
+class _Loader(yaml.SafeLoader):
+    """Records the line of every mapping key, so a reference is reported where it is written."""
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    mapping = _Lines(loader.construct_mapping(node, deep=True))
+    mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+    return mapping
+
+
+class _Lines(dict):
+    lines: dict[str, int]
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _line(mapping: object, key: str, default: int = 1) -> int:
+    return getattr(mapping, "lines", {}).get(key, default)
+
+
+def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
+    """Every service of the compose file ``path`` (its build, command, working dir and mounts)."""
+    text = tree.read(path)
+    if text is None:
+        return []
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("services"), dict):
+        return []
+    here = posixpath.dirname(path)
+    out = []
+    for name, spec in data["services"].items():
+        if not isinstance(spec, dict):
+            continue
+        spec_build = spec.get("build")
+        context, dockerfile_path, args = None, "", []
+        if isinstance(spec_build, str):
+            context = join(here, spec_build)
+        elif isinstance(spec_build, dict):
+            context = join(here, str(spec_build.get("context", ".")))
+            raw_args = spec_build.get("args") or {}
+            pairs = raw_args.items() if isinstance(raw_args, dict) else (a.split("=", 1) for a in raw_args if "=" in a)
+            args = [(_line(raw_args, str(k), _line(spec_build, "args")), str(k), str(v)) for k, v in pairs]
+            dockerfile_path = str(spec_build.get("dockerfile", ""))
+        image = None
+        if context is not None:
+            dockerfile_path = join(context, dockerfile_path or "Dockerfile")
+            label = f"the image of {path} service {name}"
+            image = build(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
+            if image is not None:
+                _mount(tree, image, spec, here)
+        volumes = []
+        for volume in spec.get("volumes") or []:
+            host = volume.split(":", 1)[0] if isinstance(volume, str) else str((volume or {}).get("source", ""))
+            if host.startswith((".", "/")) and not host.startswith("/"):
+                volumes.append((_line(spec, "volumes"), host, join(here, host)))
+        working_dir = spec.get("working_dir")
+        if image is not None and working_dir:
+            image.workdir = str(working_dir)
+        out.append(
+            ComposeService(
+                path, str(name), _line(data["services"], str(name)), image, context or "", dockerfile_path,
+                str(working_dir) if working_dir else None,
+                _command(spec, "command"), _command(spec, "entrypoint"), volumes, args,
+            )
+        )  # fmt: skip
+    return out
+
+
+def _command(spec: dict, key: str) -> tuple[int, list[str]] | None:
+    value = spec.get(key)
+    if isinstance(value, str):
+        return _line(spec, key), entrypoints.split(value)
+    if isinstance(value, list):
+        return _line(spec, key), [str(v) for v in value]
+    return None
+
+
+def _mount(tree: FileTree, image: Image, spec: dict, here: str) -> None:
+    """Bind mounts of the tree (``.:/app``) overlay the image's files at run time."""
+    files = dict(image.space.files or {})
+    for volume in spec.get("volumes") or []:
+        if not isinstance(volume, str) or ":" not in volume:
+            continue
+        host, container = volume.split(":", 2)[:2]
+        if not host.startswith(".") or not container.startswith("/"):
+            continue
+        source = join(here, host)
+        if source in tree.paths:
+            files[container.lstrip("/")] = source
+        for path in tree.under(source) if tree.is_dir(source) else []:
+            files[join(container, path[len(source) :].lstrip("/")).lstrip("/")] = path
+    image.space = Space(tree, files, image.space.label)
+
+
+def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
+    """Dockerfile -> the build contexts compose files give it (its own directory when none does)."""
+    found: dict[str, set[str]] = {p: set() for p in tree.paths if is_dockerfile(p)}
+    for path in sorted(tree.paths):
+        if is_compose(path):
+            for service in compose_services(tree, path):
+                if service.dockerfile in found:
+                    found[service.dockerfile].add(service.context)
+    return {p: contexts or {posixpath.dirname(p)} for p, contexts in found.items()}

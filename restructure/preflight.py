@@ -1,0 +1,219 @@
+"""The pre-flight of ``invoke all``: every phase, run for real, on a scratch copy first.
+
+Why a scratch copy and not the in-memory tree of one phase: phase N+1 plans against the
+tree phase N leaves (its moves, its generated packages, its rewritten imports), and only
+the engine itself knows that tree. Re-implementing "what would phase N leave" beside the
+engine would be a second engine that drifts from the first. So the pre-flight runs the real
+engine, phase after phase, each committing into a throw-away clone, and collects what each
+phase reports as a problem (a symbol, router, path or patch-target group the plan names and
+the code lacks, an empty group, an over-limit output, an ambiguous patch target, a
+route-order conflict, a step drifted from the plan, a plan service missing on disk).
+
+The scratch copy:
+
+* lives in a new temporary directory, outside the target's work tree (nothing the target's
+  ``git status`` could see), and is deleted afterwards, whatever happens;
+* is a ``git clone --shared`` of the target (objects are borrowed, not copied: cheap even for
+  a large history) checked out at the target's HEAD, then overlaid with the target's work
+  tree as the engine sees it: tracked files as they are on disk (an ``--allow-dirty`` run is
+  checked against the dirty tree, committed there as a baseline) and untracked, not-ignored
+  files (copied, left untracked, so a step that would delete them is refused there as it
+  would be here). Ignored files (caches) are not copied: no phase reads them;
+* has no hooks and its own committer identity, so a phase commits there without asking.
+
+A phase that fails writes nothing (the engine's rule), so the next phase runs on the tree
+without it; its problems are still listed, with a note that they may follow from the earlier
+failure. The target is not touched: no ref, index entry or file changes, and nothing is
+written in its ``.git`` either (the clone borrows objects through ``alternates``, read-only).
+
+When every phase passes, the caller runs the phases for real on the target (the same
+engine, the same input, so the same result; about the time of a second run). A dry run is
+exactly the pre-flight plus the diff between the scratch baseline and its last commit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from restructure import engine
+from restructure.gitrepo import GitError, GitRepo
+from restructure.plan import Plan, load_plan
+from restructure.report import NOT_FOUND, PhaseReport
+
+
+@dataclass
+class PhaseCheck:
+    """One phase as the pre-flight ran it."""
+
+    number: int
+    title: str
+    problems: list[str] = field(default_factory=list)
+    text: str = ""  # the phase's report as the engine printed it
+    report: PhaseReport | None = None
+
+
+@dataclass
+class Preflight:
+    """Every phase's problems, and the diff of the whole run (for ``--dry-run``)."""
+
+    repo: Path
+    phases: list[PhaseCheck] = field(default_factory=list)
+    diff: str = ""
+
+    @property
+    def failed(self) -> list[PhaseCheck]:
+        return [p for p in self.phases if p.problems]
+
+    @property
+    def problem_count(self) -> int:
+        return sum(len(p.problems) for p in self.phases)
+
+    def to_text(self) -> str:
+        numbers = [p.number for p in self.phases]
+        span = f"phase {numbers[0]}" if len(numbers) == 1 else f"phases {numbers[0]}-{numbers[-1]}"
+        if not self.failed:
+            return f"pre-flight: {span} pass on a scratch copy of {self.repo}"
+        lines = [
+            f"pre-flight: {self.problem_count} problem(s) in {len(self.failed)} phase(s) found by running "
+            f"{span} on a scratch copy of {self.repo}; nothing was written"
+        ]
+        first_failed: int | None = None
+        for check in self.failed:
+            lines.append(f"  phase {check.number}: {check.title} ({len(check.problems)} problem(s))")
+            if first_failed is not None:
+                lines.append(f"    (ran without the changes of failed phase {first_failed}; some may follow from it)")
+            lines.extend(f"    {problem}" for problem in check.problems)
+            first_failed = check.number if first_failed is None else first_failed
+        return "\n".join(lines)
+
+
+def run(
+    repo_path: Path | str,
+    numbers: Sequence[int],
+    plan: Plan,
+    with_diff: bool = False,
+    echo: Callable[[str], None] | None = None,
+) -> Preflight:
+    """Run ``numbers`` on a scratch copy of ``repo_path``; the target is left as it is.
+
+    ``echo`` receives each phase's report as the engine prints it (a dry run shows them)."""
+    target = GitRepo.open(repo_path)
+    result = Preflight(target.root)
+    with scratch_copy(target) as scratch:
+        scratch_plan = _plan_in(scratch, target, plan)
+        base = _git(scratch, "rev-parse", "HEAD").strip()
+        for number in numbers:
+            phase = scratch_plan.phase(number)
+            check = PhaseCheck(number, phase.title)
+            printed: list[str] = []
+            try:
+                check.report = engine.run_phase(
+                    scratch, number, commit=True, allow_dirty=True, echo=printed.append, plan=scratch_plan
+                )
+            except engine.PhaseFailed as exc:
+                check.report = exc.report
+                check.problems.extend(exc.report.problems)
+            except (engine.PhaseError, GitError) as exc:
+                check.problems.append(str(exc))
+            if check.report is not None:
+                check.problems.extend(_unknown_services(check.report))
+            check.problems = [_in_target(p, scratch, target.root) for p in check.problems]
+            if check.report is not None and not check.problems:  # shown as a dry run: nothing committed here
+                check.report.commit, check.report.dry_run = None, True
+                printed = [check.report.to_text()]
+            check.text = _in_target("\n".join(printed), scratch, target.root)
+            if echo is not None and check.text:
+                echo(check.text)
+            result.phases.append(check)
+        if with_diff:
+            result.diff = _git(scratch, "diff", "-M", base, "HEAD")
+    return result
+
+
+def _unknown_services(report: PhaseReport) -> list[str]:
+    """A phase for a service the repository does not have: the engine skips it (a re-run on a
+    finished tree is not an error), but before a first write it means the plan and the
+    repository disagree."""
+    return [
+        f"{o.detail}: phase {report.phase} is for service {o.service!r}, which is not on disk; "
+        "fix the service's name in the plan or remove the phase"
+        for o in report.outcomes
+        if o.step == "phase" and o.outcome == NOT_FOUND
+    ]
+
+
+def _in_target(text: str, scratch: Path, root: Path) -> str:
+    """Messages name files of the target, not of the scratch copy."""
+    return text.replace(str(scratch), str(root))
+
+
+def _plan_in(scratch: Path, target: GitRepo, plan: Plan) -> Plan:
+    """A plan file kept in the repository is read from the scratch copy (the engine leaves
+    it alone there as it would here); any other plan is used as it is."""
+    try:
+        relative = Path(plan.path).resolve().relative_to(target.root)
+    except (ValueError, TypeError):
+        return plan
+    copy = scratch / relative
+    return load_plan(copy) if copy.is_file() else plan
+
+
+@contextmanager
+def scratch_copy(target: GitRepo) -> Iterator[Path]:
+    """A clone of ``target`` at its HEAD holding its work tree as the engine reads it; deleted
+    on exit."""
+    holder = Path(tempfile.mkdtemp(prefix="restructure-preflight-"))
+    scratch = holder / target.root.name
+    try:
+        _git(holder, "clone", "-q", "--shared", "--no-checkout", str(target.root), str(scratch))
+        for key, value in (("user.name", "restructure pre-flight"), ("user.email", "preflight@localhost"),
+                           ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull)):  # fmt: skip
+            _git(scratch, "config", key, value)
+        head = target.head()
+        if head:
+            _git(scratch, "checkout", "-q", "--detach", head)
+        _overlay(target, scratch)
+        yield scratch
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+
+
+def _overlay(target: GitRepo, scratch: Path) -> None:
+    """Make the scratch work tree and index what the engine sees in the target, and commit
+    any difference from HEAD as the baseline (a diff starts there)."""
+    wanted = target.tracked_files()  # tracked and untracked-not-ignored, as on disk
+    in_index = set(target.tracked_index_files())
+    checked_out = set(_git(scratch, "ls-files", "-z").split("\0")) - {""}
+    for rel in wanted:
+        source, dest = target.root / rel, scratch / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_symlink() or dest.exists():
+            dest.unlink()
+        shutil.copy2(source, dest, follow_symlinks=False)
+    gone = sorted(checked_out - set(wanted))
+    for rel in gone:
+        (scratch / rel).unlink(missing_ok=True)
+    stage = sorted((set(wanted) & in_index) | set(gone))
+    untrack = sorted(checked_out & (set(wanted) - in_index))
+    if stage:
+        _git(scratch, "add", "-A", "-f", "--pathspec-from-file=-", "--pathspec-file-nul", stdin="\0".join(stage))
+    if untrack:
+        _git(scratch, "rm", "-q", "--cached", "--pathspec-from-file=-", "--pathspec-file-nul", stdin="\0".join(untrack))
+    if _git(scratch, "status", "--porcelain", "--untracked-files=no").strip() or not target.head():
+        _git(scratch, "commit", "-q", "--allow-empty", "--no-verify", "-m", "pre-flight baseline: the work tree")
+
+
+def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
+    env = {**os.environ, "GIT_LITERAL_PATHSPECS": "1"}  # a file named ``*.py`` is a name, not a glob
+    done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1]
+        raise GitError(f"pre-flight scratch copy: git {' '.join(args[:3])} failed: {last}")
+    return done.stdout

@@ -1,0 +1,151 @@
+"""Look a dotted module name up the way Python would, in a tree or in an image built from it.
+
+A *space* is a file system a module is imported in: the repository itself (paths as in
+the tree) or the file system of a Docker image (paths the Dockerfile's ``COPY`` lines put
+files at, each backed by a file of the tree). A *root* is a directory of that space on
+``sys.path``. ``a.b.c`` resolves under a root when ``a/b/c.py``, ``a/b/c/__init__.py`` or a
+directory ``a/b/c`` (a namespace package) is there.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from restructure.python import syntax
+from restructure.trees import FileTree
+
+ANY = None  # a module whose names cannot be listed (``from x import *``, ``__getattr__``)
+
+
+def join(*parts: str) -> str:
+    """POSIX join without a leading ``./`` and with ``..`` folded; "" is the root."""
+    joined = posixpath.normpath(posixpath.join(*[p for p in parts if p])) if any(parts) else ""
+    return "" if joined == "." else joined
+
+
+def bound_names(text: str | None) -> set[str] | None:
+    """Names a module binds at its top level; None when it can bind anything (or cannot be read)."""
+    if text is None:
+        return ANY
+    try:
+        tree = syntax.parse(text)
+    except (SyntaxError, ValueError):
+        return ANY
+    names: set[str] = set()
+
+    def visit(body: list[ast.stmt]) -> bool:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+                if node.name == "__getattr__":
+                    return False
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name == "*":
+                        return False
+                    names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+                if not isinstance(node, ast.While):
+                    names.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+                if not visit(node.body) or not visit(node.orelse):
+                    return False
+            elif isinstance(node, (ast.If, ast.With, ast.AsyncWith)):
+                if not visit(node.body) or not visit(getattr(node, "orelse", [])):
+                    return False
+            elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+                blocks = [node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)]  # type: ignore[attr-defined]
+                if not all(visit(b) for b in blocks):
+                    return False
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.NamedExpr):
+                names.add(node.value.target.id)
+        return True
+
+    return names if visit(tree.body) else ANY
+
+
+@dataclass
+class Space:
+    """A file system modules are imported in: ``files`` maps its paths to paths of ``tree``."""
+
+    tree: FileTree
+    files: dict[str, str] | None = None  # None: the tree itself
+    label: str = "the repository"
+    _names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
+        if self.files is None:
+            return self.tree.dirs
+        found = {""}
+        for path in self.files:
+            parent = posixpath.dirname(path)
+            while parent not in found:
+                found.add(parent)
+                parent = posixpath.dirname(parent)
+        return frozenset(found)
+
+    def host(self, path: str) -> str | None:
+        """The tree file behind ``path`` of this space (None: no such file)."""
+        if self.files is None:
+            return path if path in self.tree.paths else None
+        return self.files.get(path)
+
+    def is_file(self, path: str) -> bool:
+        return self.host(path) is not None
+
+    def is_dir(self, path: str) -> bool:
+        return path in self.dirs
+
+    def module(self, root: str, dotted: str) -> str | None:
+        """The path (file, or directory of a namespace package) of ``dotted`` under ``root``."""
+        if not dotted or not all(p.isidentifier() for p in dotted.split(".")):
+            return None
+        base = join(root, dotted.replace(".", "/"))
+        for candidate in (base + ".py", base + "/__init__.py"):
+            if self.is_file(candidate):
+                return candidate
+        return base if self.is_dir(base) else None
+
+    def names(self, module_path: str) -> set[str] | None:
+        """Names bound at the top of the module at ``module_path`` (a namespace package binds none)."""
+        if module_path not in self._names:
+            host = self.host(module_path)
+            self._names[module_path] = bound_names(self.tree.read(host)) if host else set()
+        return self._names[module_path]
+
+    def has_name(self, root: str, module: str, name: str) -> bool:
+        """Does ``from module import name`` work: a submodule, or a name the module binds?"""
+        if self.module(root, f"{module}.{name}" if module else name):
+            return True
+        path = self.module(root, module)
+        if path is None:
+            return False
+        names = self.names(path)
+        return names is ANY or name in names
+
+    def dotted_target(self, root: str, dotted: str) -> str | None:
+        """Why ``module.attr[.attr...]`` (a patch target, ``pkg.mod.Class``) does not resolve; None if it does.
+
+        The longest leading part that is a module must bind the next name; later names
+        are attributes of objects and are not followed."""
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            head = ".".join(parts[:cut])
+            if self.module(root, head):
+                if cut == len(parts):
+                    return None
+                if self.has_name(root, head, parts[cut]):
+                    return None
+                return f"{head} has no name {parts[cut]}"
+        return f"no module {parts[0]}"
+
+    def top_level(self, root: str, dotted: str) -> bool:
+        """Is the first name of ``dotted`` a module or package under ``root`` (code of this repository)?"""
+        return self.module(root, dotted.split(".")[0]) is not None

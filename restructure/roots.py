@@ -1,0 +1,224 @@
+"""Where each service's code is imported from, inferred from the repository's own evidence.
+
+A service's modules can be imported from the repository root (``services.x_service.app.main``),
+from the service directory (``app.main``, with the service folder as the working directory or
+the image's ``WORKDIR``), from a directory put on ``sys.path`` (pytest ``pythonpath``, a
+``conftest.py`` that edits ``sys.path``, alembic ``prepend_sys_path``), or from several of
+these at once. Each root is kept with the references that prove it: an import or a target
+string that names a module of the service when read from that root, or a command that
+starts it in a Docker image whose files come from that directory.
+
+Two uses: a relative import resolves only in a module that some root makes part of a
+package (``main.py`` run as the top-level module ``main`` has no package), and a reference
+is rewritten in the terms of the root it is written in.
+"""
+
+from __future__ import annotations
+
+import configparser
+import posixpath
+import tomllib
+from dataclasses import dataclass, field
+
+from restructure import entrypoints, images
+from restructure.python.reference_sites import Site, sites
+from restructure.resolve import Space, join
+from restructure.trees import FileTree
+
+EVIDENCE_SHOWN = 3
+
+
+@dataclass
+class Root:
+    """A directory on ``sys.path`` for a service's code, and what says so."""
+
+    directory: str  # "" is the repository root
+    evidence: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, where: str) -> None:
+        self.count += 1
+        if len(self.evidence) < EVIDENCE_SHOWN and where not in self.evidence:
+            self.evidence.append(where)
+
+
+@dataclass
+class ImportRoots:
+    """The roots of every service, and the extra ``sys.path`` entries that apply below a directory."""
+
+    services: dict[str, dict[str, Root]] = field(default_factory=dict)  # service dir -> root dir -> Root
+    extra: dict[str, list[str]] = field(default_factory=dict)  # directory -> roots for files below it
+    sites_of: dict[str, list[Site] | None] = field(default_factory=dict)  # text -> sites (shared cache)
+
+    def service_of(self, path: str) -> str | None:
+        for service in self.services:
+            if path.startswith(service + "/"):
+                return service
+        return None
+
+    def candidates(self, path: str) -> list[str]:
+        """Roots an absolute import in ``path`` may be resolved from: its directory and every
+        ancestor (a test run from any of them), and the extra entries of the directories above it."""
+        found: list[str] = []
+        directory = posixpath.dirname(path)
+        while True:
+            found.append(directory)
+            if not directory:
+                break
+            directory = posixpath.dirname(directory)
+        for base, roots in self.extra.items():
+            if not base or path.startswith(base + "/"):
+                found.extend(r for r in roots if r not in found)
+        return found
+
+    def packages(self, path: str) -> list[str]:
+        """Roots under which the module at ``path`` is imported (for its relative imports):
+        the service's evidenced roots, or every candidate when nothing says."""
+        service = self.service_of(path)
+        if service and self.services.get(service):
+            return [r for r in self.services[service] if not r or path.startswith(r + "/")]
+        return self.candidates(path)
+
+    def read_sites(self, text: str) -> list[Site] | None:
+        if text not in self.sites_of:
+            self.sites_of[text] = sites(text)
+        return self.sites_of[text]
+
+
+def service_dirs(tree: FileTree, services_dir: str = "services") -> list[str]:
+    """Every directory directly under ``services_dir`` that holds Python code."""
+    prefix = services_dir.strip("/") + "/"
+    found = set()
+    for path in tree.paths:
+        if path.startswith(prefix) and path.endswith(".py"):
+            parts = path[len(prefix) :].split("/")
+            if len(parts) > 1 and not parts[0].startswith((".", "__")):
+                found.add(prefix + parts[0])
+    return sorted(found)
+
+
+def infer(
+    tree: FileTree, services_dir: str = "services", cache: dict[str, list[Site] | None] | None = None
+) -> ImportRoots:
+    """The import roots of every service of ``tree``, each with its evidence."""
+    roots = ImportRoots(services={d: {} for d in service_dirs(tree, services_dir)})
+    if cache is not None:
+        roots.sites_of = cache
+    _config_roots(tree, roots)
+    space = Space(tree)
+    for path in sorted(tree.paths):
+        if not path.endswith(".py"):
+            continue
+        text = tree.read(path)
+        found = roots.read_sites(text) if text is not None else None
+        for site in found or []:
+            if site.kind == "syspath":
+                if site.module != "<file>":
+                    roots.extra.setdefault(posixpath.dirname(path), []).append(
+                        join(posixpath.dirname(path), site.module)
+                    )
+                continue
+            if site.kind not in {"import", "from", "patch", "asgi"} or site.level:
+                continue
+            module = site.module.split(":")[0]
+            for root in roots.candidates(path):
+                resolved = space.module(root, module) or (site.kind == "patch" and _longest(space, root, module))
+                if resolved:
+                    _note(roots, root, resolved, f"{path}:{site.line}: {site.text}")
+    _image_roots(tree, roots)
+    return roots
+
+
+def _longest(space: Space, root: str, dotted: str) -> str | None:
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        found = space.module(root, ".".join(parts[:cut]))
+        if found:
+            return found
+    return None
+
+
+def _note(roots: ImportRoots, root: str, resolved: str, where: str) -> None:
+    service = roots.service_of(resolved)
+    if service is None or not (not root or service == root or service.startswith(root + "/")):
+        return
+    roots.services[service].setdefault(root, Root(root)).add(where)
+
+
+def _image_roots(tree: FileTree, roots: ImportRoots) -> None:
+    """A command that starts a service's module in an image roots it where the image's files came from."""
+    built: list[tuple[images.Image, str]] = []
+    for dockerfile, contexts in images.dockerfile_contexts(tree).items():
+        for context in sorted(contexts):
+            image = images.build(tree, dockerfile, context)
+            if image is not None:
+                built.append((image, dockerfile))
+    for path in sorted(tree.paths):
+        if images.is_compose(path):
+            built.extend((s.image, s.compose) for s in images.compose_services(tree, path) if s.image is not None)
+    for image, written in built:
+        for line, _, words in image.commands:
+            for target in entrypoints.targets(words):
+                if target.kind == "file":
+                    continue
+                module = target.value.split(":")[0]
+                for root in image.roots(target.cwd, target.app_dir):
+                    found = image.space.module(root, module)
+                    host = image.space.host(found) if found else None
+                    if host is None:
+                        continue
+                    depth = module.count(".") + (2 if host.endswith("/__init__.py") else 1)
+                    host_root = "/".join(host.split("/")[:-depth]) if depth <= host.count("/") + 1 else None
+                    if host_root is not None:
+                        _note(roots, host_root, host, f"{written}:{line}: {' '.join(words)} (in {image.space.label})")
+
+
+def _config_roots(tree: FileTree, roots: ImportRoots) -> None:
+    """pytest ``pythonpath`` and alembic ``prepend_sys_path``: roots for the files below the config."""
+    for path in sorted(tree.paths):
+        name = posixpath.basename(path)
+        here = posixpath.dirname(path)
+        entries: list[str] = []
+        if name == "pyproject.toml":
+            text = tree.read(path) or ""
+            try:
+                options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+            except tomllib.TOMLDecodeError:
+                continue
+            value = options.get("pythonpath", [])
+            entries = value.split() if isinstance(value, str) else [str(v) for v in value]
+        elif name in {"pytest.ini", "setup.cfg", "tox.ini", "alembic.ini"}:
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(tree.read(path) or "")
+            except configparser.Error:
+                continue
+            for section, key in (
+                ("pytest", "pythonpath"),
+                ("tool:pytest", "pythonpath"),
+                ("alembic", "prepend_sys_path"),
+            ):
+                if parser.has_option(section, key):
+                    entries.extend(parser.get(section, key).replace("%(here)s", ".").split())
+        for entry in entries:
+            roots.extra.setdefault(here, []).append(join(here, entry))
+
+
+def describe(roots: ImportRoots) -> list[str]:
+    """Lines for ``invoke status --roots``: each service, its roots and the evidence."""
+    lines = []
+    for service, found in roots.services.items():
+        if not found:
+            lines.append(f"{service}: no evidence; every directory above a file counts as a root")
+            continue
+        lines.append(f"{service}:")
+        for root in sorted(found.values(), key=lambda r: -r.count):
+            shown = root.directory or "(repository root)"
+            module = "the service directory" if root.directory == service else shown
+            lines.append(f"  root {shown} ({module}; {root.count} reference(s))")
+            lines.extend(f"    {e}" for e in root.evidence)
+    for base, extra in sorted(roots.extra.items()):
+        lines.append(
+            f"extra sys.path for files below {base or '(repository root)'}: {', '.join(r or '.' for r in extra)}"
+        )
+    return lines

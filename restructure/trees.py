@@ -1,0 +1,156 @@
+"""Read-only views of a repository's files, for checks that compare two states of it.
+
+The reference check resolves references in an old tree and in a new one: a git revision,
+the work tree, or a phase's in-memory :class:`~restructure.editset.VirtualTree`. Each view
+lists the paths and reads a file's text (None for binary or non-UTF-8 files), and knows the
+directories, so a module can be looked up without touching the disk again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from restructure.editset import VirtualTree
+
+UTF8_BOM = "\ufeff"
+
+
+def decode(data: bytes) -> str | None:
+    """Text of a file, None for binary or non-UTF-8 bytes (a leading BOM is dropped)."""
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text.removeprefix(UTF8_BOM)
+
+
+@dataclass
+class FileTree:
+    """Paths of a tree (repository-relative, POSIX) and a reader of their text.
+
+    ``origin`` maps a path to the path the same file had in the tree this one is compared
+    with (a moved file); paths absent from it kept their path."""
+
+    paths: frozenset[str]
+    reader: Callable[[str], str | None]
+    origin: dict[str, str] = field(default_factory=dict)
+    _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+
+    def read(self, path: str) -> str | None:
+        if path not in self._texts:
+            self._texts[path] = self.reader(path) if path in self.paths else None
+        return self._texts[path]
+
+    @cached_property
+    def dirs(self) -> frozenset[str]:
+        """Every directory that holds a file ("" is the root)."""
+        found = {""}
+        for path in self.paths:
+            parent = PurePosixPath(path).parent
+            while str(parent) not in found and str(parent) != ".":
+                found.add(str(parent))
+                parent = parent.parent
+        return frozenset(found)
+
+    def is_dir(self, path: str) -> bool:
+        return path.strip("/") in self.dirs
+
+    def exists(self, path: str) -> bool:
+        return path.strip("/") in self.paths or self.is_dir(path)
+
+    def under(self, path: str) -> list[str]:
+        prefix = path.strip("/") + "/" if path.strip("/") else ""
+        return sorted(p for p in self.paths if p.startswith(prefix))
+
+
+def from_virtual(tree: VirtualTree) -> FileTree:
+    """The tree a phase would leave, read from memory where it changed and from disk elsewhere."""
+
+    def reader(path: str) -> str | None:
+        if path in tree.texts:
+            return tree.texts[path].removeprefix(UTF8_BOM)
+        origin = tree.files.get(path)
+        full = tree.root / (origin or path)
+        try:
+            return decode(full.read_bytes()) if full.is_file() else None
+        except OSError:
+            return None
+
+    moved = {p: o for p, o in tree.files.items() if o is not None and o != p}
+    return FileTree(frozenset(tree.files), reader, moved)
+
+
+def from_disk(root: Path, paths: list[str]) -> FileTree:
+    def reader(path: str) -> str | None:
+        full = root / path
+        try:
+            return decode(full.read_bytes()) if full.is_file() else None
+        except OSError:
+            return None
+
+    return FileTree(frozenset(paths), reader)
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+
+
+def from_revision(root: Path, revision: str) -> FileTree:
+    """The tree of ``revision``; every blob is read in one ``git cat-file --batch``."""
+    listed = _git(root, "ls-tree", "-r", "-z", "--full-tree", revision)
+    if listed.returncode != 0:
+        raise ValueError(f"{revision}: not a revision of {root}: {listed.stderr.decode().strip()}")
+    blobs: dict[str, str] = {}
+    for entry in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000":
+            blobs[path] = sha
+    texts: dict[str, str | None] = {}
+
+    def load() -> None:
+        order = list(blobs)
+        batch = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            input="".join(blobs[p] + "\n" for p in order).encode(),
+            capture_output=True,
+            check=True,
+        )
+        data, position = batch.stdout, 0
+        for path in order:
+            header_end = data.index(b"\n", position)
+            size = int(data[position:header_end].split()[2])
+            body = data[header_end + 1 : header_end + 1 + size]
+            position = header_end + 1 + size + 1
+            texts[path] = decode(body)
+
+    def reader(path: str) -> str | None:
+        if not texts and blobs:
+            load()
+        return texts.get(path)
+
+    return FileTree(frozenset(blobs), reader)
+
+
+def renames_since(root: Path, revision: str) -> dict[str, str]:
+    """new path -> old path for the files git sees as renamed between ``revision`` and the work tree."""
+    result = _git(root, "diff", "-M", "--name-status", "-z", revision)
+    fields = result.stdout.decode("utf-8", "surrogateescape").split("\0")
+    found: dict[str, str] = {}
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status.startswith(("R", "C")):
+            found[fields[index + 2]] = fields[index + 1]
+            index += 3
+        else:
+            index += 2
+    return found

@@ -1,0 +1,189 @@
+# ruff: noqa: E501
+"""Hazards met on real monorepos nobody here wrote (docs/field-report.md), rebuilt small.
+
+One row per hazard class: a tiny repository in the shape that broke, the generic phase 1
+(``restructure/plans/phase1-generic.yaml``) run on it for real (git, the engine, the
+reference gate), then the work tree checked against the commit before: no reference that
+resolved before may be broken, and the row's own expectation holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from restructure import check_references, engine
+from restructure.plan import load_plan
+from tests.conftest import git, make_repo
+
+PLAN = Path(__file__).resolve().parents[1] / "restructure/plans/phase1-generic.yaml"
+BASE = {
+    "services/a_service/app/__init__.py": "",
+    "services/a_service/app/config.py": "NAME = 'a'\n",
+    "services/b_service/app/__init__.py": "",
+    "services/b_service/app/main.py": "from app.config import NAME\n\napp = NAME\n",
+    "services/b_service/app/config.py": "NAME = 'b'\n",
+}
+MAIN = "from app.config import NAME\n\napp = NAME\n\n\ndef helper():\n    return NAME\n"
+
+# (hazard, extra files, file to read after the phase, text it must hold, a refused service or "")
+ROWS = [
+    (
+        "tests import from the service directory",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/tests/test_main.py": "from app.main import app\n\n\ndef test_app():\n    assert app\n",
+        },
+        "services/a_service/tests/test_main.py",
+        "from main import app",
+        "",
+    ),
+    (
+        "patch strings written from the service directory",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/tests/test_patch.py": "from unittest import mock\n\n\ndef test_helper():\n    with mock.patch('app.main.helper'):\n        pass\n",
+        },
+        "services/a_service/tests/test_patch.py",
+        "mock.patch('main.helper')",
+        "",
+    ),
+    (
+        "relative import in main.py that becomes top-level",
+        {
+            "services/a_service/app/main.py": "from .config import NAME\n\napp = NAME\n",
+            # the evidence that the service folder is the root: the image runs app.main from it
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/main.py",
+        "from app.config import NAME",
+        "",
+    ),
+    (
+        "lazy relative import of main from a module left in app/",
+        {
+            "services/a_service/app/main.py": MAIN + "__version__ = '1'\n",
+            "services/a_service/app/routes.py": "def version():\n    from .main import __version__\n\n    return __version__\n",
+        },
+        "services/a_service/app/routes.py",
+        "from main import __version__",
+        "",
+    ),
+    (
+        "Dockerfile copies only app/ and the CMD follows main.py out of it",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "COPY main.py ./main.py",
+        "",
+    ),
+    (
+        "COPY names an app/ the phase deletes (repository-root context)",
+        {
+            "services/a_service/app/main.py": "app = 'a'\n",
+            "services/a_service/app/config.py": None,
+            "docker-compose.yml": "services:\n  a:\n    build:\n      context: .\n      dockerfile: services/a_service/Dockerfile\n",
+            "services/a_service/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\nCOPY services/a_service/app/ /srv/services/a_service/app/\n"
+            'CMD ["python", "-m", "services.a_service.app.main"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "COPY services/a_service/main.py /srv/services/a_service/main.py",
+        "",
+    ),
+    (
+        "Dockerfile with an instruction before FROM",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": 'WORKDIR /srv\nFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        '"main:app"',
+        "",
+    ),
+    (
+        "Dockerfile starting with a UTF-8 byte-order mark",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": '\ufeffFROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        },
+        "services/a_service/Dockerfile",
+        "\ufeffFROM python",
+        "",
+    ),
+    (
+        "Makefile recipe that cds into the service and starts app.main",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "Makefile": "run-a:\n\tcd services/a_service && \\\n\tuvicorn app.main:app --port 8001\n",
+        },
+        "Makefile",
+        "uvicorn main:app --port 8001",
+        "",
+    ),
+    (
+        "a re-export shim already at the destination",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/main.py": '"""Entry point for uvicorn main:app."""\nfrom app.main import app\n',
+            "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n',
+        },
+        "services/a_service/main.py",
+        "def helper():",
+        "",
+    ),
+    (
+        "a Dockerfile inside app/ builds with app/ as its context: main.py cannot leave it",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/app/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "main:app"]\n',
+        },
+        "services/b_service/main.py",
+        "from app.config import NAME",
+        "a_service",
+    ),
+]
+
+
+@pytest.mark.parametrize(("hazard", "extra", "path", "expected", "refused"), ROWS, ids=[r[0] for r in ROWS])
+def test_generic_phase1_breaks_no_reference(
+    tmp_path: Path, hazard: str, extra: dict[str, str | None], path: str, expected: str, refused: str
+) -> None:
+    files = {**BASE, **extra}
+    repo = make_repo(tmp_path / "repo", {p: t for p, t in files.items() if t is not None})
+    report = engine.run_phase(repo, 1, plan=load_plan(PLAN), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    text = (repo / path).read_text(encoding="utf-8")
+    assert expected in text, f"{hazard}: {path} lacks {expected!r}:\n{text}"
+    result = check_references.check_repository(repo, "HEAD~1")
+    assert result.broken == [], result.lines()
+    assert result.checked > 0
+    refusals = {o.service for o in report.outcomes if o.outcome == "refused"}
+    assert refusals == ({refused} if refused else set())
+    if refused:
+        assert (repo / f"services/{refused}/app/main.py").is_file(), "a refused service is left as it was"
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_tracked_file_in_an_ignored_directory_moves_with_its_directory(tmp_path: Path) -> None:
+    """A file committed with ``git add -f`` inside a directory ``.gitignore`` names is still the
+    repository's: the move stages it where it went (``git add -f`` for tracked paths)."""
+    files = {
+        **BASE,
+        "services/a_service/app/main.py": MAIN,
+        "services/a_service/app/tests/test_a.py": "from app.main import app\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    (repo / ".gitignore").write_text("tests/\n")
+    (repo / "services/a_service/app/tests/fixture_data.py").write_text("DATA = 1\n")
+    git(repo, "add", ".gitignore")
+    git(repo, "add", "-f", "services/a_service/app/tests/fixture_data.py")
+    git(repo, "commit", "-q", "-m", "ignored but tracked")
+    report = engine.run_phase(repo, 1, plan=load_plan(PLAN), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    tracked = git(repo, "ls-files").split()
+    assert "services/a_service/tests/fixture_data.py" in tracked
+    assert "services/a_service/app/tests/fixture_data.py" not in tracked
+    assert check_references.check_repository(repo, "HEAD~1").broken == []

@@ -1,0 +1,269 @@
+"""``invoke all`` runs every phase on a scratch copy before its first write.
+
+Each row is a tiny repository and a plan whose phases plant problems; the real ``invoke
+all`` must list every planted problem of every phase in one run, exit non-zero and leave
+the repository exactly as it was (HEAD, index, work tree, ignored files, ``.git`` state).
+A plan with no problem runs for real after its pre-flight; ``--dry-run`` is the pre-flight
+plus the diff of the whole run, each phase built on the one before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, git, make_repo
+
+SERVICE = "services/alpha_service"
+HEAD = "version: 1\nservices_dir: services\nservice_suffix: _service\nline_limit: 300\nservices: [alpha]\n"
+FILES = {
+    "services/__init__.py": "",
+    f"{SERVICE}/__init__.py": "",
+    f"{SERVICE}/app/__init__.py": '"""The application package."""\n',
+    f"{SERVICE}/app/main.py": (
+        "from fastapi import FastAPI\n\nfrom services.alpha_service import models\n\napp = FastAPI()\n"
+    ),
+    f"{SERVICE}/models.py": (
+        '"""Models."""\n\n\nclass Order:\n    total = 1\n\n\nclass OrderLine:\n    order = Order\n\n\n'
+        "class Customer:\n    name = 'x'\n"
+    ),
+    f"{SERVICE}/stale.py": "X = 1\n",
+    f"{SERVICE}/legacy.py": "Y = 2\n",
+}
+MOVE_MAIN = "{op: move, from: app/main.py, to: main.py}"
+SPLIT = (
+    "{op: split, module: models.py, into: models, groups: {order: {prefixes: [Order]}, "
+    "customer: {prefixes: [Customer]}}}"
+)
+SPLIT_GHOST = (
+    "{op: split, module: models.py, into: models, groups: {order: {prefixes: [Order]}, "
+    "customer: {prefixes: [Customer]}, ghost: {prefixes: [Ghost]}}}"
+)
+MOVE_ONTO = "{op: move, from: stale.py, to: legacy.py}"
+
+
+@dataclass
+class Row:
+    hazard: str
+    phases: list[tuple[str, str]]  # (scope, YAML flow list of steps), numbered from 1
+    expected: dict[int, list[tuple[str, ...]]]  # phase -> one tuple of fragments per problem listed
+    beta: bool = False  # a second service on disk, a copy of alpha
+
+
+ROWS = [
+    Row(
+        "an empty group and a move onto an existing file, in two phases",
+        [("alpha", f"[{MOVE_MAIN}, {SPLIT_GHOST}]"), ("alpha", f"[{MOVE_ONTO}]")],
+        {1: [("ghost",)], 2: [("stale.py", "legacy.py")]},
+    ),
+    Row(
+        "an empty group, the service's later step not run, and an unknown service in another phase",
+        [("alpha", f"[{SPLIT_GHOST}, {MOVE_ONTO}]"), ("beta", f"[{MOVE_MAIN}]")],
+        {1: [("ghost",)], 2: [("'beta'", "not on disk")]},
+    ),
+    Row(
+        "two services' problems in one phase (all services), and one in the next",
+        [("all", f"[{MOVE_ONTO}]"), ("alpha", f"[{SPLIT_GHOST}]")],
+        {1: [("alpha_service/stale.py",), ("beta_service/stale.py",)], 2: [("ghost",)]},
+        beta=True,
+    ),
+]
+
+
+def _plan(path: Path, phases: list[tuple[str, str]], line_limit: int = 300) -> Path:
+    text = HEAD.replace("line_limit: 300", f"line_limit: {line_limit}").replace("[alpha]", "[alpha, beta]")
+    text += "phases:\n" + "".join(
+        f"  - phase: {n}\n    title: step {n}\n    scope: {scope}\n    steps: {steps}\n"
+        for n, (scope, steps) in enumerate(phases, start=1)
+    )
+    path.write_text(text)
+    return path
+
+
+def _invoke(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), *args], cwd=repo, capture_output=True, text=True
+    )
+
+
+def repo_state(repo: Path) -> tuple[str, ...]:
+    """HEAD, every ref, the index, git status and every file's bytes (ignored ones too), and
+    whether the tool's state directory exists: all a refused run must leave as they were."""
+    files = sorted(
+        (p.relative_to(repo).as_posix(), hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(repo).parts
+    )
+    return (
+        git(repo, "rev-parse", "HEAD"),
+        git(repo, "show-ref"),
+        git(repo, "ls-files", "-s"),
+        git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored"),
+        repr(files),
+        str((repo / ".git" / "restructure").exists()),
+    )
+
+
+def _with_caches(repo: Path) -> None:
+    """The code has been run: ``__pycache__`` next to every package (ignored by git)."""
+    (repo / ".gitignore").write_text("__pycache__/\n")
+    git(repo, "add", ".gitignore")
+    git(repo, "commit", "-q", "-m", "ignore caches")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "services"], cwd=repo, check=True)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r.hazard for r in ROWS])
+def test_every_problem_of_every_phase_is_listed_and_nothing_written(row: Row, tmp_path: Path) -> None:
+    files = {**FILES, **({k.replace("alpha_", "beta_"): v for k, v in FILES.items()} if row.beta else {})}
+    repo = make_repo(tmp_path / "repo", files)
+    _with_caches(repo)
+    plan = _plan(tmp_path / "plan.yaml", row.phases)
+    before = repo_state(repo)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert repo_state(repo) == before, f"{row.hazard}: the refused run wrote something"
+    listed = _listed_problems(done.stdout)
+    assert set(listed) == set(row.expected), output
+    for number, problems in row.expected.items():
+        assert len(listed[number]) == len(problems), (number, listed)
+        for fragments in problems:
+            assert any(all(f in problem for f in fragments) for problem in listed[number]), (number, listed)
+    assert f"problem(s) in phase {', '.join(map(str, sorted(row.expected)))}" in done.stderr, done.stderr
+
+
+def _listed_problems(stdout: str) -> dict[int, list[str]]:
+    """The pre-flight's list: phase number -> its problem lines."""
+    out: dict[int, list[str]] = {}
+    current = None
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("pre-flight:"))
+    for line in lines[start + 1 :]:
+        if line.startswith("  phase "):
+            current = int(line.split()[1].rstrip(":"))
+            out[current] = []
+        elif line.startswith("    ") and current is not None and not line.strip().startswith("(ran without"):
+            out[current].append(line.strip())
+    return out
+
+
+def test_a_problem_only_the_later_tree_has_is_found_before_any_write(tmp_path: Path) -> None:
+    """Phase 2 splits what phase 1 leaves; over the line limit only there. Phase 1 would pass on
+    its own, so run one by one it would have been written before phase 2 failed."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    plan = _plan(tmp_path / "plan.yaml", [("alpha", f"[{MOVE_MAIN}]"), ("alpha", f"[{SPLIT}]")], line_limit=6)
+    before = repo_state(repo)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
+    assert done.returncode != 0
+    assert repo_state(repo) == before
+    listed = _listed_problems(done.stdout)
+    assert list(listed) == [2] and any("limit 6" in p for p in listed[2]), done.stdout
+
+
+def test_a_plan_that_passes_runs_for_real_and_dry_run_shows_the_whole_diff(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", FILES)
+    plan = _plan(
+        tmp_path / "plan.yaml",
+        [("alpha", f"[{MOVE_MAIN}, {{op: delete-if-empty, path: app}}]"), ("alpha", f"[{SPLIT}]")],
+    )
+    before = repo_state(repo)
+    dry = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert repo_state(repo) == before, "a dry run writes nothing"
+    # one diff for the whole run: phase 2's split of the file phase 1's tree holds
+    assert f"rename from {SERVICE}/app/main.py" in dry.stdout
+    assert f"+++ b/{SERVICE}/models/order.py" in dry.stdout and f"--- a/{SERVICE}/models.py" in dry.stdout
+    assert "committed" not in dry.stdout and "pre-flight: phases 1-2 pass" in dry.stdout
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
+    assert done.returncode == 0, done.stderr
+    assert (repo / SERVICE / "main.py").is_file() and (repo / SERVICE / "models" / "order.py").is_file()
+    assert git(repo, "log", "--format=%s").splitlines()[:2] == [
+        "restructure: phase 2: step 2",
+        "restructure: phase 1: step 1",
+    ]
+
+
+def test_the_pre_flight_sees_uncommitted_changes_when_allowed(tmp_path: Path) -> None:
+    """``--allow-dirty``: the scratch copy holds the work tree as it is, not HEAD."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    (repo / SERVICE / "stale.py").unlink()  # deleted, not committed: the move has nothing to move
+    (repo / SERVICE / "notes.py").write_text("Z = 3\n")  # untracked
+    plan = _plan(
+        tmp_path / "plan.yaml", [("alpha", f"[{MOVE_ONTO}]"), ("alpha", "[{op: move, from: notes.py, to: legacy.py}]")]
+    )
+    before = repo_state(repo)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--allow-dirty")
+    assert done.returncode != 0
+    assert repo_state(repo) == before
+    assert list(_listed_problems(done.stdout)) == [2], done.stdout
+
+
+# --- an ambiguous patch target: settled by the test's own calls, or refused before any write ---
+
+ROUTER = """\
+from fastapi import APIRouter
+
+from services.alpha_service.clients import fetch
+
+router = APIRouter()
+
+
+@router.get("/members/{member_id}")
+def get_member(member_id: int):
+    return fetch("members", member_id)
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: int):
+    return fetch("orders", order_id)
+"""
+PATCHED = "services.alpha_service.router.fetch"
+SPLIT_ROUTER = (
+    "{op: split, module: router.py, into: routers, "
+    'groups: {members: {paths: ["/members"]}, orders: {paths: ["/orders"]}}}'
+)
+PATCH_ROWS = [
+    # (hazard, body of the test function holding the patch, the patch string after, or None: refused)
+    ("the test calls a function of one candidate", "get_member(1)", "services.alpha_service.routers.members.fetch"),
+    ("the test requests a route of one candidate", 'client.get("/api/orders/7")',
+     "services.alpha_service.routers.orders.fetch"),
+    ("an f-string URL", 'client.get(f"/api/orders/{7}")', "services.alpha_service.routers.orders.fetch"),
+    ("the test exercises both candidates", 'get_member(1)\n        client.get("/api/orders/7")', None),
+    ("the test exercises neither", "assert True", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("hazard", "body", "expected"), PATCH_ROWS, ids=[r[0] for r in PATCH_ROWS])
+def test_an_ambiguous_patch_target_is_settled_by_evidence_or_refused(
+    hazard: str, body: str, expected: str | None, tmp_path: Path
+) -> None:
+    test = (
+        "from unittest import mock\n\nfrom services.alpha_service.router import get_member\n\n\n"
+        f"def test_it(client):\n    with mock.patch({PATCHED!r}):\n        {body}\n"
+    )
+    files = {
+        **FILES,
+        f"{SERVICE}/clients.py": "def fetch(*args):\n    return args\n",
+        f"{SERVICE}/router.py": ROUTER,
+        f"{SERVICE}/tests/test_router.py": test,
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    plan = _plan(tmp_path / "plan.yaml", [("alpha", f"[{SPLIT_ROUTER}]"), ("alpha", f"[{MOVE_MAIN}]")])
+    before = repo_state(repo)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
+    if expected is None:
+        assert done.returncode != 0, hazard
+        assert repo_state(repo) == before
+        (problem,) = _listed_problems(done.stdout)[1]
+        assert f"{SERVICE}/tests/test_router.py:7" in problem, problem
+        assert "`patch_targets: {fetch: members}` (or orders)" in problem, problem
+        assert "routers.members" in problem and "routers.orders" in problem, problem
+        return
+    assert done.returncode == 0, (hazard, done.stdout[-2000:], done.stderr)
+    written = (repo / SERVICE / "tests" / "test_router.py").read_text()
+    assert f"mock.patch({expected!r})" in written, written
