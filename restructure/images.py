@@ -12,6 +12,7 @@ are questions about the tree alone: nothing is built or run.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -268,15 +269,22 @@ def _line(mapping: object, key: str, default: int = 1) -> int:
     return getattr(mapping, "lines", {}).get(key, default)
 
 
+@functools.lru_cache(maxsize=64)
+def _load_compose(text: str) -> object:
+    """A compose file's data, parsed once per text: a phase asks for the same files many times
+    (the import roots, the build contexts, the gate's old and new trees). Callers only read it."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+
+
 def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
     """Every service of the compose file ``path`` (its build, command, working dir and mounts)."""
     text = tree.read(path)
     if text is None:
         return []
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError:
-        return []
+    data = _load_compose(text)
     if not isinstance(data, dict) or not isinstance(data.get("services"), dict):
         return []
     here = posixpath.dirname(path)

@@ -10,6 +10,7 @@ directory ``a/b/c`` (a namespace package) is there.
 from __future__ import annotations
 
 import ast
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,8 +21,12 @@ from restructure.trees import FileTree
 ANY = None  # a module whose names cannot be listed (``from x import *``, ``__getattr__``)
 
 
+@functools.lru_cache(maxsize=65536)
 def join(*parts: str) -> str:
-    """POSIX join without a leading ``./`` and with ``..`` folded; "" is the root."""
+    """POSIX join without a leading ``./`` and with ``..`` folded; "" is the root.
+
+    Cached: resolving every reference of a tree joins the same few roots and module paths
+    hundreds of thousands of times."""
     joined = posixpath.normpath(posixpath.join(*[p for p in parts if p])) if any(parts) else ""
     return "" if joined == "." else joined
 
