@@ -25,7 +25,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from restructure import editset, engine
+from restructure import check_references, editset, engine
 from restructure.editset import InjectedFault
 from restructure.plan import load_plan
 from tests.conftest import MONOREPO, git, make_git_copy
@@ -71,7 +71,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def memoized_rewrites() -> Iterator[None]:
-    """Parse each source text once and rewrite each parsed file once for the whole module."""
+    """Parse each source text once, rewrite each parsed file once and judge each phase tree's
+    references once, for the whole module."""
     parse, rewrite = cst.parse_module, engine.rewrite_python
     parsed: dict[str, cst.Module] = {}
     rewritten: dict[tuple[int, str, str, tuple], object] = {}
@@ -89,9 +90,21 @@ def memoized_rewrites() -> Iterator[None]:
             rewritten[key] = rewrite(module, old_path, new_path, relocation, text)
         return rewritten[key]
 
+    gate = check_references.gate
+    gated: dict[tuple, object] = {}
+
+    def cached_gate(root, original, tree, roots):
+        # the faults here come after the gate (at writes); the same tree on the same disk
+        # (rolled back, which the tests assert) gives the same verdict, so it is judged once
+        key = (str(root), tuple(original), tuple(sorted(tree.files.items())), tuple(sorted(tree.texts.items())))
+        if key not in gated:
+            gated[key] = gate(root, original, tree, roots)
+        return gated[key]
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cst, "parse_module", cached_parse)
         patch.setattr(engine, "rewrite_python", cached_rewrite)
+        patch.setattr(check_references, "gate", cached_gate)
         yield
 
 
