@@ -122,11 +122,26 @@ def infer(
                 continue
             module = site.module.split(":")[0]
             for root in roots.candidates(path):
-                resolved = space.module(root, module) or (site.kind == "patch" and _longest(space, root, module))
+                resolved = _resolves(space, root, site, module)
                 if resolved:
                     _note(roots, root, resolved, f"{path}:{site.line}: {site.text}")
     _image_roots(tree, roots)
     return roots
+
+
+def _resolves(space: Space, root: str, site: Site, module: str) -> str | None:
+    """The file (or package) of the service that ``site`` names when read from ``root``, if the
+    whole reference works from there. A directory without ``__init__.py`` proves nothing by its
+    name alone: an installed package of the same name wins over it (``from alembic import
+    context`` next to a migrations folder called ``alembic``), so the names must be found in it."""
+    resolved = space.module(root, module) or (site.kind == "patch" and _longest(space, root, module)) or None
+    if resolved is None:
+        return None
+    is_file = resolved.endswith(".py")
+    if site.kind == "from":
+        found = any(space.has_name(root, module, n) for n in site.names if n != "*")
+        return resolved if found or (is_file and "*" in site.names) else None
+    return resolved if is_file else None
 
 
 def _longest(space: Space, root: str, dotted: str) -> str | None:

@@ -187,3 +187,34 @@ def test_a_tracked_file_in_an_ignored_directory_moves_with_its_directory(tmp_pat
     assert "services/a_service/tests/fixture_data.py" in tracked
     assert "services/a_service/app/tests/fixture_data.py" not in tracked
     assert check_references.check_repository(repo, "HEAD~1").broken == []
+
+
+def test_a_relative_import_that_never_ran_from_the_service_folder_stays_relative(tmp_path: Path) -> None:
+    """Two roots: the image runs ``app.main`` from the service folder, the tests import from the
+    repository root. ``from .scoring import f`` in a module at the service folder's top only
+    ever worked from the repository root, so after a move into a subpackage it must keep
+    working there (``from ..services.scoring import f``), not be written in the folder's terms
+    (``from services.scoring import f``, which names the repository's ``services`` package)."""
+    files = {
+        **BASE,
+        "services/a_service/app/main.py": MAIN,
+        "services/a_service/Dockerfile": 'FROM python:3.11-slim\nWORKDIR /srv\nCOPY . .\nCMD ["uvicorn", "app.main:app"]\n',
+        "services/a_service/__init__.py": "",
+        "services/__init__.py": "",
+        "services/a_service/scoring.py": "def f():\n    return 1\n",
+        "services/a_service/router.py": "from .scoring import f\n\n\ndef route():\n    return f()\n",
+        "tests/test_router.py": "from services.a_service.router import route\n\n\ndef test_route():\n    assert route() == 1\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nservices_dir: services\nservice_suffix: ''\nservices: [a_service]\nline_limit: 300\n"
+        "phases:\n  - phase: 1\n    title: move\n    scope: a_service\n    steps:\n"
+        "      - {op: move, from: router.py, to: routers/items.py}\n"
+        "      - {op: move, from: scoring.py, to: services/scoring.py}\n"
+    )
+    report = engine.run_phase(repo, 1, plan=load_plan(plan), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    moved = (repo / "services/a_service/routers/items.py").read_text()
+    assert "from services.scoring import" not in moved, moved
+    assert check_references.check_repository(repo, "HEAD~1").broken == []

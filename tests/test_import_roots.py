@@ -49,6 +49,17 @@ ROWS = [
         "",
         SERVICE,
     ),
+    (
+        "a migrations folder named like an installed package proves no root",
+        {
+            # no __init__.py: ``from alembic import context`` finds the installed alembic, not it
+            f"{SERVICE}/alembic/env.py": "from alembic import context\n",
+            f"{SERVICE}/alembic/versions/0001_initial.py": "from alembic import op\n",
+            "tests/test_a.py": "from services.a_service.app.db import X\n",
+        },
+        "",
+        SERVICE,
+    ),
 ]
 
 

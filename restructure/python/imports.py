@@ -42,17 +42,28 @@ def absolute_target(node: cst.ImportFrom, ctx: ImportContext) -> str | None:
     return ctx.old.resolve(level, module)
 
 
-def _module_fields(target: str, relative: bool, ctx: ImportContext) -> dict[str, object]:
-    """``module`` and ``relative`` fields for importing from ``target``.
+def _depth_under(package: str, root: str) -> int | None:
+    """How many package levels ``package`` lies below the top-level root ``root`` (None: not under it)."""
+    if package == root:
+        return 0
+    return package.count(".") - root.count(".") if package.startswith(root + ".") else None
+
+
+def _module_fields(target: str, relative: bool, ctx: ImportContext, level: int = 0) -> dict[str, object]:
+    """``module`` and ``relative`` fields for importing from ``target`` (``level``: the dots
+    of the original import).
 
     A relative import stays relative while the root the module is imported from (see
     :meth:`RelocationMap.rooted`) makes it part of a package deep enough for it; a module
     that runs top-level (``uvicorn main:app`` in the service folder), or an import that would
-    climb out of the root's top package, gets the absolute name that root resolves."""
+    climb out of the root's top package, gets the absolute name that root resolves. Only a
+    root under which the original import worked counts: ``from .x import y`` in a module at the
+    service folder's top never ran from the service folder, so that root says nothing about it."""
     if relative and ctx.new is not None:
         rel = ctx.new.relativize(target)
         root = ctx.relocation.root_of(ctx.new.name)
-        if root is not None and target.startswith(root + "."):
+        old_depth = _depth_under(ctx.old.package, root) if ctx.old is not None and root is not None else None
+        if root is not None and target.startswith(root + ".") and old_depth is not None and old_depth >= level:
             depth = ctx.new.package.count(".") - root.count(".") if ctx.new.package != root else 0
             if rel is None or rel[0] > depth:
                 return {"relative": [], "module": dotted_expr(target[len(root) + 1 :])}
@@ -79,7 +90,7 @@ def rewrite_import_from(node: cst.ImportFrom, ctx: ImportContext) -> list[cst.Im
     if isinstance(node.names, cst.ImportStar):
         if new_target == target and not (relative and file_moved):
             return None
-        return [node.with_changes(**_module_fields(new_target, relative, ctx))]
+        return [node.with_changes(**_module_fields(new_target, relative, ctx, len(node.relative)))]
 
     groups: dict[str, list[cst.ImportAlias]] = {}
     changed = new_target != target
@@ -107,18 +118,18 @@ def rewrite_import_from(node: cst.ImportFrom, ctx: ImportContext) -> list[cst.Im
         return None
     if relative and file_moved and not changed:
         # Same target; only the depth may differ from the file's new place.
-        fields = _module_fields(target, True, ctx)
+        fields = _module_fields(target, True, ctx, len(node.relative))
         if len(fields["relative"]) == len(node.relative) and _same_module(fields["module"], node.module):  # type: ignore[arg-type]
             return None
     if len(groups) == 1:
         module, aliases = next(iter(groups.items()))
         unchanged = all(a is b for a, b in zip(aliases, node.names, strict=True))
         names = node.names if unchanged else aliases
-        return [node.with_changes(names=names, **_module_fields(module, relative, ctx))]
+        return [node.with_changes(names=names, **_module_fields(module, relative, ctx, len(node.relative)))]
     statements = []
     for module, aliases in groups.items():
         aliases = [*aliases[:-1], _last_alias(aliases[-1], node)]
-        statements.append(node.with_changes(names=aliases, **_module_fields(module, relative, ctx)))
+        statements.append(node.with_changes(names=aliases, **_module_fields(module, relative, ctx, len(node.relative))))
     return statements
 
 
