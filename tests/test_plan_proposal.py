@@ -13,7 +13,7 @@ from restructure.engine import run_phase
 from restructure.plan import load_plan
 from restructure.proposal import ProposalError, propose, write_proposal
 from restructure.python.routes import Placed, check_order
-from tests.conftest import PYTHON, ROOT, make_repo
+from tests.conftest import MONOREPO, PYTHON, ROOT, make_git_copy, make_repo
 
 SURFACE = Path(__file__).parent / "helpers" / "surface.py"
 
@@ -25,10 +25,26 @@ def _surface(root: Path, service: str) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.fixture(scope="module")
+def dry_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, object]:
+    """The dry-run report of each phase 2..11 on the tree its plan expects: the phases
+    before it committed, as a user runs them in order."""
+    root = make_git_copy(MONOREPO, tmp_path_factory.mktemp("dry-runs") / "monorepo")
+    run_phase(root, 1, commit=True, echo=lambda _: None)
+    reports: dict[int, object] = {}
+    for number in range(2, 12):
+        reports[number] = run_phase(root, number, dry_run=True, echo=lambda _: None)
+        run_phase(root, number, commit=True, echo=lambda _: None)
+    return reports
+
+
 @pytest.mark.parametrize("number", range(2, 12))
-def test_default_plan_phases_run_in_memory_on_the_fixture(monorepo_session_copy: Path, number: int) -> None:
-    """Every split/merge step of the shipped plan finds its modules and symbols (dry run)."""
-    report = run_phase(monorepo_session_copy, number, dry_run=True, echo=lambda _: None)
+def test_default_plan_phases_run_in_memory_on_the_fixture(dry_runs: dict, number: int) -> None:
+    """Every split/merge step of the shipped plan finds its modules and symbols (dry run, on the
+    tree the phases before it leave)."""
+    report = dry_runs[number]
+    assert not report.failed, report.problems
+    assert report.dry_run
     assert [o for o in report.outcomes if o.outcome == "not found, skipped" and "main.py" not in o.detail] == []
 
 

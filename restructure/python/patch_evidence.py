@@ -14,6 +14,7 @@ module whose routes the requests reach most is the one the test means; a tie is 
 from __future__ import annotations
 
 import ast
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,10 +101,18 @@ def calls_under_patch(source: str, patch: str) -> set[str]:
     return _under_patch(source, patch)[1]
 
 
-def _under_patch(source: str, patch: str) -> tuple[list[str], set[str]]:
+@functools.lru_cache(maxsize=64)
+def _parsed(source: str) -> ast.Module | None:
+    """One parse of a test file for all the patch strings it holds (each is asked about alone)."""
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
     except SyntaxError:
+        return None
+
+
+def _under_patch(source: str, patch: str) -> tuple[list[str], set[str]]:
+    tree = _parsed(source)
+    if tree is None:
         return [], set()
     constants, functions = _constants(tree), _functions(tree)
     scope: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
@@ -158,11 +167,12 @@ def choose(
     hits: Counter[str] = Counter()
     evidence: list[str] = []
     for path, source in sources:
-        for name in sorted(calls_under_patch(source, patch)):
+        requests, called = _under_patch(source, patch)
+        for name in sorted(called):
             for module in sorted(m for m, names in (defined or {}).items() if name in names):
                 hits[module] += 1
                 evidence.append(f"{path}: calls {name}() of {module}")
-        for request in requests_under_patch(source, patch):
+        for request in requests:
             found = [(_literals(r), m) for m, routes in candidates.items() for r in routes if reaches(request, r)]
             best = max((n for n, _ in found), default=0)
             # the most specific routes only (``/admin/items/{id}`` over ``/{id}``); a tie decides nothing
