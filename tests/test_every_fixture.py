@@ -264,12 +264,14 @@ def test_invoke_all_on_the_finished_tree_changes_nothing(chains: dict[str, Chain
 
 def prepare_faulted(run: Run, dest: Path) -> tuple[Path, str]:
     """A copy of the tree before ``run``'s phase where a file the phase moves (or else
-    rewrites) is executable, committed; returns the copy and that file."""
+    rewrites, or else deletes: a split that only creates a package) is executable, committed;
+    returns the copy and that file."""
     copy = clone(run.before, dest)
     assert run.changes is not None
     moved = [source for source, _ in run.changes.moves]
     rewritten = [p for p in run.changes.writes if (copy / p).is_file()]
-    target = (moved or rewritten)[0]
+    deleted = [p for p in run.changes.deletes if (copy / p).is_file()]
+    target = (moved or rewritten or deleted)[0]
     full = copy / target
     full.chmod(full.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     git(copy, "add", target)
