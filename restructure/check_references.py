@@ -45,6 +45,7 @@ class Reference:
 class Finding:
     reference: Reference
     why: str | None  # None: resolves
+    site: Site | None = None  # a Python reference: to ask later from which roots it resolves
 
 
 @dataclass
@@ -117,7 +118,7 @@ class Scanner:
             if site.kind == "syspath":
                 continue
             if site.kind == "from" and site.level:
-                out.append(Finding(reference, self._relative(path, site)))
+                out.append(Finding(reference, self._relative(path, site), site))
                 continue
             module = site.module.split(":")[0]
             named = [f"{module}.{n}" for n in site.names] if site.kind == "from" else []
@@ -125,14 +126,33 @@ class Scanner:
                 continue
             if site.kind == "import":
                 ok = any(self.space.module(r, module) for r in candidates)
-                out.append(Finding(reference, None if ok else f"no module {module} from {_shown(candidates)}"))
+                out.append(Finding(reference, None if ok else f"no module {module} from {_shown(candidates)}", site))
             elif site.kind == "from":
-                out.append(Finding(reference, self._from(candidates, site.module, site.names)))
+                out.append(Finding(reference, self._from(candidates, site.module, site.names), site))
             elif site.kind == "patch":
-                out.append(Finding(reference, _first_why(self.space.dotted_target(r, module) for r in candidates)))
+                why = _first_why(self.space.dotted_target(r, module) for r in candidates)
+                out.append(Finding(reference, why, site))
             elif site.kind == "asgi":
                 out.append(Finding(reference, _first_why(self._asgi(self.space, r, site.module) for r in candidates)))
         return out
+
+    def roots_of(self, path: str, site: Site) -> frozenset[str]:
+        """Every root from which the Python reference ``site`` of ``path`` resolves (the scan
+        stops at the first; a rewritten reference must still work from one the old one did)."""
+        if site.kind == "from" and site.level:
+            return frozenset(r for r in self.roots.packages(path) if self._relative_at(path, site, r) is None)
+        module = site.module.split(":")[0]
+        found = set()
+        for root in self.roots.candidates(path):
+            if site.kind == "import":
+                ok = self.space.module(root, module) is not None
+            elif site.kind == "from":
+                ok = self._from([root], site.module, site.names) is None
+            else:
+                ok = self.space.dotted_target(root, module) is None
+            if ok:
+                found.add(root)
+        return frozenset(found)
 
     def _from(self, candidates: list[str], module: str, names: tuple[str, ...]) -> str | None:
         reasons = []
@@ -149,24 +169,27 @@ class Scanner:
         """``from ..x import y`` in ``path``: resolved in the package each root makes of it."""
         reasons = []
         for root in self.roots.packages(path):
-            parts = (path[len(root) + 1 :] if root else path).removesuffix(".py").split("/")
-            package = parts[:-1]  # the package of a module, and of an __init__ itself
-            if len(package) < site.level:
-                where = "the top-level module" if not package else "a module of the package"
-                named = ".".join(p for p in parts if p != "__init__")
-                reasons.append(f"{path} is {where} {named} from {root or '.'}: the import goes beyond its package")
-                continue
-            base = package[: len(package) - (site.level - 1)]
-            module = ".".join(base + ([site.module] if site.module else []))
-            if site.module and not self.space.module(root, module):
-                reasons.append(f"no module {module} from {root or '.'}")
-                continue
-            missing = [n for n in site.names if not self.space.has_name(root, module, n)]
-            if missing:
-                reasons.append(f"{module} has no name {missing[0]}")
-                continue
-            return None
+            why = self._relative_at(path, site, root)
+            if why is None:
+                return None
+            reasons.append(why)
         return reasons[0] if reasons else "no root makes it part of a package"
+
+    def _relative_at(self, path: str, site: Site, root: str) -> str | None:
+        parts = (path[len(root) + 1 :] if root else path).removesuffix(".py").split("/")
+        package = parts[:-1]  # the package of a module, and of an __init__ itself
+        if len(package) < site.level:
+            where = "the top-level module" if not package else "a module of the package"
+            named = ".".join(p for p in parts if p != "__init__")
+            return f"{path} is {where} {named} from {root or '.'}: the import goes beyond its package"
+        base = package[: len(package) - (site.level - 1)]
+        module = ".".join(base + ([site.module] if site.module else []))
+        if site.module and not self.space.module(root, module):
+            return f"no module {module} from {root or '.'}"
+        missing = [n for n in site.names if not self.space.has_name(root, module, n)]
+        if missing:
+            return f"{module} has no name {missing[0]}"
+        return None
 
     @staticmethod
     def _asgi(space: Space, root: str, target: str) -> str | None:
@@ -390,8 +413,20 @@ def compare(
             result.broken_before += 1
             by_text[(finding.reference.path, finding.reference.kind, finding.reference.text)] += 1
             by_place.add((finding.reference.path, finding.reference.kind, place))
+    resolved_before = {
+        (finding.reference.path, finding.reference.kind, place): finding
+        for finding, place in _places(old_findings, {})
+        if finding.why is None and finding.site is not None
+    }
+    kinds_before = Counter((f.reference.path, f.reference.kind) for f in old_findings)
+    kinds_after = Counter((new.origin.get(f.reference.path, f.reference.path), f.reference.kind) for f in new_findings)
     for finding, place in _places(new_findings, new.origin):
         if finding.why is None:
+            elsewhere = _root_changed(
+                finding, place, resolved_before, (kinds_before, kinds_after), (before, after), new
+            )
+            if elsewhere is not None:
+                result.broken.append(elsewhere)
             continue
         ref = finding.reference
         origin = new.origin.get(ref.path, ref.path)
@@ -404,6 +439,34 @@ def compare(
         result.broken.append(finding)
     result.problems = sorted(set(before.problems) | set(after.problems))
     return result
+
+
+def _root_changed(
+    finding: Finding,
+    place: int,
+    resolved_before: dict[tuple[str, str, int], Finding],
+    kinds: tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]],
+    scanners: tuple[Scanner, Scanner],
+    new: FileTree,
+) -> Finding | None:
+    """A rewritten Python reference that resolves, but only from roots its original did not:
+    ``from .scoring import f`` (which worked from the repository root) rewritten to
+    ``from services.scoring import f`` resolves from the service folder only, where the code
+    never ran. Compared where the file keeps the number of references of that kind, so the
+    n-th one after is the rewrite of the n-th one before."""
+    ref = finding.reference
+    origin = new.origin.get(ref.path, ref.path)
+    old = resolved_before.get((origin, ref.kind, place))
+    if old is None or old.reference.text == ref.text or finding.site is None or old.site is None:
+        return None
+    if kinds[0][(origin, ref.kind)] != kinds[1][(origin, ref.kind)]:
+        return None
+    was = scanners[0].roots_of(origin, old.site)
+    now = scanners[1].roots_of(ref.path, finding.site)
+    if not was or was & now:
+        return None
+    shown = ", ".join(sorted(r or "." for r in now))
+    return Finding(ref, f"resolves only from {shown}; its original {old.reference.text!r} from {_shown(sorted(was))}")
 
 
 def check_repository(repo: Path, against: str = "HEAD", services_dir: str = "services") -> Result:

@@ -64,13 +64,25 @@ def test_a_planted_broken_reference_fails_the_phase_before_any_write(tmp_path: P
         ("none", []),
         ("move without rewriting", ["services/a_service/tests/test_a.py:1: from app.main import app"]),
         ("delete a module a broken import already missed", []),
+        # ``from .scoring`` in a module at the service folder's top only ever ran from the
+        # repository root; written in the service folder's terms it names another package
+        ("rewrite a relative import for a root it never ran from", ["services/a_service/router.py:1: from services.scoring import f"]),
     ],
 )
 def test_check_references_lists_what_the_change_broke(tmp_path: Path, change: str, broken: list[str]) -> None:
     files = dict(FILES)
     if change.startswith("delete"):
         files["services/a_service/tests/test_b.py"] = "from app.gone import thing\n"
+    if change.startswith("rewrite"):
+        files["services/__init__.py"] = files["services/a_service/__init__.py"] = ""
+        files["services/a_service/scoring.py"] = "def f():\n    return 1\n"
+        files["services/a_service/router.py"] = "from .scoring import f\n"
+        files["tests/test_router.py"] = "from services.a_service.router import f\n"
     repo = make_repo(tmp_path / "repo", files)
+    if change.startswith("rewrite"):
+        (repo / "services/a_service/services").mkdir()
+        git(repo, "mv", "services/a_service/scoring.py", "services/a_service/services/scoring.py")
+        (repo / "services/a_service/router.py").write_text("from services.scoring import f\n")
     if change == "move without rewriting":
         git(repo, "mv", "services/a_service/app/main.py", "services/a_service/main.py")
     if change.startswith("delete"):
