@@ -91,16 +91,6 @@ def _holding(tree: ast.Module, patch: str) -> list[ast.FunctionDef | ast.AsyncFu
     ]
 
 
-def requests_under_patch(source: str, patch: str) -> list[str]:
-    """The request paths the tests of ``source`` send while ``patch`` is active (as far as the code says)."""
-    return _under_patch(source, patch)[0]
-
-
-def calls_under_patch(source: str, patch: str) -> set[str]:
-    """The plain names the tests of ``source`` call while ``patch`` is active (a function they exercise)."""
-    return _under_patch(source, patch)[1]
-
-
 @functools.lru_cache(maxsize=64)
 def _parsed(source: str) -> ast.Module | None:
     """One parse of a test file for all the patch strings it holds (each is asked about alone)."""
