@@ -66,7 +66,10 @@ def test_a_planted_broken_reference_fails_the_phase_before_any_write(tmp_path: P
         ("delete a module a broken import already missed", []),
         # ``from .scoring`` in a module at the service folder's top only ever ran from the
         # repository root; written in the service folder's terms it names another package
-        ("rewrite a relative import for a root it never ran from", ["services/a_service/router.py:1: from services.scoring import f"]),
+        (
+            "rewrite a relative import for a root it never ran from",
+            ["services/a_service/router.py:1: from services.scoring import f"],
+        ),
     ],
 )
 def test_check_references_lists_what_the_change_broke(tmp_path: Path, change: str, broken: list[str]) -> None:

@@ -18,7 +18,7 @@ from restructure.engine import run_phase
 from restructure.plan import load_plan
 from tests.conftest import FIXTURES, PYTHON, make_git_copy
 from tests.verify_support import REQUIRE_DOCKER, clone, describe, docker_available, edit, results, verify
-from verify import snapshot
+from verify import repo_tests, snapshot
 from verify.context import FAILED, PASSED, PREEXISTING, SKIPPED
 from verify.runner import BaselineRefused, take_snapshot
 
@@ -92,6 +92,69 @@ def test_repository_tests_are_attributed_by_imports(baseline_repo: Path) -> None
     assert owners["tests.test_checkout::test_invoice_number_format"] == ["billing"]  # a lazy import in the test
     assert owners["tests.test_smoke::test_accounts_health"] == ["accounts"]  # a module-level import
     assert owners["tests.test_checkout::test_rounding_is_bankers"] == ["repo-tests"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "files"),
+    [
+        ({"accounts"}, ["tests/test_smoke.py"]),  # a module-level import
+        ({"billing"}, ["tests/test_checkout.py"]),  # a lazy import inside one test
+        ({"orders"}, ["tests/test_checkout.py"]),  # a lazy import inside a fixture the tests ask for
+        ({"accounts", "orders"}, ["tests/test_checkout.py", "tests/test_smoke.py"]),
+    ],
+)
+def test_verifying_some_services_runs_only_the_files_that_exercise_them(
+    baseline_repo: Path, scope: set[str], files: list[str]
+) -> None:
+    from verify import services as svc
+
+    assert repo_tests.scoped_files(baseline_repo, ["tests"], svc.discover(baseline_repo), scope) == files
+
+
+def test_one_service_is_judged_by_its_own_repository_tests(
+    baseline_repo: Path, tmp_path: Path, database_url: str
+) -> None:
+    """``verify-accounts`` runs the files exercising accounts, judged against the whole run's baseline."""
+    (run,) = verify(baseline_repo, ["accounts"], tmp_path, steps=["tests"], database_url=database_url)
+    result = results(run)["tests"]
+    assert result.status == PASSED, describe(result)
+    junit = (tmp_path / "repo-tests-junit.xml").read_text()
+    assert "test_smoke" in junit and "test_checkout" not in junit
+
+
+RUN = repo_tests.RepoTestRun
+WHOLE = RUN(
+    outcomes={"a1": "passed", "b1": "failed", "x": "passed"}, owners={"a1": ["a"], "b1": ["b"], "x": ["repo-tests"]}
+)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "outcomes", "scope"),
+    [
+        # no earlier record: the scoped run is what there is
+        (None, RUN(outcomes={"a1": "failed"}, owners={"a1": ["a"]}, scope=["a"]), {"a1": "failed"}, ["a"]),
+        # a scoped snapshot over the whole run replaces its services' tests and keeps the others
+        (WHOLE, RUN(outcomes={"a1": "failed"}, owners={"a1": ["a"]}, scope=["a"]),
+         {"a1": "failed", "b1": "failed", "x": "passed"}, None),
+        # a test of the scope that no longer exists is dropped, not kept from the earlier record
+        (WHOLE, RUN(outcomes={}, owners={}, scope=["b"]), {"a1": "passed", "x": "passed"}, None),
+        # two scoped snapshots add up to the union of their scopes
+        (RUN(outcomes={"b1": "passed"}, owners={"b1": ["b"]}, scope=["b"]),
+         RUN(outcomes={"a1": "passed"}, owners={"a1": ["a"]}, scope=["a"]),
+         {"a1": "passed", "b1": "passed"}, ["a", "b"]),
+        # a whole run replaces everything
+        (WHOLE, RUN(outcomes={"a1": "passed"}, owners={"a1": ["a"]}), {"a1": "passed"}, None),
+    ],
+)  # fmt: skip
+def test_a_scoped_baseline_is_merged_into_the_earlier_record(
+    earlier: repo_tests.RepoTestRun | None,
+    now: repo_tests.RepoTestRun,
+    outcomes: dict[str, str],
+    scope: list[str] | None,
+) -> None:
+    got = repo_tests.merged(earlier, now)
+    assert (got.outcomes, got.scope) == (outcomes, scope)
+    assert set(got.owners) == set(outcomes)
 
 
 def test_shared_database_order_comes_from_the_migrate_script(baseline_repo: Path, database_url: str) -> None:

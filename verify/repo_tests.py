@@ -23,23 +23,32 @@ from verify.target import target_env
 UNATTRIBUTED = "repo-tests"
 
 
-def configured_testpaths(repo: Path) -> tuple[list[str], str]:
-    """The test paths the repository configures, and where that was read."""
+def _ini_option(repo: Path, key: str) -> tuple[list[str], str] | None:
+    """A pytest ini option as the repository configures it (a list), and where it was read."""
     pyproject = repo / "pyproject.toml"
     if pyproject.is_file():
         ini = ((tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool") or {}).get("pytest") or {}).get(
             "ini_options"
         ) or {}
-        if "testpaths" in ini:
-            paths = ini["testpaths"]
-            return ([paths] if isinstance(paths, str) else list(paths)), "pyproject.toml [tool.pytest.ini_options]"
+        if key in ini:
+            value = ini[key]
+            values = value.split() if isinstance(value, str) else list(value)
+            return values, "pyproject.toml [tool.pytest.ini_options]"
     for name, section in (("pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest")):
         path = repo / name
         if path.is_file():
             parser = configparser.ConfigParser()
             parser.read(path, encoding="utf-8")
-            if parser.has_option(section, "testpaths"):
-                return parser.get(section, "testpaths").split(), f"{name} [{section}]"
+            if parser.has_option(section, key):
+                return parser.get(section, key).split(), f"{name} [{section}]"
+    return None
+
+
+def configured_testpaths(repo: Path) -> tuple[list[str], str]:
+    """The test paths the repository configures, and where that was read."""
+    configured = _ini_option(repo, "testpaths")
+    if configured is not None:
+        return configured
     if (repo / "tests").is_dir():
         return ["tests"], "tests/ (no testpaths configured)"
     return [], "no testpaths configured and no tests/ directory"
@@ -145,6 +154,7 @@ class RepoTestRun:
     summary: str = ""
     paths: list[str] = field(default_factory=list)
     source: str = ""
+    scope: list[str] | None = None  # the services whose test files ran; None: the whole run
 
     def for_service(self, name: str) -> dict[str, str]:
         return {t: o for t, o in self.outcomes.items() if name in self.owners.get(t, [UNATTRIBUTED])}
@@ -156,6 +166,7 @@ class RepoTestRun:
             "summary": self.summary,
             "paths": self.paths,
             "source": self.source,
+            "scope": self.scope,
         }
 
 
@@ -168,25 +179,75 @@ def test_id(classname: str, name: str, services: list[Service]) -> str:
     return f"{classname}::{name}"
 
 
+def _python_files(repo: Path) -> list[str]:
+    """pytest's ``python_files`` patterns as the repository configures them."""
+    configured = _ini_option(repo, "python_files")
+    return configured[0] if configured is not None else ["test_*.py", "*_test.py"]
+
+
+def file_owners(repo: Path, file: Path, services: list[Service], indexes: dict[str, FileIndex]) -> set[str]:
+    """Every service some test of ``file`` exercises (the union of its tests' owners)."""
+    chain = [indexes.setdefault(str(p), index_file(p, services)) for p in [file, *_conftests(repo, file)]]
+    found = set(chain[0].module)
+    for function in chain[0].functions:
+        found |= _owners(function, chain)
+    return found
+
+
+def scoped_files(repo: Path, paths: list[str], services: list[Service], scope: set[str]) -> list[str]:
+    """The configured run's test files that exercise a service of ``scope``: verifying one
+    service runs its tests, not every service's (the ids and owners are the same as in
+    the whole run, so the baseline of the whole run judges them)."""
+    patterns = _python_files(repo)
+    indexes: dict[str, FileIndex] = {}
+    chosen: list[str] = []
+    for rel in paths:
+        root = repo / rel
+        files = (
+            [root]
+            if root.is_file()
+            else sorted(f for pattern in patterns for f in root.rglob(pattern) if "__pycache__" not in f.parts)
+        )
+        for file in dict.fromkeys(files):
+            if file_owners(repo, file, services, indexes) & scope:
+                chosen.append(file.relative_to(repo).as_posix())
+    return chosen
+
+
 def run(
-    python: str, repo: Path, services: list[Service], env: dict[str, str], junit: Path, timeout: int = 1800
+    python: str,
+    repo: Path,
+    services: list[Service],
+    env: dict[str, str],
+    junit: Path,
+    timeout: int = 1800,
+    scope: set[str] | None = None,
 ) -> RepoTestRun:
-    """The configured test run, once; outcomes per test id and the services each one exercises."""
+    """The configured test run, once; outcomes per test id and the services each one exercises.
+
+    With ``scope``, only the files holding a test of one of those services run.
+    """
     paths, source = configured_testpaths(repo)
-    result = RepoTestRun(paths=paths, source=source)
+    result = RepoTestRun(paths=paths, source=source, scope=sorted(scope) if scope is not None else None)
     existing = [p for p in paths if (repo / p).exists()]
     if not existing:
         result.summary = f"no tests: {source}" + (f" names {', '.join(paths)}, which do not exist" if paths else "")
+        return result
+    targets = existing if scope is None else scoped_files(repo, existing, services, scope)
+    if not targets:
+        result.summary = f"no test of {' '.join(existing)} exercises {', '.join(sorted(scope or ()))}"
         return result
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
     done = subprocess.run(
         [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}",
-         *existing],
+         *targets],
         cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     out = done.stdout.strip().splitlines()
     result.summary = out[-1] if out else done.stderr.strip()[-300:] or f"pytest exit code {done.returncode}"
+    if scope is not None:
+        result.summary += f" ({len(targets)} file(s) exercising {', '.join(sorted(scope))})"
     if not junit.exists():
         return result
     cases = list(ET.parse(junit).getroot().iter("testcase"))
@@ -239,6 +300,24 @@ def _isolate_failures(
     return [c for c in cases if c.get("file") not in replaced] + [c for group in replaced.values() for c in group]
 
 
+def merged(earlier: RepoTestRun | None, now: RepoTestRun) -> RepoTestRun:
+    """A scoped run recorded over an earlier baseline: the scope's tests are replaced, the
+    others kept, so a snapshot of one service does not throw away the whole run's record."""
+    if earlier is None or now.scope is None:
+        return now
+    scope = set(now.scope)
+    kept = {t for t, o in earlier.owners.items() if not scope & set(o)} - set(now.outcomes)
+    outcomes = {**{t: earlier.outcomes[t] for t in kept if t in earlier.outcomes}, **now.outcomes}
+    return RepoTestRun(
+        outcomes=dict(sorted(outcomes.items())),
+        owners={**{t: earlier.owners[t] for t in kept}, **now.owners},
+        summary=now.summary,
+        paths=now.paths,
+        source=now.source,
+        scope=None if earlier.scope is None else sorted(scope | set(earlier.scope)),
+    )
+
+
 def from_json(data: dict | None) -> RepoTestRun | None:
     if not data:
         return None
@@ -248,4 +327,5 @@ def from_json(data: dict | None) -> RepoTestRun | None:
         summary=data.get("summary", ""),
         paths=data.get("paths", []),
         source=data.get("source", ""),
+        scope=data.get("scope"),
     )

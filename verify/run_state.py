@@ -39,6 +39,7 @@ class RunState:
     _created: list[str] = field(default_factory=list)
     _upgrades: dict[str, dict[str, subprocess.CompletedProcess[str]]] = field(default_factory=dict)
     _repo_tests: dict[Path, repo_tests.RepoTestRun] = field(default_factory=dict)
+    tests_scope: set[str] | None = None  # the services whose repository tests run; None: all
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
@@ -141,7 +142,9 @@ class RunState:
 
     def repo_tests(self, junit: Path) -> repo_tests.RepoTestRun:
         if junit not in self._repo_tests:
-            self._repo_tests[junit] = repo_tests.run(self.python, self.repo, self.services, self.union_env(), junit)
+            self._repo_tests[junit] = repo_tests.run(
+                self.python, self.repo, self.services, self.union_env(), junit, scope=self.tests_scope
+            )
         return self._repo_tests[junit]
 
     def drop(self) -> None:

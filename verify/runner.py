@@ -16,7 +16,7 @@ from pathlib import Path
 
 from verify import docker_engine, postgres, repo_tests, snapshot
 from verify import services as svc
-from verify.context import FAILED, PASSED, PREEXISTING, ServiceContext, StepResult, timed
+from verify.context import FAILED, PASSED, PREEXISTING, SKIPPED, ServiceContext, StepResult, timed
 from verify.report import ServiceRun, failures, preexisting, table, write
 from verify.run_state import RunState, run_state
 from verify.steps import alembic, compose, docker, imports, layout, metadata, routes, tests, uvicorn
@@ -166,6 +166,7 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
         run_state(repo, python, pg, pg_error, options.env_file, baselines, every) as state,
     ):
         state.extra_deps = list(options.extra_deps)
+        state.tests_scope = None if options.services is None else {s.name for s in chosen}
         for group in state.groups:
             echo(f"shared database {group.key}: {' -> '.join(group.services)} ({group.order_reason})")
         for service in chosen:
@@ -222,6 +223,15 @@ def _unattributed_tests(state: RunState, repo: Path, reports: Path, progress: Ca
     started = time.perf_counter()
     now = state.repo_tests(reports / "repo-tests-junit.xml")
     before = repo_tests.from_json(snapshot.load(repo, name))
+    if before is not None and before.scope is not None:
+        result = StepResult(
+            "tests",
+            SKIPPED,
+            f"the baseline ran only the tests of {', '.join(before.scope)}: "
+            "run `invoke snapshot` without --service to judge the tests that import no service",
+        )
+        progress(name, "tests", result)
+        return ServiceRun(name, [result])
     pick = lambda run: {t: o for t, o in run.outcomes.items() if run.owners.get(t) == [name]}  # noqa: E731
     ran = [f"{' '.join(now.paths)} ({now.source}): {now.summary}"] if now.paths else [now.summary]
     result = tests.judge(name, pick(before) if before else None, pick(now), ran)
@@ -276,10 +286,12 @@ def take_snapshot(
         run_state(repo, python, pg, pg_error, env_file, {}, every) as state,
     ):
         state.extra_deps = list(extra_deps or [])
+        state.tests_scope = None if names is None else {s.name for s in chosen}
         if pg is None:
             echo(f"warning: {pg_error}; test outcomes are recorded without a database")
         repo_run = state.repo_tests(snapshot.snapshot_dir(repo) / "repo-tests-junit.xml")
-        pending[repo_tests.UNATTRIBUTED] = repo_run.as_json()
+        earlier = repo_tests.from_json(snapshot.load(repo, repo_tests.UNATTRIBUTED))
+        pending[repo_tests.UNATTRIBUTED] = repo_tests.merged(earlier, repo_run).as_json()
         echo(f"repository tests ({repo_run.source}): {repo_run.summary}")
         probed: dict[str, tuple[dict, float]] = {}
         for service in chosen:
