@@ -120,6 +120,9 @@ def plan_edits(
             for old_dir, new_dir in dir_moves.items():
                 if old_path.startswith(old_dir + "/") and new_path.startswith(new_dir + "/"):
                     unit_old, unit_new = old_dir, new_dir
+            fresh = _new_package(old, new, unit_new, held, moved_to)
+            if fresh is not None:  # a package the phase creates for it: copied whole, __init__.py included
+                unit_old, unit_new = posixpath.dirname(unit_old), fresh
             # the image directory of the old place's directory, followed to the new place
             target = join("/", posixpath.dirname(image_path), posixpath.relpath(unit_new, posixpath.dirname(old_path)))
             source = posixpath.relpath(unit_new, context) if context else unit_new
@@ -136,6 +139,22 @@ def plan_edits(
                 template = f"{raw[line - 1].split()[0]} {instructions[line].value}"
             edits.after.setdefault(line, []).extend(_copy_line(template, s, d) for s, d in copies)
     return edits
+
+
+def _new_package(old: FileTree, new: FileTree, moved: str, held: set[str], moved_to: dict[str, str]) -> str | None:
+    """The directory ``moved`` lands in when the phase creates it and everything in it is a
+    file the image held (moved in) or one the phase writes (its ``__init__.py``); None else."""
+    directory = posixpath.dirname(moved)
+    if not directory or old.is_dir(directory) or old.exists(directory):
+        return None
+    arrived = {to: fro for fro, to in moved_to.items()}
+    for path in new.under(directory):
+        source = arrived.get(path)
+        if source is not None and source not in held:
+            return None
+        if source is None and old.exists(path):
+            return None
+    return directory
 
 
 def _brought_by(image: images.Image, host: str) -> tuple[int | None, str]:

@@ -218,3 +218,53 @@ def test_a_relative_import_that_never_ran_from_the_service_folder_stays_relative
     moved = (repo / "services/a_service/routers/items.py").read_text()
     assert "from services.scoring import" not in moved, moved
     assert check_references.check_repository(repo, "HEAD~1").broken == []
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "expected"),
+    [
+        # the image copied all of app/: the new package arrives whole (its __init__.py included)
+        ("COPY services/a_service/app/ /srv/services/a_service/app/\n",
+         ["COPY services/a_service/main.py /srv/services/a_service/main.py",
+          "COPY services/a_service/routers/ /srv/services/a_service/routers/"]),
+        # the image copied app/'s files one by one: each COPY follows its file (the reference is
+        # rewritten in place), in the Dockerfile's own granularity
+        ("COPY services/a_service/app/main.py /srv/services/a_service/app/main.py\n"
+         "COPY services/a_service/app/roster.py /srv/services/a_service/app/roster.py\n",
+         ["COPY services/a_service/main.py /srv/services/a_service/main.py",
+          "COPY services/a_service/routers/roster.py /srv/services/a_service/routers/roster.py"]),
+    ],
+    ids=["directory COPY", "file COPYs"],
+)  # fmt: skip
+def test_a_package_the_phase_creates_reaches_the_image_whole(
+    tmp_path: Path, dockerfile: str, expected: list[str]
+) -> None:
+    """A module moved out of a copied ``app/`` into a package the same phase creates: the
+    image gets the package directory (``__init__.py`` included), not only the module, and
+    loses the ``COPY`` of the deleted ``app/``."""
+    files = {
+        "services/a_service/app/__init__.py": '"""The app."""\n',
+        "services/a_service/app/main.py": "from services.a_service.app.roster import router\n\napp = router\n",
+        "services/a_service/app/roster.py": "router = 'roster'\n",
+        "services/a_service/Dockerfile": "FROM python:3.11-slim\nWORKDIR /srv\n"
+        + dockerfile
+        + 'CMD ["uvicorn", "services.a_service.app.main:app"]\n',
+        "docker-compose.yml": "services:\n  a:\n    build:\n      context: .\n      dockerfile: services/a_service/Dockerfile\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nservices_dir: services\nservice_suffix: _service\nservices: [a]\nline_limit: 300\n"
+        "phases:\n  - phase: 1\n    title: move\n    scope: a\n    steps:\n"
+        "      - {op: move, from: app/main.py, to: main.py}\n"
+        "      - {op: ensure-package, path: routers}\n"
+        "      - {op: move, from: app/roster.py, to: routers/roster.py}\n"
+        "      - {op: delete-if-empty, path: app}\n"
+    )
+    report = engine.run_phase(repo, 1, plan=load_plan(plan), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    copies = [
+        line for line in (repo / "services/a_service/Dockerfile").read_text().splitlines() if line.startswith("COPY")
+    ]
+    assert copies == expected
+    assert (repo / "services/a_service/routers/__init__.py").is_file()

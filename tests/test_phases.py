@@ -37,7 +37,7 @@ ACTIVE = [
     "academy", "ai", "attendance", "communications", "events", "gateway", "media", "members",
     "payments", "sessions", "store", "transport", "volunteer",
 ]  # fmt: skip
-HARBOUR_SERVICES = ["berths", "harbourmaster", "vessels"]
+HARBOUR_SERVICES = ["berths", "harbourmaster", "pilots", "tugs", "vessels"]
 
 # Old paths in any spelling: full dotted or slashed service paths through app/, the
 # relative forms a service README uses, and the deleted identity stub.

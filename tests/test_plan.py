@@ -119,7 +119,7 @@ def test_every_step_records_its_line() -> None:
 
 def test_harbour_plan_loads() -> None:
     plan = load_plan(FIXTURES / "harbour" / "restructure-plan.yaml")
-    assert plan.services == ("berths", "vessels", "harbourmaster")
+    assert plan.services == ("berths", "vessels", "harbourmaster", "pilots", "tugs")
     assert sorted(plan.phases) == [1, 2, 3, 4, 5]
 
 

@@ -15,7 +15,10 @@ database). The services are chosen for what their phases do:
 * monorepo ``academy``: models, schemas and router all split into packages, side schema
   modules merged, so metadata and alembic autogenerate see tables through a package;
 * harbour ``berths``: a fixture of another shape, split models and routers with a side
-  router moved into the routers package.
+  router moved into the routers package;
+* harbour ``pilots`` and ``tugs``: images whose Dockerfiles copy only ``app/`` (from the
+  repository root, and ``./app`` from the service folder as build context); phase 1 moves
+  ``main.py`` out of it (and deletes tugs' emptied ``app/``), so their images are built and run.
 
 A planted regression on the restructured tree must make the same command fail, naming the
 step: the include order of the assembled routers reversed (routes), and the Dockerfile's
@@ -44,9 +47,12 @@ from verify.runner import STEP_NAMES, take_snapshot
 
 pytestmark = pytest.mark.slow
 
-# fixture -> services verified; the first service of the first fixture also runs the docker step
-SERVICES = {"monorepo": ["sessions", "academy"], "harbour": ["berths"]}
+# fixture -> services verified; the DOCKER_SERVICES also run the docker step
+SERVICES = {"monorepo": ["sessions", "academy"], "harbour": ["berths", "pilots", "tugs"]}
 DOCKER_SERVICE = ("monorepo", "sessions")
+# harbour's pilots image copies only app/ (main.py moves out of it), tugs' copies ./app from
+# a service-folder build context (app/ is deleted): their images must still start and answer
+DOCKER_SERVICES = {DOCKER_SERVICE, ("harbour", "pilots"), ("harbour", "tugs")}
 WITHOUT_DOCKER = [s for s in STEP_NAMES if s != "docker"]
 
 
@@ -133,7 +139,7 @@ def verified(
         asked: dict[str, list[str]] = {}
         results = []
         for service in services:  # one run per service: the docker step for one of them only
-            docker = (fixture, service) == DOCKER_SERVICE
+            docker = (fixture, service) in DOCKER_SERVICES
             steps = STEP_NAMES if docker else WITHOUT_DOCKER
             reports = tmp_path_factory.mktemp(f"reports-{fixture}-{service}")
             extra = ["--require-docker"] if docker and with_docker else []
@@ -218,9 +224,10 @@ def test_verify_judged_the_new_paths_against_the_old_baseline(verified: dict[str
             assert f"uvicorn {dotted}.main:app: /health 200" in run.statuses[(service, "uvicorn")][1]
             assert "equal the baseline" in run.statuses[(service, "routes")][1]
             assert "no test worse than the baseline" in run.statuses[(service, "tests")][1]
-    status, message = verified[DOCKER_SERVICE[0]].statuses[(DOCKER_SERVICE[1], "docker")]
-    if status == PASSED:
-        assert ".main:app" in message and ".app.main:app" not in message, message
+    for fixture, service in sorted(DOCKER_SERVICES):
+        status, message = verified[fixture].statuses[(service, "docker")]
+        if status == PASSED:
+            assert ".main:app" in message and ".app.main:app" not in message, message
 
 
 # --- planted regressions go red -----------------------------------------------------------------

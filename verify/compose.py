@@ -45,6 +45,29 @@ def load(path: Path, repo: Path) -> dict:
     return data
 
 
+def build_context(repo: Path, dockerfile: Path) -> tuple[Path, str]:
+    """The build context compose gives ``dockerfile`` (its ``build.context``, or ``build: DIR``),
+    and where that was read; the repository root when no compose entry builds it."""
+    wanted = dockerfile.resolve()
+    for path in compose_files(repo):
+        try:
+            data = load(path, repo)
+        except ComposeError:
+            continue
+        for entry, spec in (data.get("services") or {}).items():
+            build = spec.get("build") if isinstance(spec, dict) else None
+            if isinstance(build, str):
+                context, name = build, "Dockerfile"
+            elif isinstance(build, dict):
+                context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
+            else:
+                continue
+            root = (path.parent / context).resolve()
+            if (root / name).resolve() == wanted and (root == repo.resolve() or repo.resolve() in root.parents):
+                return root, f"{path.name} {entry}: build context {context}"
+    return repo.resolve(), "the repository root (no compose entry builds this Dockerfile)"
+
+
 def parse_command(command: object) -> tuple[str, str] | None:
     """``(kind, module:attr)`` for a uvicorn or arq command line."""
     args = shlex.split(command) if isinstance(command, str) else [str(a) for a in command or []]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docker.errors
 
+from verify import compose
 from verify.context import FAILED, PASSED, SKIPPED, ServiceContext, StepResult
 from verify.docker_engine import ContainerUnhealthy, command_of
 from verify.ports import free_port
@@ -81,7 +82,8 @@ def _extra_layer(ctx: ServiceContext, tag: str, extra: list[str]) -> str:
 
 def _build_and_start(ctx: ServiceContext, dockerfile: Path, log: Path) -> StepResult:
     try:
-        build = ctx.docker.build(ctx.repo, dockerfile, ctx.service.name, log)
+        context, source = compose.build_context(ctx.repo, dockerfile)
+        build = ctx.docker.build(context, dockerfile, ctx.service.name, log)
         tag = build.tag
         extra = ctx.run.extra_deps if ctx.run is not None else []
         if extra:
@@ -89,6 +91,8 @@ def _build_and_start(ctx: ServiceContext, dockerfile: Path, log: Path) -> StepRe
     except docker.errors.BuildError as exc:
         return StepResult("docker", FAILED, f"image build failed: {exc.msg}; see {log}", stage=NO_IMAGE)
     built = f"built in {build.seconds:.1f}s ({build.cached_steps}/{build.total_steps} steps cached)"
+    if context != ctx.repo.resolve():
+        built += f" from {source}"
     config = ctx.docker.client.images.get(tag).attrs.get("Config") or {}
     cmd = [*(config.get("Entrypoint") or []), *(config.get("Cmd") or [])]
     command, port, changes = host_command(cmd, free_port())

@@ -1,0 +1,1 @@
+"""Pilots service package (imported from the repository root as ``services.pilots_service``)."""

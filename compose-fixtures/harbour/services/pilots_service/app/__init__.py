@@ -1,0 +1,1 @@
+"""The pilots application: the app and the roster routes."""

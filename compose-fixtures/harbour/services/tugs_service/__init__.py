@@ -1,0 +1,1 @@
+"""Tugs service package (imported from the repository root as ``services.tugs_service``)."""

@@ -1,0 +1,1 @@
+"""Tugs application package."""
