@@ -94,6 +94,29 @@ ROWS = [
         "",
     ),
     (
+        "root compose builds a service from its folder: build args and command in the folder's terms",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/Dockerfile": "FROM python:3.11-slim\nARG SERVICE_MODULE\nWORKDIR /srv\nCOPY . .\nCMD uvicorn ${SERVICE_MODULE}:app\n",
+            "docker-compose.yml": "services:\n  a:\n    build:\n      context: services/a_service\n      args:\n        SERVICE_MODULE: app.main\n"
+            "    command: uvicorn app.main:app --host 0.0.0.0\n  b:\n    build: services/b_service\n    command: uvicorn app.main:app\n",
+        },
+        "docker-compose.yml",
+        "      args:\n        SERVICE_MODULE: main\n    command: uvicorn main:app --host 0.0.0.0\n  b:\n    build: services/b_service\n    command: uvicorn main:app\n",
+        "",
+    ),
+    (
+        "root compose runs a service folder mounted at its working_dir",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "docker-compose.yml": "services:\n  a:\n    image: python:3.11-slim\n    working_dir: /code\n    volumes:\n      - ./services/a_service:/code\n"
+            "    # was: uvicorn app.main:app\n    command: uvicorn app.main:app --reload\n",
+        },
+        "docker-compose.yml",
+        "    # was: uvicorn app.main:app\n    command: uvicorn main:app --reload\n",
+        "",
+    ),
+    (
         "Dockerfile with an instruction before FROM",
         {
             "services/a_service/app/main.py": MAIN,

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+import yaml
+
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
 
 _DOTTED_TAIL = r"(?:\.[A-Za-z_]\w*)*"
@@ -90,6 +92,8 @@ class TextRewriter:
         prose as a docstring, data elsewhere)."""
         if kind not in PROSE_KINDS and prose is not True and self._service_dirs and "cd " in text:
             text = self._after_cd(text, path, counts, kind)
+        if kind == "compose" and self._service_dirs:
+            text = self._in_service_entries(text, path, counts, kind)
         passes = self._passes(path)
         protected = self.protected_lines(text, path, kind, passes, prose)
         if not protected:
@@ -138,6 +142,32 @@ class TextRewriter:
                 position = end
             out.append("".join(pieces))
         return "".join(out) + "".join(logical)
+
+    def _in_service_entries(self, text: str, path: str, counts: Counter[str], kind: str) -> str:
+        """A compose entry built from a service folder (``build.context``), or run in one mounted
+        at its ``working_dir``, names that service's modules from the folder: ``command: uvicorn
+        app.main:app`` and ``args: {SERVICE_MODULE: app.main}`` there take the service's
+        relative forms, on the entry's own lines (comment lines are prose, left to the notes)."""
+        here = path.rsplit("/", 1)[0] if "/" in path else ""
+        spans = [
+            (first, last, directory)
+            for first, last, folder in compose_entry_folders(text)
+            if (directory := _normal(f"{here}/{folder}")) + "/" in self._service_dirs
+        ]
+        if not spans:
+            return text
+        lines = text.splitlines(keepends=True)
+        for first, last, directory in spans:
+            compiled = self._relative_re(directory)
+            if compiled is None:
+                continue
+            pattern, forms = compiled
+            for number in range(first, min(last + 1, len(lines))):
+                if not is_prose_line(lines[number], kind):
+                    lines[number] = self._apply(
+                        lines[number], [(pattern, lambda m, f=forms: f[m.group(0)])], counts, kind
+                    )
+        return "".join(lines)
 
     def _passes(self, path: str) -> list[Pass]:
         """(pattern, new text of a match or None) for every form a reference can take in ``path``."""
@@ -222,6 +252,44 @@ class TextRewriter:
 
 
 _CD = re.compile(r"(?<![\w-])cd\s+([\w./-]+)")
+
+
+def compose_entry_folders(text: str) -> list[tuple[int, int, str]]:
+    """(first line, last line, folder) of each compose service entry that runs from a folder
+    of the repository: its build context, or a volume's host folder mounted at its
+    ``working_dir``. Lines are 0-based; folders as written, relative to the compose file."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    services = next((v for k, v in root.value if getattr(k, "value", None) == "services"), None)
+    if not isinstance(services, yaml.MappingNode):
+        return []
+    out = []
+    for key, entry in services.value:
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        fields = {getattr(k, "value", None): v for k, v in entry.value}
+        folder = None
+        build = fields.get("build")
+        if isinstance(build, yaml.ScalarNode):
+            folder = build.value
+        elif isinstance(build, yaml.MappingNode):
+            folder = next(
+                (v.value for k, v in build.value if k.value == "context" and isinstance(v, yaml.ScalarNode)), None
+            )
+        workdir = fields.get("working_dir")
+        volumes = fields.get("volumes")
+        if folder is None and isinstance(workdir, yaml.ScalarNode) and isinstance(volumes, yaml.SequenceNode):
+            for volume in volumes.value:
+                host, _, rest = str(getattr(volume, "value", "")).partition(":")
+                if rest.split(":")[0].rstrip("/") == workdir.value.rstrip("/") and host.startswith("."):
+                    folder = host
+        if folder and not folder.startswith(("/", "http", "git@")) and "$" not in folder:
+            out.append((key.start_mark.line, entry.end_mark.line - (1 if entry.end_mark.column == 0 else 0), folder))
+    return out
 
 
 def _normal(path: str) -> str:
