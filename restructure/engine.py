@@ -181,16 +181,48 @@ def run_steps(ctx: PhaseContext, scope: Scope, phase: Phase) -> None:
     service's later steps do not run (they would build on what is missing), but the other
     services' steps do: the phase writes nothing either way, and its report then lists every
     service's problem at once instead of the first one found."""
-    for index, step in enumerate(phase.steps):
+    steps, notes = step_order(list(phase.steps))
+    for note in notes:
+        if note not in ctx.report.notes:
+            ctx.report.notes.append(note)
+    for index, step in enumerate(steps):
         try:
             run_step(ctx, scope, step)
         except (PhaseError, OperationError, FileExistsError) as exc:
             ctx.report.add(scope.service, step.describe(), FAILED, str(exc))
-            for later in phase.steps[index + 1 :]:
+            for later in steps[index + 1 :]:
                 ctx.report.outcomes.append(
                     StepOutcome(scope.service, later.describe(), NOT_RUN, "a step before failed")
                 )
             return
+
+
+def step_order(steps: list[Step]) -> tuple[list[Step], list[str]]:
+    """The steps in the order they can run: a ``delete`` of the path a ``move`` before it
+    lands on runs before that move. Deleting the file just moved there would make the move
+    pointless, so the step names the file the move replaces; run after the move, the move
+    would stop on the file still being there."""
+    ordered = list(steps)
+    notes: list[str] = []
+    for step in steps:
+        if step.op != "delete":
+            continue
+        path = step.args["path"].rstrip("/")
+        here = ordered.index(step)
+        move = next(
+            (m for m in ordered[:here] if m.op == "move" and m.args["to"].rstrip("/") in {path} | set(_parents(path))),
+            None,
+        )
+        if move is not None:
+            ordered.remove(step)
+            ordered.insert(ordered.index(move), step)
+            notes.append(f"{step.describe()} runs before {move.describe()}: it names what the move replaces")
+    return ordered, notes
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def drop_unused_packages(ctx: PhaseContext) -> None:

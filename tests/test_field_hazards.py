@@ -291,3 +291,28 @@ def test_a_package_the_phase_creates_reaches_the_image_whole(
     ]
     assert copies == expected
     assert (repo / "services/a_service/routers/__init__.py").is_file()
+
+
+def test_a_delete_of_the_path_a_move_lands_on_runs_before_the_move(tmp_path: Path) -> None:
+    """The plan lists ``move app/main.py -> main.py`` and then ``delete main.py`` (an old
+    launcher at the service root). Deleting the file just moved would make the move
+    pointless: the delete names what the move replaces, so it runs first, and says so."""
+    files = {
+        **BASE,
+        "services/a_service/app/main.py": MAIN,
+        "services/a_service/main.py": "import subprocess\n\nsubprocess.run(['uvicorn', 'app.main:app'])\n",
+    }
+    repo = make_repo(tmp_path / "repo", files)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nservices_dir: services\nservice_suffix: _service\nservices: [a]\nline_limit: 300\n"
+        "phases:\n  - phase: 1\n    title: move\n    scope: a\n    steps:\n"
+        "      - {op: move, from: app/main.py, to: main.py}\n"
+        "      - {op: delete, path: main.py}\n"
+    )
+    report = engine.run_phase(repo, 1, plan=load_plan(plan), commit=True, echo=lambda _: None)
+    assert not report.failed, report.problems
+    assert (repo / "services/a_service/main.py").read_text() == MAIN
+    assert not (repo / "services/a_service/app/main.py").exists()
+    assert "delete main.py runs before move app/main.py -> main.py: it names what the move replaces" in report.notes
+    assert check_references.check_repository(repo, "HEAD~1").broken == []
