@@ -4,7 +4,8 @@ References: imports (absolute from every root, relative in the package a root ma
 ``mock.patch``/``monkeypatch.setattr`` strings, ``"pkg.mod:app"`` strings, the commands of
 Dockerfiles (``CMD``/``ENTRYPOINT``, resolved in the image their ``COPY`` lines build),
 ``COPY`` sources, compose ``command``/``entrypoint``/``build``/``build.args``/``volumes``,
-shell scripts, Makefiles and Procfiles, pytest and alembic config paths.
+shell scripts, Makefiles and Procfiles, pytest and alembic config paths, and the files a
+loader imports by a path built in code (``spec_from_file_location(..., ROOT / "app" / "main.py")``).
 
 A reference is *own code* when the first name it uses is a module of the tree (in either
 tree: a package that a phase removes still makes ``app.main`` own code); third-party names
@@ -25,6 +26,7 @@ from pathlib import Path
 from restructure import entrypoints, images
 from restructure import roots as import_roots
 from restructure.editset import VirtualTree
+from restructure.python import file_paths
 from restructure.python.reference_sites import Site
 from restructure.resolve import Space, join
 from restructure.trees import FileTree
@@ -108,11 +110,11 @@ class Scanner:
 
     def _python(self, path: str) -> list[Finding]:
         text = self.tree.read(path)
+        out = self._loader_paths(path, text) if text is not None else []
         sites = self.roots.read_sites(text) if text is not None else None
         if not sites:
-            return []
+            return out
         candidates = self.roots.candidates(path)
-        out = []
         for site in sites:
             reference = Reference(path, site.line, site.text, site.kind)
             if site.kind == "syspath":
@@ -135,6 +137,16 @@ class Scanner:
             elif site.kind == "asgi":
                 out.append(Finding(reference, _first_why(self._asgi(self.space, r, site.module) for r in candidates)))
         return out
+
+    def _loader_paths(self, path: str, text: str) -> list[Finding]:
+        """Files a loader imports by a path built in code (``spec_from_file_location``)."""
+        return [
+            Finding(
+                Reference(path, found.line, found.text, "file-path"),
+                None if self.tree.exists(found.target) else f"no {found.target} in the repository",
+            )
+            for found in file_paths.find(text, path)
+        ]
 
     def roots_of(self, path: str, site: Site) -> frozenset[str]:
         """Every root from which the Python reference ``site`` of ``path`` resolves (the scan

@@ -22,6 +22,7 @@ from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
+from restructure.python import file_paths
 from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.patch_targets import Ambiguous, retarget
@@ -330,10 +331,12 @@ def rewrite_references(ctx: PhaseContext) -> None:
         is_python = path.endswith(".py")
         moved = origin != path
         relative = relative_hint is not None and _mentions_moved_relative(text, relative_hint, moved_leaves)
+        loads_by_path = is_python and file_paths.mentions_loader(text)
         relevant = (
             any(n in text for n in needles)
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
             or (is_python and package_hint is not None and _imports_moved_submodule(text, *package_hint))
+            or loads_by_path
         )
         if not relevant or _is_migration_document(ctx, path, text):
             continue
@@ -365,6 +368,10 @@ def rewrite_references(ctx: PhaseContext) -> None:
             )
         else:
             new_text = text_rewriter.rewrite(text, path, counts, _text_kind(path))
+        if loads_by_path:  # a path to a moved file built from pieces, for a loader
+            new_text, built = file_paths.rewrite(text, origin, new_text, path, text_rewriter.new_path)
+            if built:
+                counts["python-file-path"] += built
         if new_text != text:
             ctx.tree.write(path, new_text)
             ctx.report.files_rewritten.append(path)

@@ -117,6 +117,39 @@ ROWS = [
         "",
     ),
     (
+        "repository test loads the app by a path built from pieces (spec_from_file_location)",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "tests/test_load.py": "import importlib.util\nfrom pathlib import Path\n\nROOT = Path(__file__).resolve().parents[1]\n"
+            'SPEC = importlib.util.spec_from_file_location("a_main", ROOT / "services" / "a_service" / "app" / "main.py")\n',
+        },
+        "tests/test_load.py",
+        'ROOT / "services" / "a_service" / "main.py")',
+        "",
+    ),
+    (
+        "service test loads the app with os.path.join from its own folder",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/tests/test_load.py": "import os\nimport runpy\n\n\ndef load():\n"
+            "    return runpy.run_path(os.path.join(os.path.dirname(__file__), '..', 'app', 'main.py'))\n",
+        },
+        "services/a_service/tests/test_load.py",
+        "os.path.join(os.path.dirname(__file__), '..', 'main.py')",
+        "",
+    ),
+    (
+        "a test under app/tests that loads ../main.py moves with it: nothing to change",
+        {
+            "services/a_service/app/main.py": MAIN,
+            "services/a_service/app/tests/test_load.py": "import importlib.util\nfrom pathlib import Path\n\n"
+            'SPEC = importlib.util.spec_from_file_location("m", Path(__file__).parent.parent / "main.py")\n',
+        },
+        "services/a_service/tests/test_load.py",
+        'Path(__file__).parent.parent / "main.py")',
+        "",
+    ),
+    (
         "Dockerfile with an instruction before FROM",
         {
             "services/a_service/app/main.py": MAIN,

@@ -36,6 +36,14 @@ phases:
 """
 
 
+LOADER = """import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = importlib.util.spec_from_file_location("a_main", ROOT / "services" / "a_service" / "app" / "main.py")
+"""
+
+
 def _invoke(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "invoke", "-r", str(ROOT), *args], cwd=repo, capture_output=True, text=True
@@ -64,6 +72,14 @@ def test_a_planted_broken_reference_fails_the_phase_before_any_write(tmp_path: P
         ("none", []),
         ("move without rewriting", ["services/a_service/tests/test_a.py:1: from app.main import app"]),
         ("delete a module a broken import already missed", []),
+        # a test that imports the app by a path built from pieces, for a loader
+        (
+            "move a file a test loads by path",
+            [
+                "services/a_service/tests/test_a.py:1: from app.main import app",
+                'tests/test_load.py:5: ROOT / "services" / "a_service" / "app" / "main.py"',
+            ],
+        ),
         # ``from .scoring`` in a module at the service folder's top only ever ran from the
         # repository root; written in the service folder's terms it names another package
         (
@@ -76,6 +92,8 @@ def test_check_references_lists_what_the_change_broke(tmp_path: Path, change: st
     files = dict(FILES)
     if change.startswith("delete"):
         files["services/a_service/tests/test_b.py"] = "from app.gone import thing\n"
+    if change.endswith("by path"):
+        files["tests/test_load.py"] = LOADER
     if change.startswith("rewrite"):
         files["services/__init__.py"] = files["services/a_service/__init__.py"] = ""
         files["services/a_service/scoring.py"] = "def f():\n    return 1\n"
@@ -86,7 +104,7 @@ def test_check_references_lists_what_the_change_broke(tmp_path: Path, change: st
         (repo / "services/a_service/services").mkdir()
         git(repo, "mv", "services/a_service/scoring.py", "services/a_service/services/scoring.py")
         (repo / "services/a_service/router.py").write_text("from services.scoring import f\n")
-    if change == "move without rewriting":
+    if change == "move without rewriting" or change.endswith("by path"):
         git(repo, "mv", "services/a_service/app/main.py", "services/a_service/main.py")
     if change.startswith("delete"):
         (repo / "services/a_service/tests/test_b.py").write_text("from app.gone import thing\n# touched\n")

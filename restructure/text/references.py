@@ -177,7 +177,7 @@ class TextRewriter:
         if self._dotted_re is not None:
             out.append((self._dotted_re, lambda m: self.relocation.map_dotted_path(m.group(0))))
         if self._path_re is not None:
-            out.append((self._path_re, lambda m: self._new_path(m.group(0))))
+            out.append((self._path_re, lambda m: self.new_path(m.group(0))))
         for service_dir in self._service_dirs_of(path):
             compiled = self._relative_re(service_dir)
             if compiled is not None:
@@ -242,7 +242,8 @@ class TextRewriter:
     def _service_dirs_of(self, path: str) -> list[str]:
         return [d[:-1] for d in self._service_dirs if path.startswith(d)]
 
-    def _new_path(self, token: str) -> str | None:
+    def new_path(self, token: str) -> str | None:
+        """Where the repository path ``token`` (a file, or one under a moved directory) went."""
         if token in self.relocation.paths:
             return self.relocation.paths[token]
         for old, new in sorted(self.relocation.dir_paths.items(), key=lambda kv: -len(kv[0])):
