@@ -191,7 +191,17 @@ def write_conventions(plan: Plan, tree: VirtualTree, args: dict[str, Any], repor
     violations = conventions_state(plan, tree)
     text += _state_markdown(violations)
     if violations:
-        report.notes.append(f"{path}: states {len(violations)} convention violation(s) found by the check")
+        # the layout the restructure leaves is what verify's layout step judges: a violation
+        # nobody accepted is a failed check, listed in full so the plan can settle each one
+        for violation in violations:
+            where, _, what = violation.partition(": ")
+            file, _, line = where.rpartition(":")
+            report.needs_human.append(HumanItem(file, int(line) if line.isdigit() else 0, what, "convention violation"))
+        shown = "; ".join(violations[:3]) + (f"; and {len(violations) - 3} more" if len(violations) > 3 else "")
+        return FAILED, (
+            f"{len(violations)} convention violation(s) would remain ({shown}): fix each, or accept it under "
+            "`exceptions:` in the plan ({path: ..., rule: N, reason: ...})"
+        )
     if tree.exists(path) and tree.read(path) == text:
         return ALREADY_DONE, path
     if not tree.exists(path):

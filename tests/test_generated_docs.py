@@ -10,7 +10,7 @@ import pytest
 from restructure import docs
 from restructure.editset import VirtualTree
 from restructure.plan import load_plan
-from restructure.report import DONE, NOT_FOUND, PhaseReport
+from restructure.report import DONE, FAILED, NOT_FOUND, PhaseReport
 
 PLAN = """\
 version: 1
@@ -58,21 +58,31 @@ def test_only_existing_exception_paths_are_written(plan) -> None:
 
 
 @pytest.mark.parametrize(
-    ("extra", "stated"),
+    ("extra", "violations"),
     [
-        ({}, "reports no violation"),  # the long file is an accepted exception
-        ({"services/alpha_service/schemas.py": LONG}, "reports 1 violation(s)"),
-        ({"services/alpha_service/app/main.py": "", "services/alpha_service/schemas.py": LONG}, "violation(s)"),
+        ({}, []),  # the long file is an accepted exception
+        ({"services/alpha_service/schemas.py": LONG}, ["services/alpha_service/schemas.py"]),
+        (
+            {"services/alpha_service/app/main.py": "", "services/alpha_service/schemas.py": LONG},
+            ["services/alpha_service/app", "services/alpha_service/schemas.py"],
+        ),
     ],
 )
-def test_conventions_document_states_the_checks_result(plan, extra: dict[str, str], stated: str) -> None:
+def test_conventions_step_states_the_checks_result(plan, extra: dict[str, str], violations: list[str]) -> None:
+    """No violation: the document says so. Violations nobody accepted: the step fails (verify's
+    layout step would), names each one, and says how the plan accepts it; no document claims
+    anything."""
     tree, report = _tree(extra), PhaseReport(15, "docs")
-    docs.write_conventions(plan, tree, {"file": "CONVENTIONS.md"}, report)
-    text = tree.read("CONVENTIONS.md")
-    assert stated in text
-    assert "Every backend service follows these rules" not in text
-    if extra:
-        assert "services/alpha_service/schemas.py" in text, "the document says where"
+    outcome, detail = docs.write_conventions(plan, tree, {"file": "CONVENTIONS.md"}, report)
+    if not violations:
+        assert outcome == DONE
+        assert "reports no violation" in tree.read("CONVENTIONS.md")
+        return
+    assert outcome == FAILED
+    assert detail.startswith(f"{len(report.needs_human)} convention violation(s) would remain")
+    assert "`exceptions:`" in detail
+    assert sorted({item.path for item in report.needs_human}) == violations
+    assert not tree.exists("CONVENTIONS.md")
 
 
 @pytest.mark.parametrize(
