@@ -11,6 +11,7 @@ still equals the baseline taken before.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -153,6 +154,25 @@ def test_before_restructuring_every_applicable_step_passes_but_layout(
             assert result.status == SKIPPED and "no Docker engine" in result.message, describe(result)
         else:
             assert result.status == PASSED, describe(result)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_warm_rebuild_builds_no_layer_that_did_not_change(
+    before: tuple[dict[str, ServiceRun], Path], name: str, with_docker: bool
+) -> None:
+    """The snapshot built these images from the same tree: verify's build of it reuses every
+    layer; only the run's own label (a metadata step, new per run by design, so a crashed
+    run's leftovers can be found) is built again."""
+    if not with_docker:
+        pytest.skip("no Docker engine")
+    docker = results(before[0][name])["docker"]
+    assert docker.status == PASSED, describe(docker)
+    log = (before[1] / f"{name}-docker-build.log").read_text()
+    steps = re.split(r"^Step \d+/\d+ : ", log, flags=re.M)[1:]
+    built = [s.splitlines()[0] for s in steps if " ---> Using cache" not in s]
+    assert built and built[0].startswith("FROM ") and built[-1].startswith("LABEL restructure-verify.run=")
+    assert len(built) == 2, f"layers built again: {built[1:-1]}"
+    assert re.search(rf"\({len(steps) - 2}/{len(steps)} steps cached\)", docker.message), describe(docker)
 
 
 @pytest.mark.parametrize("name", SERVICES)
