@@ -120,8 +120,9 @@ def accepting_plan(repo: Path, plan: str | None, report: dict, dest: Path) -> st
     data = yaml.safe_load(source.read_text())
     accepted = data.setdefault("exceptions", [])
     for item in report["needs_human"]:
+        # the conventions step is the only one that may fail here
         match = CONVENTION.match(item["text"])
-        assert item["reason"] == "convention violation" and match, item  # the conventions step is the only one that may fail here
+        assert item["reason"] == "convention violation" and match, item
         entry = {"path": item["path"], "rule": int(match.group(1)), "reason": "its split phase is not run"}
         if entry not in accepted:
             accepted.append(entry)
@@ -142,7 +143,8 @@ def restructure(source: Path, dest: Path, phases: list[int], plan: str | None = 
         if result.returncode != 0:
             assert "write-conventions CONVENTIONS.md failed" in result.stdout + result.stderr, result.stdout[-3000:]
             assert porcelain(repo) == "", "a failed phase writes nothing"
-            plan = accepting_plan(repo, plan, read_report(repo, number, failed=True), dest.parent / "accepting-plan.yaml")
+            report = read_report(repo, number, failed=True)
+            plan = accepting_plan(repo, plan, report, dest.parent / "accepting-plan.yaml")
             extra = ["--plan", plan]
             result = invoke(repo, f"phase{number}", "--commit", *extra, "--repo", str(repo))
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr
