@@ -76,16 +76,20 @@ def test_baseline_records_what_already_fails(baseline_repo: Path) -> None:
 
 
 def test_repository_tests_are_attributed_by_imports(baseline_repo: Path) -> None:
-    """Every test of tests/ ran once; each is counted under the services it imports or patches."""
+    """Every test the CI workflow selects (``-m "not live"`` over tests/) ran once; each is
+    counted under the services it imports or patches."""
     run = snapshot.load(baseline_repo, "repo-tests")
     files = sorted(p.name for p in (PRODUCTION / "tests").glob("test_*.py"))
-    expected_ids = {
-        f"tests.{f.removesuffix('.py')}::{line.split('(')[0].removeprefix('def ')}"
-        for f in files
-        for line in (PRODUCTION / "tests" / f).read_text().splitlines()
-        if line.startswith("def test_")
-    }
+    expected_ids, live = set(), set()
+    for f in files:
+        lines = (PRODUCTION / "tests" / f).read_text().splitlines()
+        for before, line in zip(["", *lines], lines, strict=False):
+            if line.startswith("def test_"):
+                test = f"tests.{f.removesuffix('.py')}::{line.split('(')[0].removeprefix('def ')}"
+                (live if before == "@pytest.mark.live" else expected_ids).add(test)
+    assert live, "the fixture has a test its CI workflow leaves out"
     assert set(run["outcomes"]) == expected_ids
+    assert run["source"] == "CI workflow .github/workflows/ci.yml" and "-m not live" in run["summary"]
     assert all(o == "passed" for o in run["outcomes"].values()), run["outcomes"]
     owners = run["owners"]
     assert owners["tests.test_checkout::test_quote_uses_the_tax_rate"] == ["orders"]  # a fixture's lazy import

@@ -1,10 +1,11 @@
 """The repository's own test command, run once per tree, with each test id attributed to services.
 
 Searching test files for a service's name leaves every test in a file not named after a
-service unrun. Instead the repository's configured run (pytest ``testpaths`` and ini
-options) runs whole, once on the baseline and once after; each test id is attributed to
-the services whose modules its file imports at the top, its function imports lazily, or
-its patch strings name. A test that names no service is reported under ``repo-tests``.
+service unrun. Instead the repository's configured run (the pytest calls of its CI
+workflow with their selection, else pytest ``testpaths`` and ini options) runs whole, once
+on the baseline and once after; each test id is attributed to the services whose modules
+its file imports at the top, its function imports lazily, or its patch strings name. A
+test that names no service is reported under ``repo-tests``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verify import ci_workflow
 from verify.services import Service
 from verify.target import target_env
 
@@ -44,14 +46,35 @@ def _ini_option(repo: Path, key: str) -> tuple[list[str], str] | None:
     return None
 
 
-def configured_testpaths(repo: Path) -> tuple[list[str], str]:
-    """The test paths the repository configures, and where that was read."""
+def _ini_testpaths(repo: Path) -> tuple[list[str], str]:
     configured = _ini_option(repo, "testpaths")
     if configured is not None:
         return configured
     if (repo / "tests").is_dir():
         return ["tests"], "tests/ (no testpaths configured)"
     return [], "no testpaths configured and no tests/ directory"
+
+
+def configured_testpaths(repo: Path) -> tuple[list[str], str]:
+    """The test paths the repository runs, and where that was read: its CI workflow's pytest
+    calls when it has them (plus the ini ``testpaths`` when a call names no path), else the
+    pytest ini options."""
+    workflow = ci_workflow.read(repo)
+    if workflow is None or not workflow.sources:
+        return _ini_testpaths(repo)
+    paths, source = list(workflow.paths), workflow.source
+    if workflow.uses_testpaths:
+        ini_paths, ini_source = _ini_testpaths(repo)
+        paths += [p for p in ini_paths if p not in paths]
+        source += f" and {ini_source}"
+    return paths, source
+
+
+def selection(repo: Path) -> tuple[list[str], list[str]]:
+    """The CI workflow's selecting options (``-m``, ``-k``, ``--ignore``, ``--deselect``) for
+    every pytest call of the harness, and one note per workflow command it could not take."""
+    workflow = ci_workflow.read(repo)
+    return (workflow.options, workflow.skipped) if workflow else ([], [])
 
 
 def _service_of(module: str, services: list[Service]) -> str | None:
@@ -155,6 +178,7 @@ class RepoTestRun:
     paths: list[str] = field(default_factory=list)
     source: str = ""
     scope: list[str] | None = None  # the services whose test files ran; None: the whole run
+    notes: list[str] = field(default_factory=list)  # CI workflow commands the run could not take
 
     def for_service(self, name: str) -> dict[str, str]:
         return {t: o for t, o in self.outcomes.items() if name in self.owners.get(t, [UNATTRIBUTED])}
@@ -167,6 +191,7 @@ class RepoTestRun:
             "paths": self.paths,
             "source": self.source,
             "scope": self.scope,
+            "notes": self.notes,
         }
 
 
@@ -214,6 +239,10 @@ def scoped_files(repo: Path, paths: list[str], services: list[Service], scope: s
     return chosen
 
 
+def _pytest(python: str, junit: Path) -> list[str]:
+    return [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}"]
+
+
 def run(
     python: str,
     repo: Path,
@@ -239,13 +268,15 @@ def run(
         return result
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
+    chosen, result.notes = selection(repo)
     done = subprocess.run(
-        [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1", f"--junitxml={junit}",
-         *targets],
+        [*_pytest(python, junit), *chosen, *targets],
         cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
     out = done.stdout.strip().splitlines()
     result.summary = out[-1] if out else done.stderr.strip()[-300:] or f"pytest exit code {done.returncode}"
+    if chosen:
+        result.summary += f" (selected as the CI workflow does: {' '.join(chosen)})"
     if scope is not None:
         result.summary += f" ({len(targets)} file(s) exercising {', '.join(sorted(scope))})"
     if not junit.exists():
@@ -290,8 +321,7 @@ def _isolate_failures(
         alone = junit.with_name(f"{junit.stem}-{len(replaced)}.xml")
         alone.unlink(missing_ok=True)
         subprocess.run(
-            [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "junit_family=xunit1",
-             f"--junitxml={alone}", file],
+            [*_pytest(python, alone), *selection(repo)[0], file],
             cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         if alone.exists():
@@ -315,6 +345,7 @@ def merged(earlier: RepoTestRun | None, now: RepoTestRun) -> RepoTestRun:
         paths=now.paths,
         source=now.source,
         scope=None if earlier.scope is None else sorted(scope | set(earlier.scope)),
+        notes=now.notes,
     )
 
 
@@ -328,4 +359,5 @@ def from_json(data: dict | None) -> RepoTestRun | None:
         paths=data.get("paths", []),
         source=data.get("source", ""),
         scope=data.get("scope"),
+        notes=data.get("notes", []),
     )

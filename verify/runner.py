@@ -293,6 +293,8 @@ def take_snapshot(
         earlier = repo_tests.from_json(snapshot.load(repo, repo_tests.UNATTRIBUTED))
         pending[repo_tests.UNATTRIBUTED] = repo_tests.merged(earlier, repo_run).as_json()
         echo(f"repository tests ({repo_run.source}): {repo_run.summary}")
+        for note in repo_run.notes:
+            echo(f"note: CI workflow command not reproduced: {note}")
         probed: dict[str, tuple[dict, float]] = {}
         for service in chosen:
             started = time.monotonic()
