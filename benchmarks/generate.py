@@ -67,6 +67,7 @@ class Options:
     big_file_factor: float
     tests: int
     docs: int
+    rename: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Options:
@@ -78,6 +79,7 @@ class Options:
             big_file_factor=args.big_file_factor if args.big_file_factor is not None else 1 + (scale - 1) / 4,
             tests=args.tests if args.tests is not None else 10 * (scale - 1),
             docs=args.docs if args.docs is not None else 5 * (scale - 1),
+            rename=args.rename,
         )
 
 
@@ -615,6 +617,13 @@ def generate(out: Path, options: Options) -> Stats:
         svc = rng.choice(targets)
         (out / "docs" / "bench" / f"{svc}-{i}.md").write_text(extra_doc(svc, i), encoding="utf-8")
         stats.extra_docs += 1
+    if options.rename:
+        # the restructure package before benchmarks/restructure.py, then this script's neighbour
+        sys.path[:0] = [str(PROJECT), str(Path(__file__).resolve().parent)]
+        import rename
+
+        names, segments, files = rename.apply(out, PROJECT / "restructure" / "plans" / "default.yaml")
+        stats.notes.append(f"renamed {names} names and {segments} route segments in {files} files")
     stats.services = len(service_names(out))
     for path in out.rglob("*.py"):
         stats.python_files += 1
@@ -642,6 +651,11 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--tests", type=int, help="extra test files referencing module paths (default: 10 * (scale-1))")
     p.add_argument("--docs", type=int, help="extra Markdown files referencing paths (default: 5 * (scale-1))")
+    p.add_argument(
+        "--rename",
+        action="store_true",
+        help="replace every function, class and route word the shipped plan does not use (benchmarks/rename.py)",
+    )
     return p
 
 
