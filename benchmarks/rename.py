@@ -202,9 +202,20 @@ def _rewrite_string(token: str, identifiers: dict[str, str], segments: dict[str,
     inner = body[len(quote) : len(body) - len(quote)]
     if re.fullmatch(r"[A-Za-z_][\w.]*", inner):  # a dotted name: patch target, relationship("X")
         inner = ".".join(identifiers.get(part, part) for part in inner.split("."))
+    elif "/" not in inner and "f" not in prefix.lower() and "\n" not in inner and _expression(inner):
+        # code in a string: an annotation (Mapped["X | None"]), an order_by ("desc(X.at)")
+        inner = rewrite_python(inner, identifiers, {})
     elif "/" in inner and segments:
         inner = re.sub(r"(?<=/)([a-z][a-z0-9_-]*)(?=/|$|\?|\")", lambda m: segments.get(m.group(1), m.group(1)), inner)
     return prefix + quote + inner + quote
+
+
+def _expression(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
 
 
 def rewrite_python(text: str, identifiers: dict[str, str], segments: dict[str, str]) -> str:

@@ -56,6 +56,10 @@ REWRITE_ROWS = [
     ('client.post(f"{API}/widgets/{wid}/approve", json={})\n', {}, {"approve": "eppruvi"},
      'client.post(f"{API}/widgets/{wid}/eppruvi", json={})\n'),
     ('"approve the order"\n', {}, {"approve": "eppruvi"}, '"approve the order"\n'),  # prose is not a path
+    ('parent: Mapped["Widget | None"]\n', {"Widget": "Wodgit"}, {}, 'parent: Mapped["Wodgit | None"]\n'),
+    ('relationship(order_by="desc(Widget.made_at)")\n', {"Widget": "Wodgit"}, {},
+     'relationship(order_by="desc(Wodgit.made_at)")\n'),
+    ('"the Widget is gone"\n', {"Widget": "Wodgit"}, {}, '"the Widget is gone"\n'),  # prose is not code
 ]  # fmt: skip
 
 
