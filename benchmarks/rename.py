@@ -117,6 +117,8 @@ class Names:
     unsafe: set[str] = field(default_factory=set)  # names some occurrence of which is not ours
     segments: set[str] = field(default_factory=set)  # literal route path segments
     packages: set[str] = field(default_factory=set)  # the tree's own top-level module names
+    classes: set[str] = field(default_factory=set)
+    strings: set[str] = field(default_factory=set)  # string literals that are one bare identifier
 
 
 def _own_module(module: str | None, packages: set[str]) -> bool:
@@ -135,6 +137,13 @@ def collect(repo: Path, files: list[Path]) -> Names:
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names.defined.add(node.name)
+                if isinstance(node, ast.ClassDef):
+                    names.classes.add(node.name)
+        names.strings |= {
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.isidentifier()
+        }
         module_level = {id(n) for n in tree.body}
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
@@ -182,6 +191,8 @@ def renaming(repo: Path, plan: Path) -> tuple[dict[str, str], dict[str, str]]:
     for name in sorted(names.defined - names.unsafe - reserved):
         if name.startswith(("test_", "Test", "__")) or _mentioned(name, elsewhere):
             continue
+        if name in names.strings and name not in names.classes:
+            continue  # "coach_notes" may be a table name as well as a function: keep both
         new = rename_words(name, protected)
         while new != name and (new in taken or new in identifiers.values() or keyword.iskeyword(new)):
             new += "_r"
