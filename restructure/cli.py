@@ -47,15 +47,24 @@ def run_phases(
             loaded.phase(number)
         if not dry_run and not allow_dirty:
             GitRepo.open(repo).require_clean()
+        checks: dict[int, preflight.PhaseCheck] = {}
         if len(numbers) > 1 and (dry_run or not keep_going):
-            _preflight(repo, numbers, loaded, dry_run)
+            checks = {c.number: c for c in _preflight(repo, numbers, loaded, dry_run).phases}
             if dry_run:
                 return
+        # a dirty tree was committed as the scratch copy's baseline: its trees are not ours
+        replay = bool(checks) and not allow_dirty
         for index, number in enumerate(numbers):
             # after the first phase the tree holds our own uncommitted changes
             dirty_ok = allow_dirty or (index > 0 and not commit)
             try:
-                engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
+                check = checks.get(number) if replay else None
+                if check is not None and check.report is not None:
+                    seconds = check.report.seconds
+                    engine.apply_prepared(repo, check.report, check.changes, commit, seconds=seconds)
+                    replay = _same_tree(repo, check.tree, number, commit)
+                else:
+                    engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
             except KeyboardInterrupt as exc:
                 raise UserError(f"interrupted: phase {number} wrote nothing, the work tree is as it was") from exc
             except engine.PhaseError as exc:
@@ -70,9 +79,23 @@ def run_phases(
         raise UserError(f"{len(failed)} phase(s) failed: " + " | ".join(failed))
 
 
-def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> None:
+def _same_tree(repo: str, expected: str, number: int, committed: bool) -> bool:
+    """Whether the target holds, after phase ``number``, the tree the pre-flight had after it
+    (its HEAD when the phase committed, else its index); when not, the later phases are
+    planned again here."""
+    now = GitRepo.open(repo).tree_id(committed)
+    if now != expected:
+        print(
+            f"note: after phase {number} the tree differs from the pre-flight's (a commit hook changed a file?): "
+            "the later phases are planned again on it"
+        )
+    return now == expected
+
+
+def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> preflight.Preflight:
     """Refuse before the first write when any phase would fail; a dry run also prints every
-    phase's report and the diff of the whole run."""
+    phase's report and the diff of the whole run. The passing pre-flight is returned: its
+    phases' changes are written on the target as they are."""
     result = preflight.run(repo, numbers, plan, with_diff=dry_run, echo=print if dry_run else None)
     if dry_run:
         print(result.diff if result.diff else "(no changes)")
@@ -83,6 +106,7 @@ def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> None
             f"pre-flight: {result.problem_count} problem(s) in phase {phases} (listed above); nothing written; "
             f"not run: phase {', '.join(map(str, numbers))}"
         )
+    return result
 
 
 def explain(repo: str, number: int, plan: str | None, symbol: str, echo: Callable[[str], None] = print) -> int:

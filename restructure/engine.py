@@ -681,8 +681,8 @@ def unified_diff(ctx: PhaseContext, changes: Changes) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in out)
 
 
-def commit_message(phase: Phase, report: PhaseReport) -> str:
-    lines = [f"restructure: phase {phase.number}: {phase.title}", ""]
+def commit_message(report: PhaseReport) -> str:
+    lines = [f"restructure: phase {report.phase}: {report.title}", ""]
     if report.moves:
         lines.append("Moved:")
         lines.extend(f"  {a} -> {b}" for a, b in report.moves)
@@ -707,7 +707,11 @@ def run_phase(
     echo: Callable[[str], None] = print,
     plan: Plan | None = None,
     refused: dict[str, str] | None = None,
+    keep: Callable[[Changes], None] | None = None,
 ) -> PhaseReport:
+    """Run one phase: plan it on the in-memory tree, check it, then write it as one
+    transaction (``dry_run``: print it instead). ``keep`` receives the changes the phase
+    writes, before they are written (the pre-flight keeps them to replay on the target)."""
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
     phase = plan.phase(number)
@@ -748,7 +752,7 @@ def run_phase(
         if more:  # refuse those services in the pre-flight, run the phase for the others
             echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
             again = {**refused, **more}
-            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again)
+            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again, keep)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments
@@ -763,14 +767,45 @@ def run_phase(
             echo(diff if diff else "(no changes)")
         if report.failed:
             raise PhaseFailed(report)
-    elif changes is not None and not changes.empty:
+    if keep is not None and changes is not None and not dry_run:
+        keep(changes)
+    return _write(repo, report, changes, commit, echo, started, dry_run)
+
+
+def _write(
+    repo: GitRepo,
+    report: PhaseReport,
+    changes: Changes | None,
+    commit: bool,
+    echo: Callable[[str], None],
+    started: float,
+    dry_run: bool = False,
+) -> PhaseReport:
+    if not dry_run and changes is not None and not changes.empty:
         # the commit is part of the transaction: a refused hook undoes the whole phase
-        report.commit = apply(repo, changes, commit_message(phase, report) if commit else None)
+        report.commit = apply(repo, changes, commit_message(report) if commit else None)
     report.seconds = time.perf_counter() - started
     if not dry_run:
         report.write_json(repo.state_dir() / "reports")
         echo(report.to_text())
     return report
+
+
+def apply_prepared(
+    repo_path: Path | str,
+    report: PhaseReport,
+    changes: Changes | None,
+    commit: bool = False,
+    echo: Callable[[str], None] = print,
+    seconds: float = 0.0,
+) -> PhaseReport:
+    """Write a phase the pre-flight already ran on a copy of this very tree: its changes
+    (moves, contents, deletions) are paths and texts, the same here as there, so they are
+    written as the engine writes them, with this repository's hooks and identity, without
+    planning the phase a second time. The caller checks the tree came out the same."""
+    started = time.perf_counter() - seconds
+    report.dry_run, report.commit = False, None
+    return _write(GitRepo.open(repo_path), report, changes, commit, echo, started)
 
 
 @dataclass

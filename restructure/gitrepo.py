@@ -163,6 +163,11 @@ class GitRepo:
         if paths:
             _git(self.root, "add", "-A", *(["-f"] if force else []), "--", *paths, started=started)
 
+    def tree_id(self, committed: bool) -> str:
+        """The git tree id of HEAD (``committed``) or of the index (HEAD plus what is staged)."""
+        args = ["rev-parse", "HEAD^{tree}"] if committed else ["write-tree"]
+        return _git(self.root, *args).stdout.strip()
+
     def head(self) -> str | None:
         result = _git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
         return result.stdout.strip() or None

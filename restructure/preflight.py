@@ -26,9 +26,13 @@ without it; its problems are still listed, with a note that they may follow from
 failure. The target is not touched: no ref, index entry or file changes, and nothing is
 written in its ``.git`` either (the clone borrows objects through ``alternates``, read-only).
 
-When every phase passes, the caller runs the phases for real on the target (the same
-engine, the same input, so the same result; about the time of a second run). A dry run is
-exactly the pre-flight plus the diff between the scratch baseline and its last commit.
+When every phase passes, the caller writes each phase's changes, as the pre-flight kept
+them, on the target (:func:`restructure.engine.apply_prepared`: the same transaction, the
+target's own hooks and identity) instead of planning every phase a second time; after each
+phase the target's tree must be the scratch tree after it (same git tree id), or the rest of
+the phases run again for real on what the target now holds (a commit hook that rewrote a
+file, say). A dry run is exactly the pre-flight plus the diff between the scratch baseline
+and its last commit.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from restructure import engine
+from restructure.editset import Changes
 from restructure.gitrepo import GitError, GitRepo
 from restructure.plan import Plan, load_plan
 from restructure.report import NOT_FOUND, PhaseReport
@@ -57,6 +62,8 @@ class PhaseCheck:
     problems: list[str] = field(default_factory=list)
     text: str = ""  # the phase's report as the engine printed it
     report: PhaseReport | None = None
+    changes: Changes | None = None  # what the phase wrote there, to write here the same way
+    tree: str = ""  # the scratch tree after the phase (``git`` tree id): the target must match it
 
 
 @dataclass
@@ -115,8 +122,9 @@ def run(
             printed: list[str] = []
             try:
                 check.report = engine.run_phase(
-                    scratch, number, commit=True, allow_dirty=True, echo=printed.append, plan=scratch_plan
-                )
+                    scratch, number, commit=True, allow_dirty=True, echo=printed.append, plan=scratch_plan,
+                    keep=lambda changes, check=check: setattr(check, "changes", changes),
+                )  # fmt: skip
             except engine.PhaseFailed as exc:
                 check.report = exc.report
                 check.problems.extend(exc.report.problems)
@@ -125,6 +133,7 @@ def run(
             if check.report is not None:
                 check.problems.extend(_unknown_services(check.report))
             check.problems = [_in_target(p, scratch, target.root) for p in check.problems]
+            check.tree = _git(scratch, "rev-parse", "HEAD^{tree}").strip()
             if check.report is not None and not check.problems:  # shown as a dry run: nothing committed here
                 check.report.commit, check.report.dry_run = None, True
                 printed = [check.report.to_text()]

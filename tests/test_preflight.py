@@ -10,6 +10,7 @@ plus the diff of the whole run, each phase built on the one before.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -186,6 +187,62 @@ def test_a_plan_that_passes_runs_for_real_and_dry_run_shows_the_whole_diff(tmp_p
         "restructure: phase 2: step 2",
         "restructure: phase 1: step 1",
     ]
+
+
+def _two_phase_plan(tmp_path: Path) -> Path:
+    return _plan(
+        tmp_path / "plan.yaml",
+        [("alpha", f"[{MOVE_MAIN}, {{op: delete-if-empty, path: app}}]"), ("alpha", f"[{SPLIT}]")],
+    )
+
+
+@pytest.mark.parametrize("commit", [True, False], ids=["commit", "work tree only"])
+def test_the_pre_flights_changes_are_written_as_a_phase_by_phase_run_writes_them(tmp_path: Path, commit: bool) -> None:
+    """``invoke all`` writes what the pre-flight planned instead of planning each phase again:
+    the tree, the index, the commits' messages and the reports are those of running the
+    phases one by one."""
+    plan = _two_phase_plan(tmp_path)
+    flag = ["--commit"] if commit else []
+    replayed = make_repo(tmp_path / "replayed", FILES)
+    done = _invoke(replayed, "all", "--repo", str(replayed), "--plan", str(plan), *flag)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "tree differs" not in done.stdout
+    one_by_one = make_repo(tmp_path / "one-by-one", FILES)
+    for number in (1, 2):
+        extra = flag if commit or number == 1 else ["--allow-dirty"]
+        step = _invoke(one_by_one, f"phase{number}", "--repo", str(one_by_one), "--plan", str(plan), *extra)
+        assert step.returncode == 0, step.stdout + step.stderr
+    for args in (["write-tree"], ["log", "--format=%B"], ["status", "--porcelain"]):
+        assert git(replayed, *args) == git(one_by_one, *args), args
+    for name in ("phase-01.json", "phase-02.json"):
+        ours, theirs = (json.loads((r / ".git/restructure/reports" / name).read_text()) for r in (replayed, one_by_one))
+        for data in (ours, theirs):
+            data.pop("seconds"), data.pop("commit")
+        assert ours == theirs, name
+
+
+HOOK = """#!/bin/sh
+# a formatter run as a pre-commit hook: it rewrites the staged main.py and stages it again
+for f in $(git diff --cached --name-only --diff-filter=AR); do
+  case "$f" in */main.py) printf '# checked\\n' >> "$f"; git add "$f";; esac
+done
+"""
+
+
+def test_a_commit_hook_that_changes_the_tree_makes_the_later_phases_plan_again(tmp_path: Path) -> None:
+    """The hook's rewrite is in phase 1's commit, so the target no longer holds the tree the
+    pre-flight planned phase 2 on: phase 2 is planned again on the target as it is (which
+    here refuses the file the hook left modified, as running phase 2 on its own does)."""
+    repo = make_repo(tmp_path / "repo", FILES)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(HOOK)
+    hook.chmod(0o755)
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(_two_phase_plan(tmp_path)), "--commit")
+    assert "note: after phase 1 the tree differs from the pre-flight's" in done.stdout, done.stdout
+    assert "# checked" in git(repo, "show", f"HEAD:{SERVICE}/main.py")
+    alone = _invoke(repo, "phase2", "--repo", str(repo), "--plan", str(_two_phase_plan(tmp_path)), "--commit")
+    assert done.returncode == alone.returncode != 0
+    assert done.stderr.strip().splitlines()[-1].startswith(alone.stderr.strip().splitlines()[-1][:60]), done.stderr
 
 
 def test_the_pre_flight_sees_uncommitted_changes_when_allowed(tmp_path: Path) -> None:
