@@ -493,14 +493,24 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
         if (d := module_of(p) or dotted_of_dir(p))
         and not (ctx.tree.exists(d.replace(".", "/") + ".py") or ctx.tree.is_dir(d.replace(".", "/")))
     }
-    # forms relative to a service directory: ``app/tests``, ``router.py`` in prose
+    # forms relative to a service directory (``app/tests``, ``app.main`` in prose), kept
+    # per service, so that ``app/main.py`` in the README of a service whose ``app/main.py``
+    # stayed (a refused service, one that never had it) is not reported
     prefix = ctx.plan.services_dir + "/"
-    local = {p.split("/", 2)[2] for p in gone if p.startswith(prefix) and p.count("/") >= 3}
-    dotted_local = {f.old for f in ctx.relocation.relative if f.dotted}
+    local_by_service: dict[str, set[str]] = {}
+    for p in gone:
+        if p.startswith(prefix) and "/" in p[len(prefix) :]:
+            service, rest = p[len(prefix) :].split("/", 1)
+            if "/" in rest:  # ``app/main.py``; a bare ``router.py`` is too common a word of prose
+                local_by_service.setdefault(prefix + service + "/", set()).add(rest)
+    dotted_by_service: dict[str, set[str]] = {}
+    for f in ctx.relocation.relative:
+        if f.dotted:
+            dotted_by_service.setdefault(f.service_dir.rstrip("/") + "/", set()).add(f.old)
+    local = set().union(*local_by_service.values()) if local_by_service else set()
+    dotted_local = set().union(*dotted_by_service.values()) if dotted_by_service else set()
     local_dir = ""
-    if phase.scope == "all":  # every service moved alike: the relative forms are stale anywhere
-        full, dotted = full | local, dotted | dotted_local
-    elif phase.scope != "repo":  # one service: its own files, and repo-level files for paths
+    if phase.scope != "all" and phase.scope != "repo":  # one service: its own files, and repo-level files
         local_dir = f"{prefix}{phase.scope}{ctx.plan.service_suffix}/"
 
     def compile_for(forms: set[str], dotted_forms: set[str]) -> list[re.Pattern[str]]:
@@ -508,9 +518,20 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
         paths = _alternatives(r"(?<![\w./-])", forms, r"(?!\w|[.-]\w)")
         return [paths] + ([_alternatives(r"(?<![\w./-])", dotted_forms, r"(?!\w)")] if dotted_forms else [])
 
-    everywhere = compile_for(full, dotted)
+    # an all-services phase moved every service alike: outside the services, the relative
+    # forms are stale anywhere; inside one, only the forms of what that service lost
+    everywhere = compile_for(full | local, dotted | dotted_local) if phase.scope == "all" else compile_for(full, dotted)
     in_service = compile_for(full | local, dotted | dotted_local) if local_dir else everywhere
     outside = compile_for(full | {f for f in local if "/" in f}, dotted | dotted_local) if local_dir else everywhere
+    per_service: dict[str, list[re.Pattern[str]]] = {}
+
+    def service_patterns(service_dir: str) -> list[re.Pattern[str]]:
+        if service_dir not in per_service:
+            per_service[service_dir] = compile_for(
+                full | local_by_service.get(service_dir, set()), dotted | dotted_by_service.get(service_dir, set())
+            )
+        return per_service[service_dir]
+
     # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
     # Python code are the rewriter's business (and ``app.main`` may be an attribute there).
     plan_path = _plan_in_repo(ctx)
@@ -521,6 +542,8 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
             patterns = in_service
         elif local_dir and not path.startswith(prefix):
             patterns = outside
+        elif phase.scope == "all" and path.startswith(prefix) and "/" in path[len(prefix) :]:
+            patterns = service_patterns(prefix + path[len(prefix) :].split("/", 1)[0] + "/")
         else:
             patterns = everywhere
         if path.endswith(".py"):

@@ -484,3 +484,33 @@ def test_tiny_repo_renames_are_the_moves_at_100_percent(tmp_path: Path) -> None:
     ]
     init = (repo / base / "routers/__init__.py").read_text()
     assert init.startswith('"""') and "routers" in init.lower() and "tiny" in init, init
+
+
+# --- 7. prose inside a service that did not lose the path it names -----------------------------
+
+
+def test_service_relative_prose_is_reported_only_where_that_service_lost_the_path(tmp_path: Path) -> None:
+    """An all-services phase reports ``app/main.py`` in a service's own files only when that
+    service's ``app/main.py`` moved: a service that never had one (its ``main.py`` already at
+    the root) keeps a README that is no business of this phase. A repo-level document cannot
+    say which service it means, so it is still reported."""
+    repo = tmp_path / "two"
+    make_repo(
+        repo,
+        {
+            "services/a/app/__init__.py": "",
+            "services/a/app/main.py": "app = object()\n",
+            "services/a/README.md": "Run `uvicorn app.main:app` from here.\n",
+            "services/b/main.py": "app = object()\n",
+            "services/b/README.md": "Old notes: `app/main.py` held the app.\n",
+            "NOTES.md": "Every service starts from `app/main.py`.\n",
+        },
+    )
+    plan = Path(__file__).resolve().parents[1] / "restructure/plans/phase1-generic.yaml"
+    result = invoke(repo, "phase1", "--commit", "--repo", str(repo), "--plan", str(plan))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    report = json.loads((repo / ".git/restructure/reports/phase-01.json").read_text())
+    flagged = sorted(item["path"] for item in report["needs_human"])
+    assert "services/b/README.md" not in flagged, report["needs_human"]
+    assert "NOTES.md" in flagged, report["needs_human"]
+    assert (repo / "services/a/README.md").read_text() == "Run `uvicorn main:app` from here.\n"
