@@ -228,9 +228,9 @@ def describe(roots: ImportRoots) -> list[str]:
             continue
         lines.append(f"{service}:")
         for root in sorted(found.values(), key=lambda r: -r.count):
-            shown = root.directory or "(repository root)"
-            module = "the service directory" if root.directory == service else shown
-            lines.append(f"  root {shown} ({module}; {root.count} reference(s))")
+            what = {"": "the repository root", service: "the service directory"}.get(root.directory)
+            shown = f"{root.directory or '.'} ({what}; " if what else f"{root.directory} ("
+            lines.append(f"  root {shown}{root.count} reference(s))")
             lines.extend(f"    {e}" for e in root.evidence)
     for base, extra in sorted(roots.extra.items()):
         lines.append(

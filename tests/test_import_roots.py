@@ -87,11 +87,13 @@ def test_pytest_pythonpath_and_conftest_sys_path_are_extra_roots(tmp_path: Path)
 
 
 def test_status_roots_prints_the_evidence(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "repo", {**BASE, f"{SERVICE}/app/routes.py": "from app.db import X\n"})
+    files = {**BASE, f"{SERVICE}/app/routes.py": "from app.db import X\n", "tests/t.py": "import services.a_service.app.db\n"}
+    repo = make_repo(tmp_path / "repo", files)
     done = subprocess.run(
         [sys.executable, "-m", "invoke", "-r", str(ROOT), "status", "--roots", "--repo", str(repo)],
         capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert f"root {SERVICE} (the service directory" in done.stdout
+    assert f"  root {SERVICE} (the service directory; 1 reference(s))\n" in done.stdout
+    assert "  root . (the repository root; 1 reference(s))\n" in done.stdout
     assert f"{SERVICE}/app/routes.py:1: from app.db import X" in done.stdout
