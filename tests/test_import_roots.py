@@ -87,7 +87,11 @@ def test_pytest_pythonpath_and_conftest_sys_path_are_extra_roots(tmp_path: Path)
 
 
 def test_status_roots_prints_the_evidence(tmp_path: Path) -> None:
-    files = {**BASE, f"{SERVICE}/app/routes.py": "from app.db import X\n", "tests/t.py": "import services.a_service.app.db\n"}
+    files = {
+        **BASE,
+        f"{SERVICE}/app/routes.py": "from app.db import X\n",
+        "tests/t.py": "import services.a_service.app.db\n",
+    }
     repo = make_repo(tmp_path / "repo", files)
     done = subprocess.run(
         [sys.executable, "-m", "invoke", "-r", str(ROOT), "status", "--roots", "--repo", str(repo)],
