@@ -55,12 +55,16 @@ def _ini_testpaths(repo: Path) -> tuple[list[str], str]:
     return [], "no testpaths configured and no tests/ directory"
 
 
-def configured_testpaths(repo: Path) -> tuple[list[str], str]:
+_UNREAD = object()
+
+
+def configured_testpaths(repo: Path, workflow: object = _UNREAD) -> tuple[list[str], str]:
     """The test paths the repository runs, and where that was read: its CI workflow's pytest
     calls when it has them (plus the ini ``testpaths`` when a call names no path), else the
-    pytest ini options."""
-    workflow = ci_workflow.read(repo)
-    if workflow is None or not workflow.sources:
+    pytest ini options. ``workflow`` is the workflow already read, when the caller has it."""
+    if workflow is _UNREAD:
+        workflow = ci_workflow.read(repo)
+    if not isinstance(workflow, ci_workflow.WorkflowCommand) or not workflow.sources:
         return _ini_testpaths(repo)
     paths, source = list(workflow.paths), workflow.source
     if workflow.uses_testpaths:
@@ -70,10 +74,9 @@ def configured_testpaths(repo: Path) -> tuple[list[str], str]:
     return paths, source
 
 
-def selection(repo: Path) -> tuple[list[str], list[str]]:
+def selection(workflow: ci_workflow.WorkflowCommand | None) -> tuple[list[str], list[str]]:
     """The CI workflow's selecting options (``-m``, ``-k``, ``--ignore``, ``--deselect``) for
     every pytest call of the harness, and one note per workflow command it could not take."""
-    workflow = ci_workflow.read(repo)
     return (workflow.options, workflow.skipped) if workflow else ([], [])
 
 
@@ -256,7 +259,8 @@ def run(
 
     With ``scope``, only the files holding a test of one of those services run.
     """
-    paths, source = configured_testpaths(repo)
+    workflow = ci_workflow.read(repo)  # read once: test paths, selection, the isolated re-runs
+    paths, source = configured_testpaths(repo, workflow)
     result = RepoTestRun(paths=paths, source=source, scope=sorted(scope) if scope is not None else None)
     existing = [p for p in paths if (repo / p).exists()]
     if not existing:
@@ -268,7 +272,7 @@ def run(
         return result
     junit.parent.mkdir(parents=True, exist_ok=True)
     junit.unlink(missing_ok=True)
-    chosen, result.notes = selection(repo)
+    chosen, result.notes = selection(workflow)
     done = subprocess.run(
         [*_pytest(python, junit), *chosen, *targets],
         cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
@@ -282,7 +286,7 @@ def run(
     if not junit.exists():
         return result
     cases = list(ET.parse(junit).getroot().iter("testcase"))
-    cases = _isolate_failures(python, repo, env, junit, cases, result, timeout)
+    cases = _isolate_failures(python, repo, env, junit, cases, result, timeout, chosen)
     indexes: dict[str, FileIndex] = {}
     for case in cases:
         classname, name = case.get("classname", ""), case.get("name", "")
@@ -306,7 +310,14 @@ def run(
 
 
 def _isolate_failures(
-    python: str, repo: Path, env: dict[str, str], junit: Path, cases: list, result: RepoTestRun, timeout: int
+    python: str,
+    repo: Path,
+    env: dict[str, str],
+    junit: Path,
+    cases: list,
+    result: RepoTestRun,
+    timeout: int,
+    chosen: list[str],
 ) -> list:
     """Files with failing tests run again, each alone in its own process: a test that fails
     only next to other files (services registering clashing tables in one process) keeps
@@ -321,7 +332,7 @@ def _isolate_failures(
         alone = junit.with_name(f"{junit.stem}-{len(replaced)}.xml")
         alone.unlink(missing_ok=True)
         subprocess.run(
-            [*_pytest(python, alone), *selection(repo)[0], file],
+            [*_pytest(python, alone), *chosen, file],
             cwd=repo, env=target_env(repo, env), capture_output=True, text=True, timeout=timeout,
         )  # fmt: skip
         if alone.exists():
