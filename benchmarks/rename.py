@@ -116,7 +116,6 @@ class Names:
     defined: set[str] = field(default_factory=set)  # module-level def/class names of the tree
     unsafe: set[str] = field(default_factory=set)  # names some occurrence of which is not ours
     segments: set[str] = field(default_factory=set)  # literal route path segments
-    packages: set[str] = field(default_factory=set)  # the tree's own top-level module names
     classes: set[str] = field(default_factory=set)
     strings: set[str] = field(default_factory=set)  # string literals that are one bare identifier
 
@@ -127,8 +126,8 @@ def _own_module(module: str | None, packages: set[str]) -> bool:
 
 def collect(repo: Path, files: list[Path]) -> Names:
     names = Names()
-    names.packages = {p.name for p in repo.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
-    names.packages |= {p.stem for p in repo.glob("*.py")}
+    packages = {p.name for p in repo.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    packages |= {p.stem for p in repo.glob("*.py")}  # the tree's own top-level module names
     for path in files:
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -159,7 +158,7 @@ def collect(repo: Path, files: list[Path]) -> Names:
                         names.unsafe |= {t.id for t in targets if isinstance(t, ast.Name)}  # fields
                 for decorator in getattr(node, "decorator_list", []):
                     _route_segments(decorator, names.segments)
-            elif isinstance(node, ast.ImportFrom) and not node.level and not _own_module(node.module, names.packages):
+            elif isinstance(node, ast.ImportFrom) and not node.level and not _own_module(node.module, packages):
                 names.unsafe |= {alias.asname or alias.name for alias in node.names}
                 names.unsafe |= {alias.name for alias in node.names}
             elif isinstance(node, ast.Import):
