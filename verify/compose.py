@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,26 +46,50 @@ def load(path: Path, repo: Path) -> dict:
     return data
 
 
-def build_context(repo: Path, dockerfile: Path) -> tuple[Path, str]:
-    """The build context compose gives ``dockerfile`` (its ``build.context``, or ``build: DIR``),
-    and where that was read; the repository root when no compose entry builds it."""
-    wanted = dockerfile.resolve()
+def entries(repo: Path, *, skip_unreadable: bool = False) -> Iterator[tuple[Path, str, dict]]:
+    """(compose file, entry name, spec) of every service entry of every compose file; a file
+    that does not parse raises, or is passed over with ``skip_unreadable``."""
     for path in compose_files(repo):
         try:
             data = load(path, repo)
         except ComposeError:
-            continue
-        for entry, spec in (data.get("services") or {}).items():
-            build = spec.get("build") if isinstance(spec, dict) else None
-            if isinstance(build, str):
-                context, name = build, "Dockerfile"
-            elif isinstance(build, dict):
-                context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
-            else:
+            if skip_unreadable:
                 continue
-            root = (path.parent / context).resolve()
-            if (root / name).resolve() == wanted and (root == repo.resolve() or repo.resolve() in root.parents):
-                return root, f"{path.name} {entry}: build context {context}"
+            raise
+        for entry, spec in (data.get("services") or {}).items():
+            if isinstance(spec, dict):
+                yield path, entry, spec
+
+
+def serves(entry: str, spec: dict, service: Service) -> bool:
+    """Whether a compose entry builds or runs ``service``: its Dockerfile, its package in the
+    command, or the entry named after it (``members``, ``members-worker``, ``members-service``)."""
+    build = spec.get("build")
+    dockerfile = str(build.get("dockerfile", "")) if isinstance(build, dict) else ""
+    parsed = parse_command(spec["command"]) if "command" in spec else None
+    return (
+        f"services/{service.dirname}/" in dockerfile
+        or (parsed is not None and parsed[1].startswith(service.package + "."))
+        or entry.split("-")[0] == service.name
+        or entry == service.dirname.replace("_", "-")
+    )
+
+
+def build_context(repo: Path, dockerfile: Path) -> tuple[Path, str]:
+    """The build context compose gives ``dockerfile`` (its ``build.context``, or ``build: DIR``),
+    and where that was read; the repository root when no compose entry builds it."""
+    wanted = dockerfile.resolve()
+    for path, entry, spec in entries(repo, skip_unreadable=True):
+        build = spec.get("build")
+        if isinstance(build, str):
+            context, name = build, "Dockerfile"
+        elif isinstance(build, dict):
+            context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
+        else:
+            continue
+        root = (path.parent / context).resolve()
+        if (root / name).resolve() == wanted and (root == repo.resolve() or repo.resolve() in root.parents):
+            return root, f"{path.name} {entry}: build context {context}"
     return repo.resolve(), "the repository root (no compose entry builds this Dockerfile)"
 
 
@@ -88,23 +113,10 @@ def parse_command(command: object) -> tuple[str, str] | None:
 def commands_for(repo: Path, service: Service) -> list[Command]:
     """Commands in every compose file whose entry builds or runs this service."""
     out = []
-    dockerfile_mark = f"services/{service.dirname}/"
-    for path in compose_files(repo):
-        data = load(path, repo)
-        for entry, spec in (data.get("services") or {}).items():
-            if not isinstance(spec, dict) or "command" not in spec:
-                continue
-            parsed = parse_command(spec["command"])
-            build = spec.get("build")
-            dockerfile = build.get("dockerfile", "") if isinstance(build, dict) else ""
-            if parsed is None:
-                continue
-            if (
-                dockerfile_mark in str(dockerfile)
-                or parsed[1].startswith(service.package + ".")
-                or entry.split("-")[0] == service.name
-            ):
-                out.append(Command(path.name, entry, parsed[0], parsed[1]))
+    for path, entry, spec in entries(repo):
+        parsed = parse_command(spec["command"]) if "command" in spec else None
+        if parsed is not None and serves(entry, spec, service):
+            out.append(Command(path.name, entry, parsed[0], parsed[1]))
     return out
 
 

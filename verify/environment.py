@@ -66,27 +66,17 @@ def interpolate(value: str, variables: dict[str, str]) -> str:
 
 
 def _entries(repo: Path, service: Service) -> list[tuple[Path, str, dict]]:
-    """Compose entries that build or run ``service``: its Dockerfile, its package in the
-    command, or the entry named after it."""
-    mark = f"services/{service.dirname}/"
-    found = []
-    for path in compose.compose_files(repo):
-        if path.name != "docker-compose.yml" and found:
-            break  # the main file describes the service; overrides for other stages do not add to it
-        data = compose.load(path, repo)
-        for entry, spec in (data.get("services") or {}).items():
-            if not isinstance(spec, dict):
-                continue
-            build = spec.get("build")
-            dockerfile = str(build.get("dockerfile", "")) if isinstance(build, dict) else ""
-            parsed = compose.parse_command(spec["command"]) if "command" in spec else None
-            if (
-                mark in dockerfile
-                or (parsed is not None and parsed[1].startswith(service.package + "."))
-                or entry.split("-")[0] == service.name
-                or entry == service.dirname.replace("_", "-")
-            ):
-                found.append((path, entry, spec))
+    """Compose entries that build or run ``service`` (``compose.serves``), from the main
+    compose file when it has them: overrides for other stages do not add to it."""
+    found: list[tuple[Path, str, dict]] = []
+    current = None
+    for path, entry, spec in compose.entries(repo):
+        if path != current:
+            current = path
+            if path.name != "docker-compose.yml" and found:
+                break
+        if compose.serves(entry, spec, service):
+            found.append((path, entry, spec))
     return found
 
 
