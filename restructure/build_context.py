@@ -78,14 +78,20 @@ def plan_edits(
     moves: list[tuple[str, str]],
     dir_moves: dict[str, str],
     removed: list[str],
+    contexts_of: dict[str, set[str]] | None = None,
 ) -> Edits:
-    """The edits of the Dockerfile at ``path`` (in ``new``) that keep its images' contents."""
+    """The edits of the Dockerfile at ``path`` (in ``new``) that keep its images' contents.
+
+    ``contexts_of`` is ``images.dockerfile_contexts(old)`` when the caller edits several
+    Dockerfiles of one tree (it reads every compose file: once per phase, not per Dockerfile)."""
     edits = Edits()
     origin = new.origin.get(path, path)
     text = new.read(path)
     if text is None or old.read(origin) is None:
         return edits
-    contexts = images.dockerfile_contexts(old).get(origin, {posixpath.dirname(origin)})
+    if contexts_of is None:
+        contexts_of = images.dockerfile_contexts(old)
+    contexts = contexts_of.get(origin, {posixpath.dirname(origin)})
     raw = text.splitlines()
     instructions = {i.line: i for i in dockerfile.parse(text, path, [])}
     moved_to = dict(moves)

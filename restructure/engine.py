@@ -643,8 +643,10 @@ def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
         return
     old = trees.from_disk(ctx.repo.root, original)
     new = trees.from_virtual(ctx.tree)
+    contexts = images.dockerfile_contexts(old)
+    dir_moves, removed = dict(ctx.relocation.dir_paths), list(ctx.removed)
     for path in sorted(p for p in ctx.tree.files if images.is_dockerfile(p)):
-        edits = build_context.plan_edits(old, new, path, moves, dict(ctx.relocation.dir_paths), list(ctx.removed))
+        edits = build_context.plan_edits(old, new, path, moves, dir_moves, removed, contexts)
         ctx.report.notes.extend(edits.notes)
         if edits.after or edits.drop:
             ctx.tree.write(path, build_context.apply_edits(ctx.tree.read(path), edits))

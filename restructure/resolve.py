@@ -83,6 +83,7 @@ class Space:
     files: dict[str, str] | None = None  # None: the tree itself
     label: str = "the repository"
     _names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+    _modules: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @cached_property
     def dirs(self) -> frozenset[str]:
@@ -109,7 +110,16 @@ class Space:
         return path in self.dirs
 
     def module(self, root: str, dotted: str) -> str | None:
-        """The path (file, or directory of a namespace package) of ``dotted`` under ``root``."""
+        """The path (file, or directory of a namespace package) of ``dotted`` under ``root``.
+
+        Memoised: a space describes one state of a tree (``dirs`` is read once as well), and
+        the gate asks the same question for every reference to the same module."""
+        key = (root, dotted)
+        if key not in self._modules:
+            self._modules[key] = self._module(root, dotted)
+        return self._modules[key]
+
+    def _module(self, root: str, dotted: str) -> str | None:
         if not dotted or not all(p.isidentifier() for p in dotted.split(".")):
             return None
         base = join(root, dotted.replace(".", "/"))

@@ -97,13 +97,23 @@ def service_dirs(tree: FileTree, services_dir: str = "services") -> list[str]:
     return sorted(found)
 
 
+# The sites of a text depend on the text alone: one memo for the process, so that the phases
+# of one ``invoke all`` (and the gate's scans of the trees before and after each) read each
+# unchanged file once, not once per phase. Cleared when it grows past the bound.
+_SITES: dict[str, list[Site] | None] = {}
+_SITES_BOUND = 200_000
+
+
 def infer(
     tree: FileTree, services_dir: str = "services", cache: dict[str, list[Site] | None] | None = None
 ) -> ImportRoots:
     """The import roots of every service of ``tree``, each with its evidence."""
     roots = ImportRoots(services={d: {} for d in service_dirs(tree, services_dir)})
-    if cache is not None:
-        roots.sites_of = cache
+    if cache is None:
+        if len(_SITES) > _SITES_BOUND:
+            _SITES.clear()
+        cache = _SITES
+    roots.sites_of = cache
     _config_roots(tree, roots)
     space = Space(tree)
     for path in sorted(tree.paths):
