@@ -318,9 +318,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         else None
     )
     package_hint = _package_import_hint(relocation)
-    plan_path = _plan_in_repo(ctx)
+    plan_copies = _plan_in_repo(ctx)
     for path in sorted(ctx.tree.files):
-        if path == plan_path:  # the plan names old paths on purpose
+        if path in plan_copies:  # the plan names old paths on purpose
             continue
         origin = ctx.tree.files[path] or path
         text = _read(ctx.tree, path, needles_bytes)
@@ -418,14 +418,22 @@ def _is_migration_document(ctx: PhaseContext, path: str, text: str) -> bool:
     return found[path]
 
 
-def _plan_in_repo(ctx: PhaseContext) -> str | None:
-    """The plan file's path in the repository when the plan lives there."""
+def _plan_in_repo(ctx: PhaseContext) -> set[str]:
+    """The plan file's paths in the repository: the plan itself when it lives there, and any
+    YAML file of the repository that is a byte-for-byte copy of it (a plan kept in the repo
+    and run from a copy elsewhere). A plan names old paths on purpose."""
     if ctx.plan is None or ctx.repo is None:
-        return None
+        return set()
+    plan_file = Path(ctx.plan.path).resolve()
+    found = {plan_file.relative_to(ctx.repo.root).as_posix()} if plan_file.is_relative_to(ctx.repo.root) else set()
     try:
-        return Path(ctx.plan.path).resolve().relative_to(ctx.repo.root).as_posix()
-    except ValueError:
-        return None
+        plan_text = plan_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return found
+    for path in ctx.tree.files:
+        if path.endswith((".yaml", ".yml")) and path not in found and ctx.tree.read(path) == plan_text:
+            found.add(path)
+    return found
 
 
 def _statement_at(text: str, start: int, end: int) -> str:
@@ -534,9 +542,9 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
 
     # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
     # Python code are the rewriter's business (and ``app.main`` may be an attribute there).
-    plan_path = _plan_in_repo(ctx)
+    plan_copies = _plan_in_repo(ctx)
     for path in sorted(ctx.tree.files):
-        if path == plan_path:
+        if path in plan_copies:
             continue
         if local_dir and path.startswith(local_dir):
             patterns = in_service

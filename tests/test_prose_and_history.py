@@ -514,3 +514,24 @@ def test_service_relative_prose_is_reported_only_where_that_service_lost_the_pat
     assert "services/b/README.md" not in flagged, report["needs_human"]
     assert "NOTES.md" in flagged, report["needs_human"]
     assert (repo / "services/a/README.md").read_text() == "Run `uvicorn main:app` from here.\n"
+
+
+def test_a_copy_of_the_plan_kept_in_the_repository_is_not_prose_to_fix(tmp_path: Path) -> None:
+    """The plan run from outside the repository, with a byte-identical copy committed inside
+    it (a fixture carrying its own plan): the copy names the old paths on purpose."""
+    plan_text = (Path(__file__).resolve().parents[1] / "restructure/plans/phase1-generic.yaml").read_text()
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "services/a/app/__init__.py": "",
+            "services/a/app/main.py": "app = object()\n",
+            "ops/restructure-plan.yaml": plan_text,
+        },
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(plan_text)
+    result = invoke(repo, "phase1", "--commit", "--repo", str(repo), "--plan", str(plan))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    report = json.loads((repo / ".git/restructure/reports/phase-01.json").read_text())
+    assert not [i for i in report["needs_human"] if i["path"] == "ops/restructure-plan.yaml"], report["needs_human"]
+    assert (repo / "ops/restructure-plan.yaml").read_text() == plan_text
