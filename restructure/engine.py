@@ -74,6 +74,7 @@ class PhaseContext:
     phase_scope: str = ""
     extra: dict[str, object] = field(default_factory=dict)  # state of the structural steps
     ensured: list[tuple[int, str]] = field(default_factory=list)  # (outcome index, __init__ created)
+    plan_copies: set[str] | None = None  # the plan and its copies in the repo, found once per phase
 
 
 def service_dirs(plan: Plan, tree: VirtualTree) -> dict[str, str]:
@@ -421,7 +422,14 @@ def _is_migration_document(ctx: PhaseContext, path: str, text: str) -> bool:
 def _plan_in_repo(ctx: PhaseContext) -> set[str]:
     """The plan file's paths in the repository: the plan itself when it lives there, and any
     YAML file of the repository that is a byte-for-byte copy of it (a plan kept in the repo
-    and run from a copy elsewhere). A plan names old paths on purpose."""
+    and run from a copy elsewhere). A plan names old paths on purpose. Found once per phase:
+    both the rewrite pass and the leftovers pass ask, and each would read every YAML file."""
+    if ctx.plan_copies is None:
+        ctx.plan_copies = _find_plan_copies(ctx)
+    return ctx.plan_copies
+
+
+def _find_plan_copies(ctx: PhaseContext) -> set[str]:
     if ctx.plan is None or ctx.repo is None:
         return set()
     plan_file = Path(ctx.plan.path).resolve()
@@ -529,7 +537,6 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
     # an all-services phase moved every service alike: outside the services, the relative
     # forms are stale anywhere; inside one, only the forms of what that service lost
     everywhere = compile_for(full | local, dotted | dotted_local) if phase.scope == "all" else compile_for(full, dotted)
-    in_service = compile_for(full | local, dotted | dotted_local) if local_dir else everywhere
     outside = compile_for(full | {f for f in local if "/" in f}, dotted | dotted_local) if local_dir else everywhere
     per_service: dict[str, list[re.Pattern[str]]] = {}
 
@@ -539,6 +546,8 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
                 full | local_by_service.get(service_dir, set()), dotted | dotted_by_service.get(service_dir, set())
             )
         return per_service[service_dir]
+
+    in_service = service_patterns(local_dir) if local_dir else everywhere
 
     # Every text file: comments in YAML, TOML and scripts are prose too. Dotted names in
     # Python code are the rewriter's business (and ``app.main`` may be an attribute there).

@@ -103,7 +103,8 @@ def test_the_workflow_selection_decides_which_tests_run(tmp_path: Path) -> None:
     folder = tmp_path / ".github" / "workflows"
     folder.mkdir(parents=True)
     (folder / "ci.yml").write_text(workflow("- run: python -m pytest -q -m 'not live' tests/unit\n"))
-    assert repo_tests.configured_testpaths(tmp_path) == (["tests/unit"], "CI workflow .github/workflows/ci.yml")
+    configured = repo_tests.configured_testpaths(tmp_path, ci_workflow.read(tmp_path))
+    assert configured == (["tests/unit"], "CI workflow .github/workflows/ci.yml")
     run = repo_tests.run(sys.executable, tmp_path, [], {}, tmp_path / "out" / "junit.xml")
     assert run.outcomes == {"tests.unit.test_math::test_adds": "passed"}, run.summary
     assert "selected as the CI workflow does: -m not live" in run.summary

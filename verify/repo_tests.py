@@ -55,16 +55,11 @@ def _ini_testpaths(repo: Path) -> tuple[list[str], str]:
     return [], "no testpaths configured and no tests/ directory"
 
 
-_UNREAD = object()
-
-
-def configured_testpaths(repo: Path, workflow: object = _UNREAD) -> tuple[list[str], str]:
+def configured_testpaths(repo: Path, workflow: ci_workflow.WorkflowCommand | None) -> tuple[list[str], str]:
     """The test paths the repository runs, and where that was read: its CI workflow's pytest
     calls when it has them (plus the ini ``testpaths`` when a call names no path), else the
-    pytest ini options. ``workflow`` is the workflow already read, when the caller has it."""
-    if workflow is _UNREAD:
-        workflow = ci_workflow.read(repo)
-    if not isinstance(workflow, ci_workflow.WorkflowCommand) or not workflow.sources:
+    pytest ini options. ``workflow`` is ``ci_workflow.read(repo)``, read once by the caller."""
+    if workflow is None or not workflow.sources:
         return _ini_testpaths(repo)
     paths, source = list(workflow.paths), workflow.source
     if workflow.uses_testpaths:

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from verify import compose, dependencies, repo_tests
+from verify import ci_workflow, compose, dependencies, repo_tests
 from verify import services as svc
 from verify.target import run_script, target_env
 
@@ -59,7 +59,7 @@ def probe(
 def own_test_dirs(repo: Path, service: svc.Service) -> list[str]:
     """The service's own test folders that the repository's configured run does not cover
     (those run with it, once, see ``repo_tests.py``)."""
-    configured = [(repo / p).resolve() for p in repo_tests.configured_testpaths(repo)[0]]
+    configured = [(repo / p).resolve() for p in repo_tests.configured_testpaths(repo, ci_workflow.read(repo))[0]]
     own = []
     for path in service.test_dirs:
         resolved = path.resolve()
