@@ -82,13 +82,17 @@ class Scanner:
         which a third-party package of the same name wins over) at one of its leading parts,
         in this tree or the other, or in the image the command runs in?"""
         parts = dotted.split(".")
-        heads = [".".join(parts[:cut]) for cut in range(len(parts), 0, -1)]
+        for cut, part in enumerate(parts):  # a module name is identifiers only
+            if not part.isidentifier():
+                parts = parts[:cut]
+                break
+        heads = ["/".join(parts[:cut]) for cut in range(len(parts), 0, -1)]
         if image is not None:
-            if any(_is_file(image.space.module(r, h)) for r in root_list for h in heads):
+            if _any_module_file([image.space], root_list, heads):
                 return True
             root_list = [*self.roots.candidates(image.dockerfile), image.context]
         spaces = [self.space] + ([self.other_space] if self.other_space is not None else [])
-        return any(_is_file(s.module(r, h)) for s in spaces for r in root_list for h in heads)
+        return _any_module_file(spaces, root_list, heads)
 
     def scan(self) -> list[Finding]:
         found: list[Finding] = []
@@ -386,8 +390,17 @@ def _places(findings: list[Finding], origin: dict[str, str]) -> list[tuple[Findi
     return out
 
 
-def _is_file(found: str | None) -> bool:
-    return found is not None and found.endswith(".py")
+def _any_module_file(spaces: list[Space], root_list: list[str], heads: list[str]) -> bool:
+    """Is any of ``heads`` (module paths, ``a/b``) a module file of a root in a space?
+    ``Space.module`` would say the same, one call per root and head."""
+    for space in spaces:
+        files = space.module_files
+        for root in root_list:
+            normal = join(root)
+            prefix = normal + "/" if normal else ""
+            if any(prefix + h in files for h in heads):
+                return True
+    return False
 
 
 def _shown(roots: list[str]) -> str:

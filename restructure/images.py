@@ -354,11 +354,32 @@ def _mount(tree: FileTree, image: Image, spec: dict, here: str) -> None:
 
 
 def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
-    """Dockerfile -> the build contexts compose files give it (its own directory when none does)."""
+    """Dockerfile -> the build contexts compose files give it (its own directory when none does).
+
+    Only the compose files' ``build:`` entries are read (not the images they build, which
+    copy the tree): every phase asks this of its old and new trees, and the roots ask again."""
     found: dict[str, set[str]] = {p: set() for p in tree.paths if is_dockerfile(p)}
     for path in sorted(tree.paths):
-        if is_compose(path):
-            for service in compose_services(tree, path):
-                if service.dockerfile in found:
-                    found[service.dockerfile].add(service.context)
+        if is_compose(path) and (text := tree.read(path)) is not None:
+            for context, dockerfile_path in _build_entries(text, posixpath.dirname(path)):
+                if dockerfile_path in found:
+                    found[dockerfile_path].add(context)
     return {p: contexts or {posixpath.dirname(p)} for p, contexts in found.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _build_entries(text: str, here: str) -> tuple[tuple[str, str], ...]:
+    """(context, Dockerfile path) of every service of a compose file that builds one, as
+    ``compose_services`` reads them."""
+    data = _load_compose(text)
+    if not isinstance(data, dict) or not isinstance(data.get("services"), dict):
+        return ()
+    out = []
+    for spec in data["services"].values():
+        spec_build = spec.get("build") if isinstance(spec, dict) else None
+        if isinstance(spec_build, str):
+            out.append((join(here, spec_build), join(here, spec_build, "Dockerfile")))
+        elif isinstance(spec_build, dict):
+            context = join(here, str(spec_build.get("context", ".")))
+            out.append((context, join(context, str(spec_build.get("dockerfile", "")) or "Dockerfile")))
+    return tuple(out)

@@ -109,6 +109,19 @@ class Space:
     def is_dir(self, path: str) -> bool:
         return path in self.dirs
 
+    @cached_property
+    def module_files(self) -> frozenset[str]:
+        """Every path of the space that ``module`` finds as a file, without ``.py`` (and a
+        package's ``__init__`` under its directory's name too): whether a dotted name is a
+        module file of a root is then one set lookup, which the gate asks of every reference."""
+        found: set[str] = set()
+        for path in self.tree.paths if self.files is None else self.files:
+            if path.endswith(".py"):
+                found.add(path[:-3])
+                if path.endswith("/__init__.py"):
+                    found.add(path[:-12])
+        return frozenset(found)
+
     def module(self, root: str, dotted: str) -> str | None:
         """The path (file, or directory of a namespace package) of ``dotted`` under ``root``.
 
