@@ -16,7 +16,7 @@ import pytest
 
 from restructure.engine import run_phase
 from restructure.plan import load_plan
-from tests.conftest import FIXTURES, PYTHON, make_git_copy
+from tests.conftest import FIXTURES, PYTHON, git, make_git_copy
 from tests.verify_support import REQUIRE_DOCKER, clone, describe, docker_available, edit, results, verify
 from verify import repo_tests, snapshot
 from verify.context import FAILED, PASSED, PREEXISTING, SKIPPED
@@ -281,3 +281,24 @@ def test_docker_relative_to_the_baseline(tmp_path: Path, database_url: str) -> N
     assert "No module named 'services.orders_service.app'" in docker["orders"].message
     assert docker["orders"].details, "the container's log tail is shown"
     assert docker["orders"].status != SKIPPED
+
+
+def test_a_service_without_a_health_route_is_judged_by_its_openapi_document(tmp_path: Path, database_url: str) -> None:
+    """A service that has no ``/health`` route is up when FastAPI's own ``/openapi.json``
+    answers: uvicorn and the container pass on the baseline and after the move, instead of
+    a 404 that would make both steps "pre-existing" and judge nothing."""
+    if not docker_available():
+        if REQUIRE_DOCKER:
+            pytest.fail("REQUIRE_DOCKER=1 but no Docker engine answers")
+        pytest.skip("no Docker engine")
+    repo = make_git_copy(PRODUCTION, tmp_path / "production")
+    edit(repo / "services/orders_service/app/main.py", '@app.get("/health")\ndef health():', "def health():")
+    git(repo, "commit", "-qam", "orders: no health route")
+    take_snapshot(repo, ["orders"], PYTHON, database_url, echo=_quiet, steps=["uvicorn", "docker"])
+    before = snapshot.load(repo, "orders")["steps"]
+    assert {step: before[step]["status"] for step in ("uvicorn", "docker")} == {"uvicorn": PASSED, "docker": PASSED}
+    run_phase(repo, 1, commit=True, echo=_quiet, plan=load_plan(PLAN))
+    runs = verify(repo, ["orders"], tmp_path / "reports", steps=["uvicorn", "docker"], database_url=database_url)
+    uvicorn, docker = (results(runs[0])[step] for step in ("uvicorn", "docker"))
+    assert uvicorn.status == PASSED and "/openapi.json 200" in uvicorn.message, describe(uvicorn)
+    assert docker.status == PASSED and "answers /openapi.json" in docker.message, describe(docker)

@@ -26,6 +26,11 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # of the repository, reported with its cause, not a failure of the restructure.
 PREEXISTING = "pre-existing"
 
+# What the uvicorn and docker steps request to see that the app is up: a ``/health`` route
+# when the service has one, else the OpenAPI document FastAPI serves by itself (a service
+# without a health route is not broken; its answer 404 only says the route is absent).
+HEALTH_PATHS = ("/health", "/openapi.json")
+
 
 @dataclass
 class StepResult:

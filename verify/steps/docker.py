@@ -1,4 +1,5 @@
-"""docker: the image builds, the container starts with its own CMD (no bind mount), /health answers.
+"""docker: the image builds, the container starts with its own CMD (no bind mount), /health
+(or, when the app has no such route, /openapi.json) answers.
 
 The container gets the service's environment (``environment.py``) and runs on the host
 network, so that the throwaway PostgreSQL and Redis on 127.0.0.1 are the ones it reaches.
@@ -16,7 +17,7 @@ from pathlib import Path
 import docker.errors
 
 from verify import compose
-from verify.context import FAILED, PASSED, SKIPPED, ServiceContext, StepResult
+from verify.context import FAILED, HEALTH_PATHS, PASSED, SKIPPED, ServiceContext, StepResult
 from verify.docker_engine import ContainerUnhealthy, command_of
 from verify.ports import free_port
 
@@ -99,13 +100,18 @@ def _build_and_start(ctx: ServiceContext, dockerfile: Path, log: Path) -> StepRe
     changed = f" ({', '.join(sorted(set(changes)))})" if changes else ""
     try:
         container = ctx.docker.start_on_host(tag, command, ctx.env)
-        status = ctx.docker.wait_healthy(container, port, timeout=ctx.health_timeout)
+        path = HEALTH_PATHS[0]
+        status = ctx.docker.wait_healthy(container, port, path, timeout=ctx.health_timeout)
+        for path in HEALTH_PATHS[1:]:  # the server answers: the next one only when that was no route
+            if status != 404:
+                break
+            status = ctx.docker.wait_healthy(container, port, path, timeout=ctx.health_timeout)
     except ContainerUnhealthy as exc:
         stage = STARTED if "is running but" in str(exc) else BUILT
         return StepResult("docker", FAILED, f"{exc}{changed}", [built, *exc.log], stage=stage)
     shown = command_of(container)
     if status != 200:
         return StepResult(
-            "docker", FAILED, f"/health answered {status} in the container (CMD `{shown}`){changed}", stage=STARTED
+            "docker", FAILED, f"{path} answered {status} in the container (CMD `{shown}`){changed}", stage=STARTED
         )
-    return StepResult("docker", PASSED, f"{built}; container CMD `{shown}`{changed} answers /health", stage=HEALTHY)
+    return StepResult("docker", PASSED, f"{built}; container CMD `{shown}`{changed} answers {path}", stage=HEALTHY)

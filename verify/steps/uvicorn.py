@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 
-from verify.context import FAILED, PASSED, ServiceContext, StepResult, first_error_line
+from verify.context import FAILED, HEALTH_PATHS, PASSED, ServiceContext, StepResult, first_error_line
 from verify.uvicorn_server import ServerFailed, uvicorn_server
 
 
@@ -30,11 +30,10 @@ def run(ctx: ServiceContext) -> StepResult:
     details: list[str] = []
     try:
         with uvicorn_server(ctx.python, ctx.repo, app, env=env) as server:
-            status, _ = server.get("/health")
-            path = "/health"
-            if status == 404:
-                status, _ = server.get("/openapi.json")
-                path = "/openapi.json"
+            for path in HEALTH_PATHS:  # the next one only when this one is not a route
+                status, _ = server.get(path)
+                if status != 404:
+                    break
             if status != 200:
                 return StepResult("uvicorn", FAILED, f"{path} answered {status}", stage=1)
             pairs = ctx.probe().get("pairs", [])
