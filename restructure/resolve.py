@@ -31,10 +31,16 @@ def join(*parts: str) -> str:
     return "" if joined == "." else joined
 
 
-def bound_names(text: str | None) -> set[str] | None:
-    """Names a module binds at its top level; None when it can bind anything (or cannot be read)."""
-    if text is None:
-        return ANY
+def bound_names(text: str | None) -> frozenset[str] | None:
+    """Names a module binds at its top level; None when it can bind anything (or cannot be read).
+
+    Once per text: the gate builds fresh spaces for the old and the new tree of every phase,
+    and most modules are the same text in all of them."""
+    return ANY if text is None else _bound_names(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bound_names(text: str) -> frozenset[str] | None:
     try:
         tree = syntax.parse(text)
     except (SyntaxError, ValueError):
@@ -72,7 +78,7 @@ def bound_names(text: str | None) -> set[str] | None:
                 names.add(node.value.target.id)
         return True
 
-    return names if visit(tree.body) else ANY
+    return frozenset(names) if visit(tree.body) else ANY
 
 
 @dataclass
@@ -82,7 +88,7 @@ class Space:
     tree: FileTree
     files: dict[str, str] | None = None  # None: the tree itself
     label: str = "the repository"
-    _names: dict[str, set[str] | None] = field(default_factory=dict, repr=False)
+    _names: dict[str, frozenset[str] | None] = field(default_factory=dict, repr=False)
     _modules: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @cached_property
@@ -141,11 +147,11 @@ class Space:
                 return candidate
         return base if self.is_dir(base) else None
 
-    def names(self, module_path: str) -> set[str] | None:
+    def names(self, module_path: str) -> frozenset[str] | None:
         """Names bound at the top of the module at ``module_path`` (a namespace package binds none)."""
         if module_path not in self._names:
             host = self.host(module_path)
-            self._names[module_path] = bound_names(self.tree.read(host)) if host else set()
+            self._names[module_path] = bound_names(self.tree.read(host)) if host else frozenset()
         return self._names[module_path]
 
     def has_name(self, root: str, module: str, name: str) -> bool:

@@ -16,6 +16,7 @@ is rewritten in the terms of the root it is written in.
 from __future__ import annotations
 
 import configparser
+import functools
 import posixpath
 import tomllib
 from dataclasses import dataclass, field
@@ -202,31 +203,37 @@ def _config_roots(tree: FileTree, roots: ImportRoots) -> None:
     """pytest ``pythonpath`` and alembic ``prepend_sys_path``: roots for the files below the config."""
     for path in sorted(tree.paths):
         name = posixpath.basename(path)
+        if name not in _CONFIG_NAMES:
+            continue
         here = posixpath.dirname(path)
-        entries: list[str] = []
-        if name == "pyproject.toml":
-            text = tree.read(path) or ""
-            try:
-                options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
-            except tomllib.TOMLDecodeError:
-                continue
-            value = options.get("pythonpath", [])
-            entries = value.split() if isinstance(value, str) else [str(v) for v in value]
-        elif name in {"pytest.ini", "setup.cfg", "tox.ini", "alembic.ini"}:
-            parser = configparser.ConfigParser(interpolation=None, strict=False)
-            try:
-                parser.read_string(tree.read(path) or "")
-            except configparser.Error:
-                continue
-            for section, key in (
-                ("pytest", "pythonpath"),
-                ("tool:pytest", "pythonpath"),
-                ("alembic", "prepend_sys_path"),
-            ):
-                if parser.has_option(section, key):
-                    entries.extend(parser.get(section, key).replace("%(here)s", ".").split())
-        for entry in entries:
+        for entry in _config_entries(name, tree.read(path) or ""):
             roots.extra.setdefault(here, []).append(join(here, entry))
+
+
+_CONFIG_NAMES = frozenset({"pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "alembic.ini"})
+
+
+@functools.lru_cache(maxsize=256)
+def _config_entries(name: str, text: str) -> tuple[str, ...]:
+    """The path entries a config file of that name adds to ``sys.path``; once per text (every
+    phase infers the roots again, and the configs rarely change)."""
+    if name == "pyproject.toml":
+        try:
+            options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+        except tomllib.TOMLDecodeError:
+            return ()
+        value = options.get("pythonpath", [])
+        return tuple(value.split() if isinstance(value, str) else [str(v) for v in value])
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ()
+    entries: list[str] = []
+    for section, key in (("pytest", "pythonpath"), ("tool:pytest", "pythonpath"), ("alembic", "prepend_sys_path")):
+        if parser.has_option(section, key):
+            entries.extend(parser.get(section, key).replace("%(here)s", ".").split())
+    return tuple(entries)
 
 
 def describe(roots: ImportRoots) -> list[str]:
