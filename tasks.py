@@ -136,18 +136,20 @@ for _number in range(1, 16):
         "extra_deps": "a package the target uses but does not declare (repeatable)",
         "env_file": "dotenv file whose variables override the services' compose environment",
         "no_docker": "do not build and start the images on the baseline (their results are then judged alone)",
+        "plan": "the plan whose services_dir and service_suffix say where services live (default: the shipped plan)",
     },
     iterable=["service", "extra_deps"],
 )
 def snapshot(
     c, repo=".", service=None, python=None, database_url=None, allow_partial=False, extra_deps=None,
-    env_file=None, no_docker=False,
+    env_file=None, no_docker=False, plan=None,
 ):  # fmt: skip
     """Record each service's baseline (surface, tests, and which steps already fail) before restructuring."""
     from pathlib import Path
 
+    from restructure.plan import PlanError
     from verify.runner import BASELINE_STEPS, BaselineRefused, take_snapshot
-    from verify.services import UnknownService
+    from verify.services import Layout, UnknownService
     from verify.target import DependencyInstallFailed
 
     steps = [s for s in BASELINE_STEPS if not (no_docker and s == "docker")]
@@ -161,8 +163,9 @@ def snapshot(
             extra_deps=extra_deps or None,
             env_file=Path(env_file).resolve() if env_file else None,
             steps=steps,
+            layout=Layout.of_plan(plan),
         )
-    except (UnknownService, BaselineRefused, DependencyInstallFailed) as exc:
+    except (UnknownService, BaselineRefused, DependencyInstallFailed, PlanError) as exc:
         raise Exit(f"error: {exc}", code=1) from exc
 
 

@@ -67,9 +67,10 @@ def run(workdir: str | None = None, require_docker: bool = False, fixture: str =
     print(f"== plan: {plan_path or 'the shipped default plan'}")
 
     from verify.runner import take_snapshot
+    from verify.services import Layout
 
     print("== invoke snapshot (baseline of every service, each in a fresh process)")
-    take_snapshot(repo, None, None, None)
+    take_snapshot(repo, None, None, None, layout=Layout.of_plan(plan_path))
 
     not_run: list[str] = []
     plan = load_plan(plan_path)
@@ -85,6 +86,7 @@ def run(workdir: str | None = None, require_docker: bool = False, fixture: str =
     print("== nox -s verify")
     args = [sys.executable, "-m", "nox", "-f", str(PROJECT / "noxfile.py"), "-s", "verify", "--", "--repo", str(repo)]
     args += ["--reports", str(reports)] + (["--require-docker"] if require_docker else [])
+    args += ["--plan", str(plan_path)] if plan_path else []
     verified = subprocess.run(args, cwd=PROJECT).returncode
 
     print("\n== demo summary")

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from restructure.plan import PlanError
 from verify import services as svc
 from verify.runner import STEP_NAMES, VerifyOptions, exit_code, verify_services
 from verify.target import DependencyInstallFailed
@@ -18,12 +19,18 @@ ACTIVE_SERVICES = [
 # the seed plan's active services: the sessions offered when no target is named
 
 
-def session_services(repo: str | None = None) -> list[str]:
+def session_services(repo: str | None = None, plan: str | None = None) -> list[str]:
     """Service names to offer a ``verify-<svc>`` session for: every service found in the
-    target (``RESTRUCTURE_REPO``), plan or not; the seed plan's services when none is set."""
+    target (``RESTRUCTURE_REPO``, where ``RESTRUCTURE_PLAN`` says services live), plan or
+    not; the seed plan's services when none is set."""
     repo = repo if repo is not None else os.environ.get("RESTRUCTURE_REPO")
+    plan = plan if plan is not None else os.environ.get("RESTRUCTURE_PLAN")
     if repo and Path(repo).is_dir():
-        found = [s.name for s in svc.discover(Path(repo).resolve())]
+        try:
+            layout = svc.Layout.of_plan(plan)
+        except PlanError:  # listing sessions must not fail; the run itself reports the plan's error
+            layout = svc.Layout()
+        found = [s.name for s in svc.discover(Path(repo).resolve(), layout)]
         if found:
             return found
     return list(ACTIVE_SERVICES)
@@ -32,6 +39,12 @@ def session_services(repo: str | None = None) -> list[str]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nox -s verify-<svc> --", description="Verify services of a monorepo.")
     p.add_argument("--repo", default=os.environ.get("RESTRUCTURE_REPO", "."), type=Path)
+    p.add_argument(
+        "--plan",
+        default=os.environ.get("RESTRUCTURE_PLAN"),
+        help="the restructuring plan whose services_dir and service_suffix say where services live "
+        "(default: RESTRUCTURE_PLAN, else the shipped plan)",
+    )
     p.add_argument("--database-url", default=os.environ.get("VERIFY_DATABASE_URL"))
     p.add_argument(
         "--require-docker",
@@ -66,8 +79,17 @@ def verify_main(argv: list[str], services: list[str] | None = None) -> int:
         print(f"error: unknown step(s) {', '.join(unknown_steps)}; known: {', '.join(STEP_NAMES)}", file=sys.stderr)
         return 2
     repo = args.repo.resolve()
-    if not (repo / "services").is_dir():
-        print(f"error: {repo}: no services/ directory; pass --repo PATH or set RESTRUCTURE_REPO", file=sys.stderr)
+    try:
+        layout = svc.Layout.of_plan(args.plan)
+    except PlanError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not (repo / layout.services_dir).is_dir():
+        print(
+            f"error: {repo}: no {layout.services_dir}/ directory; pass --repo PATH or set RESTRUCTURE_REPO "
+            "(or --plan FILE whose services_dir names where the services are)",
+            file=sys.stderr,
+        )
         return 2
     options = VerifyOptions(
         repo=repo,
@@ -80,6 +102,7 @@ def verify_main(argv: list[str], services: list[str] | None = None) -> int:
         health_timeout=args.health_timeout,
         extra_deps=args.extra_deps,
         env_file=args.env_file.resolve() if args.env_file else None,
+        layout=layout,
     )
     try:
         runs = verify_services(options)

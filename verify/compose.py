@@ -68,7 +68,7 @@ def serves(entry: str, spec: dict, service: Service) -> bool:
     dockerfile = str(build.get("dockerfile", "")) if isinstance(build, dict) else ""
     parsed = parse_command(spec["command"]) if "command" in spec else None
     return (
-        f"services/{service.dirname}/" in dockerfile
+        f"{service.relative_root}/" in dockerfile
         or (parsed is not None and parsed[1].startswith(service.package + "."))
         or entry.split("-")[0] == service.name
         or entry == service.dirname.replace("_", "-")

@@ -60,6 +60,7 @@ class VerifyOptions:
     health_timeout: float = 30.0
     extra_deps: list[str] = field(default_factory=list)
     env_file: Path | None = None
+    layout: svc.Layout = field(default_factory=svc.Layout)  # where the services live (the plan's)
 
 
 class Progress:
@@ -112,10 +113,10 @@ def _docker(needed: bool = True) -> Iterator[tuple[docker_engine.DockerRun | Non
         yield run, None
 
 
-def resolve_services(repo: Path, names: list[str] | None) -> list[svc.Service]:
+def resolve_services(repo: Path, names: list[str] | None, layout: svc.Layout) -> list[svc.Service]:
     if not names:
-        return svc.discover(repo)
-    return [svc.get(repo, name) for name in names]
+        return svc.discover(repo, layout)
+    return [svc.get(repo, name, layout) for name in names]
 
 
 def against_baseline(result: StepResult, before: dict | None) -> StepResult:
@@ -151,14 +152,14 @@ def verify_services(options: VerifyOptions, echo: Callable[[str], None] = print)
     for noisy in ("urllib3", "docker"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     repo = options.repo.resolve()
-    chosen = resolve_services(repo, options.services)  # unknown names fail before anything starts
+    chosen = resolve_services(repo, options.services, options.layout)  # unknown names fail before anything starts
     python = options.python or _ensure_env(repo, options.envs_dir, echo, options.extra_deps)
     progress = Progress(echo)
     runs: list[ServiceRun] = []
     wanted = options.steps or STEP_NAMES
     reports = options.reports.resolve()
     needs_pg = bool({"alembic", "tests", "uvicorn", "docker"} & set(wanted))
-    every = svc.discover(repo)
+    every = svc.discover(repo, options.layout)
     baselines = {s.name: snapshot.load(repo, s.name) or {} for s in every}
     with (
         _postgres(options.database_url, needs_pg) as (pg, pg_error),
@@ -263,6 +264,7 @@ def take_snapshot(
     env_file: Path | None = None,
     steps: list[str] | None = None,
     reports: Path | None = None,
+    layout: svc.Layout | None = None,
 ) -> list[Path]:
     """``invoke snapshot``: the baseline of every service, each in a fresh process.
 
@@ -273,8 +275,9 @@ def take_snapshot(
     refused (:class:`BaselineRefused`, one line per app) unless ``allow_partial``.
     """
     repo = repo.resolve()
-    chosen = resolve_services(repo, names)
-    every = svc.discover(repo)
+    layout = layout or svc.Layout()
+    chosen = resolve_services(repo, names, layout)
+    every = svc.discover(repo, layout)
     python = python or _ensure_env(repo, Path(".nox") / "target-envs", echo, extra_deps)
     baseline_steps = [s for s in BASELINE_STEPS if steps is None or s in steps]
     reports = (reports or snapshot.snapshot_dir(repo) / "baseline-reports").resolve()
