@@ -199,7 +199,8 @@ def test_template_discovers_services_and_runs_the_verify_session() -> None:
     assert data["on"]["schedule"] and "workflow_dispatch" in data["on"]
     assert data["jobs"]["verify"]["strategy"]["matrix"]["service"] == "${{ fromJSON(needs.discover.outputs.services) }}"
     scripts = "\n".join(script for _, script in run_blocks(data))
-    assert "from verify.services import discover" in scripts
+    assert "from verify.services import Layout, discover" in scripts
+    assert scripts.count('"${plan[@]}"') == 2, "the plan's layout reaches the snapshot and the verify session"
     assert "invoke snapshot --repo" in scripts
     assert "nox -f restructure-tool/noxfile.py -s verify --" in scripts and "--require-docker" in scripts
     properties = json.loads(TEMPLATE.with_suffix(".properties.json").read_text())
