@@ -302,3 +302,28 @@ def test_a_service_without_a_health_route_is_judged_by_its_openapi_document(tmp_
     uvicorn, docker = (results(runs[0])[step] for step in ("uvicorn", "docker"))
     assert uvicorn.status == PASSED and "/openapi.json 200" in uvicorn.message, describe(uvicorn)
     assert docker.status == PASSED and "answers /openapi.json" in docker.message, describe(docker)
+
+
+def test_a_dockerfile_outside_the_service_directory_is_found_through_compose(tmp_path: Path, database_url: str) -> None:
+    """orders' Dockerfile lives in ``deploy/`` and only the compose entry names it: the
+    docker step builds that one (before and after the move) instead of skipping the service."""
+    if not docker_available():
+        if REQUIRE_DOCKER:
+            pytest.fail("REQUIRE_DOCKER=1 but no Docker engine answers")
+        pytest.skip("no Docker engine")
+    repo = make_git_copy(PRODUCTION, tmp_path / "production")
+    (repo / "deploy").mkdir()
+    git(repo, "mv", "services/orders_service/Dockerfile", "deploy/orders.Dockerfile")
+    edit(
+        repo / "docker-compose.yml",
+        "dockerfile: services/orders_service/Dockerfile",
+        "dockerfile: deploy/orders.Dockerfile",
+    )
+    git(repo, "commit", "-qam", "orders: the Dockerfile under deploy/")
+    take_snapshot(repo, ["orders"], PYTHON, database_url, echo=_quiet, steps=["docker"])
+    assert snapshot.load(repo, "orders")["steps"]["docker"]["status"] == PASSED, "built and started on the baseline"
+    run_phase(repo, 1, commit=True, echo=_quiet, plan=load_plan(PLAN))
+    assert "services.orders_service.main:app" in (repo / "deploy/orders.Dockerfile").read_text()
+    runs = verify(repo, ["orders"], tmp_path / "reports", steps=["docker"], database_url=database_url)
+    docker = results(runs[0])["docker"]
+    assert docker.status == PASSED and "answers /health" in docker.message, describe(docker)

@@ -75,6 +75,27 @@ def serves(entry: str, spec: dict, service: Service) -> bool:
     )
 
 
+def dockerfile_of(repo: Path, service: Service) -> Path | None:
+    """The service's Dockerfile: the one in its directory, else the one a compose entry that
+    serves it builds (``dockerfile: docker/orders.Dockerfile``), when that file is in the
+    repository. None: nothing builds an image of it."""
+    if service.dockerfile is not None:
+        return service.dockerfile
+    top = repo.resolve()
+    for path, entry, spec in entries(repo, skip_unreadable=True):
+        build = spec.get("build")
+        if isinstance(build, str):
+            context, name = build, "Dockerfile"
+        elif isinstance(build, dict):
+            context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
+        else:
+            continue
+        found = (path.parent / context / name).resolve()
+        if serves(entry, spec, service) and found.is_file() and top in found.parents:
+            return found
+    return None
+
+
 def build_context(repo: Path, dockerfile: Path) -> tuple[Path, str]:
     """The build context compose gives ``dockerfile`` (its ``build.context``, or ``build: DIR``),
     and where that was read; the repository root when no compose entry builds it."""

@@ -52,9 +52,10 @@ def host_command(cmd: list[str], port: int) -> tuple[list[str], int, list[str]]:
 
 
 def run(ctx: ServiceContext) -> StepResult:
-    dockerfile = ctx.service.dockerfile
+    dockerfile = compose.dockerfile_of(ctx.repo, ctx.service)
     if dockerfile is None:
-        return StepResult("docker", SKIPPED, "the service has no Dockerfile")
+        reason = "the service has no Dockerfile (none in its directory, no compose entry builds one for it)"
+        return StepResult("docker", SKIPPED, reason)
     if ctx.docker is None:
         status = FAILED if ctx.require_docker else SKIPPED
         reason = ctx.docker_error or "no Docker engine"
@@ -100,12 +101,10 @@ def _build_and_start(ctx: ServiceContext, dockerfile: Path, log: Path) -> StepRe
     changed = f" ({', '.join(sorted(set(changes)))})" if changes else ""
     try:
         container = ctx.docker.start_on_host(tag, command, ctx.env)
-        path = HEALTH_PATHS[0]
-        status = ctx.docker.wait_healthy(container, port, path, timeout=ctx.health_timeout)
-        for path in HEALTH_PATHS[1:]:  # the server answers: the next one only when that was no route
+        for path in HEALTH_PATHS:  # the next one only when this one is not a route (the server is up by then)
+            status = ctx.docker.wait_healthy(container, port, path, timeout=ctx.health_timeout)
             if status != 404:
                 break
-            status = ctx.docker.wait_healthy(container, port, path, timeout=ctx.health_timeout)
     except ContainerUnhealthy as exc:
         stage = STARTED if "is running but" in str(exc) else BUILT
         return StepResult("docker", FAILED, f"{exc}{changed}", [built, *exc.log], stage=stage)
