@@ -75,6 +75,16 @@ def serves(entry: str, spec: dict, service: Service) -> bool:
     )
 
 
+def _build_of(spec: dict) -> tuple[str, str] | None:
+    """(context, Dockerfile relative to it) of a compose entry's ``build:``; None when it builds nothing."""
+    build = spec.get("build")
+    if isinstance(build, str):
+        return build, "Dockerfile"
+    if isinstance(build, dict):
+        return str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
+    return None
+
+
 def dockerfile_of(repo: Path, service: Service) -> Path | None:
     """The service's Dockerfile: the one in its directory, else the one a compose entry that
     serves it builds (``dockerfile: docker/orders.Dockerfile``), when that file is in the
@@ -83,13 +93,9 @@ def dockerfile_of(repo: Path, service: Service) -> Path | None:
         return service.dockerfile
     top = repo.resolve()
     for path, entry, spec in entries(repo, skip_unreadable=True):
-        build = spec.get("build")
-        if isinstance(build, str):
-            context, name = build, "Dockerfile"
-        elif isinstance(build, dict):
-            context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
-        else:
+        if (built := _build_of(spec)) is None:
             continue
+        context, name = built
         found = (path.parent / context / name).resolve()
         if serves(entry, spec, service) and found.is_file() and top in found.parents:
             return found
@@ -101,13 +107,9 @@ def build_context(repo: Path, dockerfile: Path) -> tuple[Path, str]:
     and where that was read; the repository root when no compose entry builds it."""
     wanted = dockerfile.resolve()
     for path, entry, spec in entries(repo, skip_unreadable=True):
-        build = spec.get("build")
-        if isinstance(build, str):
-            context, name = build, "Dockerfile"
-        elif isinstance(build, dict):
-            context, name = str(build.get("context", ".")), str(build.get("dockerfile", "Dockerfile"))
-        else:
+        if (built := _build_of(spec)) is None:
             continue
+        context, name = built
         root = (path.parent / context).resolve()
         if (root / name).resolve() == wanted and (root == repo.resolve() or repo.resolve() in root.parents):
             return root, f"{path.name} {entry}: build context {context}"
