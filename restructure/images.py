@@ -293,18 +293,15 @@ def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
         if not isinstance(spec, dict):
             continue
         spec_build = spec.get("build")
-        context, dockerfile_path, args = None, "", []
-        if isinstance(spec_build, str):
-            context = join(here, spec_build)
-        elif isinstance(spec_build, dict):
-            context = join(here, str(spec_build.get("context", ".")))
+        target = _build_target(spec_build, here)
+        context, dockerfile_path = target if target else (None, "")
+        args: list[tuple[int, str, str]] = []
+        if isinstance(spec_build, dict):
             raw_args = spec_build.get("args") or {}
             pairs = raw_args.items() if isinstance(raw_args, dict) else (a.split("=", 1) for a in raw_args if "=" in a)
             args = [(_line(raw_args, str(k), _line(spec_build, "args")), str(k), str(v)) for k, v in pairs]
-            dockerfile_path = str(spec_build.get("dockerfile", ""))
         image = None
         if context is not None:
-            dockerfile_path = join(context, dockerfile_path or "Dockerfile")
             label = f"the image of {path} service {name}"
             image = build(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
             if image is not None:
@@ -369,17 +366,20 @@ def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
 
 @functools.lru_cache(maxsize=64)
 def _build_entries(text: str, here: str) -> tuple[tuple[str, str], ...]:
-    """(context, Dockerfile path) of every service of a compose file that builds one, as
-    ``compose_services`` reads them."""
+    """(context, Dockerfile path) of every service of a compose file that builds one."""
     data = _load_compose(text)
     if not isinstance(data, dict) or not isinstance(data.get("services"), dict):
         return ()
-    out = []
-    for spec in data["services"].values():
-        spec_build = spec.get("build") if isinstance(spec, dict) else None
-        if isinstance(spec_build, str):
-            out.append((join(here, spec_build), join(here, spec_build, "Dockerfile")))
-        elif isinstance(spec_build, dict):
-            context = join(here, str(spec_build.get("context", ".")))
-            out.append((context, join(context, str(spec_build.get("dockerfile", "")) or "Dockerfile")))
-    return tuple(out)
+    found = (_build_target(spec.get("build"), here) for spec in data["services"].values() if isinstance(spec, dict))
+    return tuple(target for target in found if target is not None)
+
+
+def _build_target(spec_build: object, here: str) -> tuple[str, str] | None:
+    """(context, Dockerfile path) of a compose ``build:`` value, relative to the repository;
+    None when the entry builds nothing."""
+    if isinstance(spec_build, str):
+        return join(here, spec_build), join(here, spec_build, "Dockerfile")
+    if isinstance(spec_build, dict):
+        context = join(here, str(spec_build.get("context", ".")))
+        return context, join(context, str(spec_build.get("dockerfile", "")) or "Dockerfile")
+    return None
