@@ -8,16 +8,21 @@ placed by the first rule that settles it, in this order:
    hint that matches it (``prefixes:``, ``paths:``, ``routers:``);
 2. **enum**: an enum class goes to the ``enums`` target when the plan has one;
 3. **route**: a route function goes to the target its router object is named after
-   (``invoice_router`` -> ``invoices``), else to the target its path names, deepest
-   segment first (``/cohorts/{id}/enrollments`` -> ``enrollments``);
-4. **affinity**: a name that contains a target's words goes there (CamelCase and
+   (``invoice_router`` -> ``invoices``);
+4. **section**: a class, route or public name under a section heading of the module
+   (``# --- Coach dashboard ---``, ``# Inventory =====``) that names exactly one target goes
+   there: the author grouped the code already; a heading that names no target ends the
+   section before it;
+5. **route path**: a route function goes to the target its path names, deepest segment
+   first (``/cohorts/{id}/enrollments`` -> ``enrollments``);
+6. **affinity**: a name that contains a target's words goes there (CamelCase and
    snake_case split into words, plurals and ``-ing`` forms folded: ``CoachProfileStatus`` and
    ``coach_profiles`` -> ``coach_profile``); the earliest, then longest, match wins;
-5. **related**: a model class joined by relationships or foreign keys to entities of one
+7. **related**: a model class joined by relationships or foreign keys to entities of one
    target only goes with them;
-6. **reference graph**: a helper read by one target goes there; one read by several goes to
+8. **reference graph**: a helper read by one target goes there; one read by several goes to
    the plan's shared-helpers module (or, without one, to the target that reads it most);
-7. **fallback**: what nothing settles goes to the target named after the service, or to
+9. **fallback**: what nothing settles goes to the target named after the service, or to
    the target its code reads most; such a placement is marked ambiguous.
 
 The order and every tie-break are fixed, so the same code and plan always give the same
@@ -39,7 +44,12 @@ from restructure.python.symbols import Statement, is_enum_class
 
 ENUMS = "enums"
 ROUTER_WORDS = {"router", "routes", "route", "api"}  # a router variable's generic words
+_TITLE_FILLERS = {"and", "the", "of", "for", "a", "an", "to", "by", "with", "in", "on", "only", "other"}
 
+# a decorated comment line: ``# --- Title ---``, ``# ==== Title``, ``# Title -----``
+_HEADING = re.compile(
+    r"^#\s*(?:[-=#*~]{3,}\s*(?P<a>[A-Za-z][^-=#*~]*?)\s*[-=#*~]*|(?P<b>[A-Za-z][^-=#*~]*?)\s*[-=#*~]{3,})\s*$"
+)
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+")
 
 
@@ -114,13 +124,37 @@ def match(name_words: Sequence[str], target_words: Sequence[str]) -> Match | Non
     return best
 
 
+def section_title(comment: str) -> str | None:
+    """The title of a section-heading comment line, or None for an ordinary comment."""
+    found = _HEADING.match(comment.strip())
+    if found is None:
+        return None
+    return (found["a"] or found["b"] or "").strip() or None
+
+
+def sections(units: Sequence[Statement]) -> dict[int, str]:
+    """Statement index -> the title of the section heading it sits under (the last heading
+    among the comment lines above it or above an earlier statement)."""
+    current: str | None = None
+    out: dict[int, str] = {}
+    for st in units:
+        for line in getattr(st.node, "leading_lines", ()):
+            if line.comment is not None:
+                title = section_title(line.comment.value)
+                if title is not None:
+                    current = title
+        if current is not None:
+            out[st.index] = current
+    return out
+
+
 @dataclass(frozen=True)
 class Decision:
     """Where one statement went and why (one line), with the evidence ``--explain`` prints."""
 
     label: str
     group: str
-    rule: str  # override | enum | router | route | affinity | related | used | shared | fallback
+    rule: str  # override | enum | router | section | route | affinity | related | used | shared | fallback
     reason: str
     evidence: tuple[str, ...] = ()
     ambiguous: bool = False
@@ -306,7 +340,10 @@ class Placer:
         routes: dict[int, list[Route]],
         routers: dict[str, RouterObject],
         targets: Targets,
+        headings: dict[int, str] | None = None,
     ) -> None:
+        """``headings``: statement index -> section title (:func:`sections` of every top-level
+        statement, imports included: a heading often sits above a mid-module import)."""
         self.units = units
         self.definer = definer
         self.routes = routes
@@ -316,6 +353,7 @@ class Placer:
         self.decisions: list[Decision] = []
         self.by_index = {st.index: st for st in units}
         self._tables: dict[str, int] = {}
+        self._sections = sections(units) if headings is None else headings
         for st in units:
             if isinstance(st.node, cst.ClassDef):
                 for table in table_names(st.node):
@@ -328,7 +366,13 @@ class Placer:
         for st in self.units:
             if st.index in self.group_of:
                 continue
-            decision = self._enum(st) or self._route(st) or self._affinity(st) or self._entity(st)
+            decision = (
+                self._enum(st)
+                or self._route_router(st)
+                or self._section_or_path(st)
+                or self._affinity(st)
+                or self._entity(st)
+            )
             if decision:
                 self._set(st, decision)
         self._related()
@@ -395,14 +439,14 @@ class Placer:
             return Decision(self.label(st), target, "enum", f"an enum class; the plan has {target}.py")
         return None
 
-    # ------------------------------------------------------------------ 3. routes
-    def _route(self, st: Statement) -> Decision | None:
+    # ------------------------------------------------------------------ 3. routes: router object
+    def _route_router(self, st: Statement) -> Decision | None:
+        """The router object the route hangs on, when its name names a target."""
         routes = self.routes.get(st.index)
         if not routes:
             return None
         label = self.label(st)
         candidates = self.targets.candidates()
-        # the router object the route hangs on, when its name names a target
         for route in routes:
             rwords = tuple(w for w in words(route.router) if w not in ROUTER_WORDS)
             if not rwords:
@@ -414,7 +458,47 @@ class Placer:
                     label, group, "router", f"hangs on {route.router}, named after {group}",
                     (f"router object {route.router} -> words {'/'.join(rwords)}",), bool(tied),
                 )  # fmt: skip
-        # the target the route's own path names, else the one its router's prefix names
+        return None
+
+    # ------------------------------------------------------------------ 4. section headings
+    def _section(self, st: Statement) -> Decision | None:
+        """A class, route or public name under a heading that names exactly one target."""
+        title = self._sections.get(st.index)
+        if title is None or not st.defines:
+            return None
+        name = st.name or st.defines[0]
+        if name.startswith("_") and st.kind != "class" and not self.routes.get(st.index):
+            return None
+        title_words = tuple(w for w in words(title) if w not in _TITLE_FILLERS)
+        named = [t for t in self.targets.candidates() if (m := match(title_words, words(t))) and m.full]
+        if len(named) != 1:
+            return None
+        group = named[0]
+        reason = f"under the section heading {title!r}, which names {group}"
+        return Decision(self.label(st), group, "section", reason, (f"line {st.line}: section {title!r}",))
+
+    # ------------------------------------------------------------------ 5. routes: path
+    def _section_or_path(self, st: Statement) -> Decision | None:
+        """The section heading, unless the route's path opens with a namespace that names
+        another target in full (``/internal/...`` under ``# --- Enrollments ---`` is internal)."""
+        section = self._section(st)
+        path = self._route_path(st)
+        if path is None:
+            return section
+        found, decision = path
+        if section is None:
+            return decision
+        if found.namespace and found.full and found.target != section.group:
+            return decision
+        return section
+
+    def _route_path(self, st: Statement) -> tuple[PathMatch, Decision] | None:
+        """The target the route's own path names, else the one its router's prefix names."""
+        routes = self.routes.get(st.index)
+        if not routes:
+            return None
+        label = self.label(st)
+        candidates = self.targets.candidates()
         for route in routes:
             prefix = self.routers[route.router].prefix
             for part, path in (("path", route.path), ("router prefix", prefix)):
@@ -432,10 +516,10 @@ class Placer:
                 evidence = tuple(
                     f"{r.router}: {'/'.join(sorted(r.methods))} {self.routers[r.router].prefix}{r.path}" for r in routes
                 )
-                return Decision(label, found.target, "route", reason, evidence, bool(found.tied))
+                return found, Decision(label, found.target, "route", reason, evidence, bool(found.tied))
         return None
 
-    # ------------------------------------------------------------------ 4. affinity
+    # ------------------------------------------------------------------ 6. affinity
     def _affinity(self, st: Statement) -> Decision | None:
         """Classes and public names by their words; a private helper goes where it is used."""
         if not st.defines or self.routes.get(st.index):
@@ -494,7 +578,7 @@ class Placer:
         scored.sort(reverse=True)
         return scored[0][1], [t for _, t in scored[1:]]
 
-    # ------------------------------------------------------------------ 5. related models
+    # ------------------------------------------------------------------ 7. related models
     def _related(self) -> None:
         """Model classes joined (relationship, ``ForeignKey``) to placed entities of one target."""
         progress = True

@@ -168,7 +168,7 @@ def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Chain]:
 
 def test_every_fixture_is_covered() -> None:
     """The fixtures the other tests name are all here (a renamed one would drop out silently)."""
-    assert {"monorepo", "harbour", "legacy"} <= set(NAMES)
+    assert {"monorepo", "harbour", "legacy", "allotment"} <= set(NAMES)
 
 
 # --- every phase runs, in order, and says what it did ---------------------------------------

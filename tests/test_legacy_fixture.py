@@ -1,6 +1,6 @@
-"""The legacy fixture, judged by its own tools before and after every phase of its plan.
+"""The allotment fixture (Python 3.8 hand, its own plan), judged by its own tools before and after every phase of its plan.
 
-The fixture (``compose-fixtures/legacy``) is Python 3.8-era code with an old ruff pinned in
+The fixture (``compose-fixtures/allotment``) is Python 3.8-era code with an old ruff pinned in
 its ``requirements-dev.txt`` and its own ruff settings. Untouched, its tests pass and its
 pinned ``ruff check`` is clean. After every phase of its own plan, on a scratch git copy:
 the pinned ``ruff check`` and ``ruff format --check`` find nothing they did not find
@@ -33,7 +33,7 @@ from tests.conftest import FIXTURES, ROOT, make_git_copy
 from tests.helpers.pinned_ruff import pinned_ruff
 from verify.target import ensure_env, target_env
 
-LEGACY = FIXTURES / "legacy"
+LEGACY = FIXTURES / "allotment"
 PLAN = LEGACY / "restructure-plan.yaml"
 TARGET_ENVS = ROOT / ".cache" / "legacy-target-env"
 OWN_TEST_DIRS = ("services/plots_service/app/tests", "tests")
@@ -43,7 +43,7 @@ def pinned_ruff_version() -> str:
     """The ruff version the fixture pins (``ruff==X`` in its requirements-dev.txt)."""
     text = (LEGACY / "requirements-dev.txt").read_text()
     match = re.search(r"^ruff==([\w.]+)\s*$", text, re.MULTILINE)
-    assert match, "compose-fixtures/legacy/requirements-dev.txt pins no ruff==VERSION"
+    assert match, "compose-fixtures/allotment/requirements-dev.txt pins no ruff==VERSION"
     return match[1]
 
 
@@ -295,7 +295,12 @@ def test_the_comparisons_can_fail(ruff: Path, untouched: Path, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     ("fixture", "plan"),
-    [("monorepo", None), ("legacy", PLAN), ("harbour", FIXTURES / "harbour" / "restructure-plan.yaml")],
+    [
+        ("monorepo", None),
+        ("legacy", None),
+        ("allotment", PLAN),
+        ("harbour", FIXTURES / "harbour" / "restructure-plan.yaml"),
+    ],
 )
 def test_demo_uses_the_plan_a_fixture_carries(fixture: str, plan: Path | None) -> None:
     assert demo.fixture_plan(fixture) == plan

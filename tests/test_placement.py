@@ -289,6 +289,108 @@ async def get_program(program_id: int):
         "override",
         id="override-wins",
     ),
+    pytest.param(
+        MODELS_HEAD
+        + """
+
+# --- Catalogue ------------------------------------------------------------------
+class Widget(Base):
+    __tablename__ = "widgets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+# --- Stock --------------------------------------------------------------------------
+class Movement(Base):
+    __tablename__ = "movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    widget_id: Mapped[int] = mapped_column(ForeignKey("widgets.id"))
+""",
+        {"groups": ["catalogue", "stock"]},
+        "Movement",
+        "stock",
+        "section",
+        id="section-heading-names-the-target-a-foreign-key-would-not",
+    ),
+    pytest.param(
+        ROUTER_HEAD
+        + """
+
+# --- Cohorts ---
+@router.get("/cohorts/{cohort_id}")
+async def get_cohort(cohort_id: int):
+    return {}
+
+
+# --- Coach dashboard ---
+@router.get("/coach/{coach_id}/cohorts")
+async def coach_cohorts(coach_id: int):
+    return {}
+""",
+        {"groups": ["cohorts", "coach_dashboard"]},
+        "coach_cohorts",
+        "coach_dashboard",
+        "section",
+        id="section-heading-beats-a-path-resource",
+    ),
+    pytest.param(
+        ROUTER_HEAD
+        + """
+
+# --- Enrolments ---
+@router.post("/enrolments")
+async def enrol():
+    return {}
+
+
+@router.get("/internal/cohorts/{cohort_id}/roster")
+async def internal_roster(cohort_id: int):
+    return {}
+""",
+        {"groups": ["enrolments", "internal"]},
+        "internal_roster",
+        "internal",
+        "route",
+        id="path-namespace-beats-the-section-heading",
+    ),
+    pytest.param(
+        ROUTER_HEAD
+        + """
+
+# --- Scoring ---
+import math
+
+
+@router.post("/cohorts/{cohort_id}/complexity")
+async def score(cohort_id: int):
+    return {"score": math.pi}
+""",
+        {"groups": ["cohorts", "scoring"]},
+        "score",
+        "scoring",
+        "section",
+        id="section-heading-above-a-mid-module-import",
+    ),
+    pytest.param(
+        ROUTER_HEAD
+        + """
+
+# --- Cohorts ---
+@router.get("/cohorts")
+async def list_cohorts():
+    return []
+
+
+# --- Programs and cohorts (keep last) ---
+@router.get("/programs/{program_id}/cohorts/{cohort_id}")
+async def program_cohort(program_id: int, cohort_id: int):
+    return {}
+""",
+        {"groups": ["programs", "cohorts"]},
+        "program_cohort",
+        "cohorts",
+        "route",
+        id="heading-naming-two-targets-ends-the-section-and-settles-nothing",
+    ),
 ]
 
 

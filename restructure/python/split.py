@@ -23,7 +23,7 @@ from typing import Any
 
 import libcst as cst
 
-from restructure.placement import ENUMS, Decision, Hints, PlacementError, Placer, Targets
+from restructure.placement import ENUMS, Decision, Hints, PlacementError, Placer, Targets, sections
 from restructure.python.compose import generated_module, is_definition, separated
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
@@ -166,7 +166,8 @@ class _Planner:
                     self.routes[st.index] = found
 
     def place(self) -> None:
-        placer = Placer(self.units, self.definer, self.routes, self.routers, self.spec.targets())
+        targets = self.spec.targets()
+        placer = Placer(self.units, self.definer, self.routes, self.routers, targets, sections(self.ms.statements))
         try:
             placer.place()
         except PlacementError as exc:

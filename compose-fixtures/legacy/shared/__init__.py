@@ -1,1 +1,1 @@
-"""Code shared by every service of the allotment society backend."""
+"""Code shared by every service of the Riverside Sports Club backend."""

@@ -8,7 +8,7 @@ without any environment at all.
 import os
 from typing import Dict, Optional
 
-DEFAULT_DATABASE_URL = 'postgresql+psycopg://postgres:postgres@localhost:5432/allotments'
+DEFAULT_DATABASE_URL = 'postgresql+psycopg://postgres:postgres@localhost:5432/club'
 
 
 class Settings(object):

@@ -1,0 +1,1 @@
+"""The society's services, one package each."""

@@ -1,0 +1,1 @@
+"""Academy service: programs, cohorts, enrolments, coaching and the curriculum."""

@@ -1,0 +1,1 @@
+"""Application package of the academy service (entry point: ``app.main``)."""

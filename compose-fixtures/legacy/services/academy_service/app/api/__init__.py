@@ -1,0 +1,1 @@
+"""Reserved for a versioned API (nothing here yet)."""

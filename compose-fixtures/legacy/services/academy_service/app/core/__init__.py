@@ -1,0 +1,1 @@
+"""Reserved for app-wide settings (the shared package won)."""

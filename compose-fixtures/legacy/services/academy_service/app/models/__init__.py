@@ -1,0 +1,1 @@
+"""Placeholder from the service template; the models live in ``models.py``."""

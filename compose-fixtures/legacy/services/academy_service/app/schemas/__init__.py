@@ -1,0 +1,1 @@
+"""Placeholder from the service template; the schemas live in ``schemas.py``."""

@@ -1,0 +1,1 @@
+"""Placeholder from the service template; see ``scoring.py`` and ``tasks.py``."""

@@ -1,0 +1,1 @@
+"""AI service: completions through pluggable providers, and the cohort and coach scores."""

@@ -1,0 +1,1 @@
+"""Application package of the AI service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Reserved for configuration helpers (settings live in shared.config)."""

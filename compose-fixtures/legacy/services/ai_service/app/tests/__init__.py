@@ -1,0 +1,1 @@
+"""Tests of the AI service (offline provider only, no network)."""

@@ -1,0 +1,1 @@
+"""Completion providers; ``base.get_provider`` picks one by name."""

@@ -1,0 +1,1 @@
+"""Pure scoring functions: cohort complexity, coach grades and coach suggestions."""

@@ -1,0 +1,1 @@
+"""The attendance app package; ``app.main`` builds the FastAPI application."""

@@ -1,0 +1,1 @@
+"""Attendance tests (``pytest services/attendance_service/app/tests``)."""

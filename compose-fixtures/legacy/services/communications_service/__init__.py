@@ -1,0 +1,1 @@
+"""Communications service: notice board announcements, notifications, email and messages."""

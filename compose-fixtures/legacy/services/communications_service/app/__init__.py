@@ -1,0 +1,1 @@
+"""Application package of the communications service (``app.main`` is the entry point)."""

@@ -1,0 +1,1 @@
+"""Core settings were meant to live here; see ``shared.config`` instead."""

@@ -1,0 +1,1 @@
+"""Empty: the models are in ``services.communications_service.models``."""

@@ -1,0 +1,1 @@
+"""Empty: the schemas are in ``services.communications_service.schemas``."""

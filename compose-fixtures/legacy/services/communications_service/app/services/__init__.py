@@ -1,0 +1,1 @@
+"""Empty: the business logic never moved out of the routers."""

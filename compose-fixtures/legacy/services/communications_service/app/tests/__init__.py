@@ -1,0 +1,1 @@
+"""Tests of the communications service (``pytest services/communications_service/app/tests``)."""

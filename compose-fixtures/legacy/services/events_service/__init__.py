@@ -1,0 +1,1 @@
+"""Events service: open days, work parties and shows, with registrations."""

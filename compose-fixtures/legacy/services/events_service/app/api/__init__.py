@@ -1,0 +1,1 @@
+"""Placeholder for versioned API modules (left empty)."""

@@ -1,0 +1,1 @@
+"""Placeholder for service settings; ``shared.config`` is used instead."""

@@ -1,0 +1,1 @@
+"""Application package of the gateway (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Reserved for versioned API modules (never used)."""

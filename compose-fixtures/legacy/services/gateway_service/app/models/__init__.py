@@ -1,0 +1,1 @@
+"""Reserved for models; the gateway has no database."""

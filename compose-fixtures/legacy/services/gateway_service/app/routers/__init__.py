@@ -1,0 +1,1 @@
+"""Routers of the gateway that combine several services: dashboard and cleanup."""

@@ -1,0 +1,1 @@
+"""Reserved for schemas (the routers return plain dicts)."""

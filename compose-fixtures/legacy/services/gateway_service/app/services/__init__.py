@@ -1,0 +1,1 @@
+"""Reserved for a service layer that was never needed."""

@@ -1,0 +1,1 @@
+"""Tests of the gateway; downstream services are stubbed with httpx.MockTransport."""

@@ -1,0 +1,1 @@
+"""Identity service: a placeholder that was never implemented (Supabase handles sign-in)."""

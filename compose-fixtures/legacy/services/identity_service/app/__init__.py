@@ -1,0 +1,1 @@
+"""Application package of the identity service; no app was ever written here."""

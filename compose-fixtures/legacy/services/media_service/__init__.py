@@ -1,0 +1,1 @@
+"""Media service: photographs and documents of the society (show days, plot records)."""

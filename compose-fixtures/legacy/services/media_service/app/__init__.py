@@ -1,0 +1,1 @@
+"""Application package of the media service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Members service: society members, growing coaches and their agreements, volunteers."""

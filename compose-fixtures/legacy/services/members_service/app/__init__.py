@@ -1,0 +1,1 @@
+"""Application package of the members service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Placeholder from the 2020 layout; the models live in ``members_service.models``."""

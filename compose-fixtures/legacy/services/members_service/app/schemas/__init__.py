@@ -1,0 +1,1 @@
+"""Placeholder from the 2020 layout; the schemas live next to the routers."""

@@ -1,0 +1,1 @@
+"""Placeholder from the 2020 layout; business logic is in ``members_service.service``."""

@@ -1,0 +1,1 @@
+"""Payments service: plot rent invoices, Paystack payments, webhooks and payouts."""

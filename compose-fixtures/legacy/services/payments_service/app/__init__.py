@@ -1,0 +1,1 @@
+"""Application package of the payments service (``app.main`` builds the FastAPI app)."""

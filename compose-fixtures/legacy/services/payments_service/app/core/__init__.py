@@ -1,0 +1,1 @@
+"""Placeholder for core settings; the service reads ``shared.config`` instead."""

@@ -1,0 +1,1 @@
+"""Empty: the schemas live in ``schemas.py`` and ``payout_schemas.py`` at the service root."""

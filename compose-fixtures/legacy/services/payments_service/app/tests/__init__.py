@@ -1,0 +1,1 @@
+"""Tests of the payments service (Paystack is faked; nothing leaves the machine)."""

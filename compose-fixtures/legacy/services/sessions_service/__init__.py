@@ -1,0 +1,1 @@
+"""Sessions service: work-party sessions, their weekly templates and member bookings."""

@@ -1,0 +1,1 @@
+"""Application package of the sessions service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Reserved for app-wide configuration (``shared.config`` is used instead)."""

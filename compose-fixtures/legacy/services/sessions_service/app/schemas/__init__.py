@@ -1,0 +1,1 @@
+"""Reserved for a schemas package; the bodies are in ``schemas.py``."""

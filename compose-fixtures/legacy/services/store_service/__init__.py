@@ -1,0 +1,1 @@
+"""Store service: the trading hut (seeds, compost, tools), baskets and orders."""

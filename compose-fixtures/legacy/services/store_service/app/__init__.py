@@ -1,0 +1,1 @@
+"""Application package of the store service (entry point: ``app.main``)."""

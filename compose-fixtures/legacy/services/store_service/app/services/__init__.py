@@ -1,0 +1,1 @@
+"""Placeholder from the 2020 template (no service layer was ever written)."""

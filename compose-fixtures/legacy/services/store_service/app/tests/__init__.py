@@ -1,0 +1,1 @@
+"""Tests of the store service, run with ``pytest services/store_service/app/tests``."""

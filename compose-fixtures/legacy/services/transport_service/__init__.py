@@ -1,0 +1,1 @@
+"""Transport service: the society minibus routes, lift-sharing rides and pickup points."""

@@ -1,0 +1,1 @@
+"""Application package of the transport service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Reserved for service configuration (settings live in ``shared.config``)."""

@@ -1,0 +1,1 @@
+"""Volunteer service: roles, opportunities, sign-ups and logged hours of the work rota."""

@@ -1,0 +1,1 @@
+"""Application package of the volunteer service (entry point: ``app.main``)."""

@@ -1,0 +1,1 @@
+"""Placeholder for a versioned API package; the routes live in the service root."""

@@ -1,0 +1,1 @@
+"""Placeholder for a services package; business rules are in ``services.py``."""

@@ -1,0 +1,1 @@
+"""Tests of the volunteer service, run with ``pytest services/volunteer_service/app/tests``."""
