@@ -26,7 +26,10 @@ from restructure import engine
 from restructure.plan import load_plan
 from tests.conftest import FIXTURES, MONOREPO, make_git_copy
 
-PLANS = {"monorepo": (MONOREPO, None), "allotment": (FIXTURES / "allotment", FIXTURES / "allotment" / "restructure-plan.yaml")}
+PLANS = {
+    "monorepo": (MONOREPO, None),
+    "allotment": (FIXTURES / "allotment", FIXTURES / "allotment" / "restructure-plan.yaml"),
+}
 
 
 def _digest(text: str | bytes) -> str:
