@@ -1,4 +1,4 @@
-"""The allotment fixture (Python 3.8 hand, its own plan), judged by its own tools before and after every phase of its plan.
+"""The allotment fixture (its own plan), judged by its own tools before and after every phase.
 
 The fixture (``compose-fixtures/allotment``) is Python 3.8-era code with an old ruff pinned in
 its ``requirements-dev.txt`` and its own ruff settings. Untouched, its tests pass and its

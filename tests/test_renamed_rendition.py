@@ -139,9 +139,15 @@ def test_the_rendition_renames_most_of_the_fixtures_names(rendition: Path) -> No
     assert len(renamed) > 1.5 * len(before & after), f"only {len(renamed)} of {len(before)} names were renamed"
 
 
-@pytest.mark.parametrize("which", ["fixture", "renamed"])
+@pytest.mark.parametrize("which", ["fixture", "legacy", "renamed"])
 def test_the_default_plan_preflight_passes(which: str, rendition: Path, tmp_path: Path) -> None:
-    repo = make_git_copy(MONOREPO, tmp_path / "monorepo") if which == "fixture" else rendition
+    """The shipped plan on the main fixture, on the fixture written in another hand from the
+    plan document alone (``compose-fixtures/legacy``) and on the renamed rendition."""
+    if which == "renamed":
+        repo = rendition
+    else:
+        source = MONOREPO if which == "fixture" else MONOREPO.parent / "legacy"
+        repo = make_git_copy(source, tmp_path / which)
     result = invoke(repo, "all", "--dry-run", "--repo", str(repo))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr
     assert "pre-flight: phases 1-15 pass" in result.stdout
