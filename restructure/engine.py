@@ -332,7 +332,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         is_python = path.endswith(".py")
         moved = origin != path
         relative = relative_hint is not None and _mentions_moved_relative(text, relative_hint, moved_leaves)
-        loads_by_path = is_python and file_paths.mentions_loader(text)
+        loads_by_path = is_python and (
+            file_paths.mentions_loader(text) or (moved and file_paths.mentions_file_anchor(text))
+        )
         relevant = (
             any(n in text for n in needles)
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))

@@ -74,3 +74,42 @@ def test_a_loader_path_names_where_its_file_went(
 )
 def test_a_path_that_cannot_be_evaluated_is_not_a_reference(location: str) -> None:
     assert file_paths.find(_source(ROOT, location), "tests/t.py") == []
+
+
+# (form, assignment, file before, file after, assignment after): a module-level path built
+# from ``__file__`` keeps naming the same file when the file holding it moves
+ANCHORED_ROWS = [
+    ("os.path.join with '..': the test moves one level up",
+     "COMMITTED = os.path.join(os.path.dirname(__file__), '..', '..', 'openapi.json')",
+     "services/a/app/tests/t.py", "services/a/tests/t.py",
+     "COMMITTED = os.path.join(os.path.dirname(__file__), '..', 'openapi.json')"),
+    ("Path parents: a component more", 'DATA = Path(__file__).parent.parent / "schema.sql"',
+     "services/a/app/tests/t.py", "services/a/tests/t.py",
+     'DATA = Path(__file__).parent.parent / "app" / "schema.sql"'),
+    ("the file does not move: unchanged", 'DATA = Path(__file__).parent / "data.json"',
+     "services/a/tests/t.py", "services/a/tests/t.py", 'DATA = Path(__file__).parent / "data.json"'),
+    ("no literal component: nothing to rewrite", "HERE = Path(__file__).parent",
+     "services/a/app/tests/t.py", "services/a/tests/t.py", "HERE = Path(__file__).parent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("assignment", "before", "after", "rewritten"), [r[1:] for r in ANCHORED_ROWS],
+                         ids=[r[0] for r in ANCHORED_ROWS])  # fmt: skip
+def test_a_path_built_from_file_names_the_same_file_after_a_move(
+    assignment: str, before: str, after: str, rewritten: str
+) -> None:
+    head = "import os\nfrom pathlib import Path\n\n"
+    text, count = file_paths.rewrite(head + assignment + "\n", before, head + assignment + "\n", after, {}.get)
+    assert text == head + rewritten + "\n"
+    assert count == (0 if rewritten == assignment else 1)
+
+
+def test_a_loader_path_bound_to_a_name_is_rewritten_once() -> None:
+    source = (
+        "import importlib.util\nfrom pathlib import Path\n\n"
+        'LOCATION = Path(__file__).parent.parent / "main.py"\n'
+        'SPEC = importlib.util.spec_from_file_location("m", LOCATION)\n'
+    )
+    text, count = file_paths.rewrite(source, "services/a/app/tests/t.py", source, "services/a/tests/t.py", {}.get)
+    assert count == 1
+    assert 'LOCATION = Path(__file__).parent.parent / "app" / "main.py"\n' in text

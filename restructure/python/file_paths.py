@@ -77,16 +77,57 @@ def find(text: str, path: str) -> list[LoaderPath]:
     return sorted(out, key=lambda p: (p.line, p.text))
 
 
+def anchored(text: str, path: str) -> list[LoaderPath]:
+    """Module-level names bound to a path built from ``__file__`` with literal components
+    (``COMMITTED = os.path.join(os.path.dirname(__file__), "..", "..", "openapi.json")``): a
+    file that moves one level up would name another file with the same ``".."``s."""
+    if "__file__" not in text:
+        return []
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    names = _module_names(tree)
+    out = []
+    for stmt in tree.body:
+        value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+        if value is None or not any(isinstance(n, ast.Name) and n.id == "__file__" for n in ast.walk(value)):
+            continue
+        target = _evaluate(value, path, names)
+        literals, separator, base = _tail(value, text)
+        if target is None or not literals or base is None:
+            continue
+        anchor = _evaluate(base, path, names)
+        source = ast.get_source_segment(text, value) or ""
+        out.append(LoaderPath(value.lineno, source, target, literals, separator, anchor))
+    return out
+
+
+def mentions_file_anchor(text: str) -> bool:
+    return "__file__" in text
+
+
 def rewrite(original: str, origin: str, text: str, path: str, moved: Callable[[str], str | None]) -> tuple[str, int]:
     """``text`` (the file now at ``path``; it was ``original`` at ``origin``) with each loader
-    path naming where its file went (``moved``: new path of a repository path, or None), and
-    the number of locations rewritten. A location that cannot be matched or rewritten by its
-    literals alone is left as it is (the reference gate then names it)."""
-    before, after = find(original, origin), find(text, path)
-    if not before or len(before) != len(after):
+    path, and each module-level path built from ``__file__``, naming where its file is now
+    (``moved``: new path of a repository path, or None), and the number of locations
+    rewritten. A location that cannot be matched or rewritten by its literals alone is left
+    as it is (the reference gate then names a loader's)."""
+    pairs: list[tuple[LoaderPath, LoaderPath]] = []
+    seen: set[tuple[int | None, int | None]] = set()  # a name a loader reads is edited once
+    for finder in (find, anchored):
+        before, after = finder(original, origin), finder(text, path)
+        if len(before) != len(after):
+            continue
+        for old, new in zip(before, after, strict=True):
+            first = (new.literals[0].lineno, new.literals[0].col_offset) if new.literals else (None, None)
+            if first not in seen:
+                seen.add(first)
+                pairs.append((old, new))
+    if not pairs:
         return text, 0
     edits: list[tuple[int, int, str]] = []
-    for old, new in zip(before, after, strict=True):
+    for old, new in pairs:
         wanted = moved(old.target) or old.target
         if new.target == wanted or not new.literals:
             continue

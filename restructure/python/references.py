@@ -66,6 +66,7 @@ class ReferenceRewriter(cst.CSTTransformer):
         self.ambiguous: list[Ambiguous] = []
         self.functions: list[cst.FunctionDef] = []
         self.bare_strings = 0  # inside a string that is a statement of its own (a docstring)
+        self.class_depth = 0
 
     # imports -----------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> bool:
@@ -133,6 +134,13 @@ class ReferenceRewriter(cst.CSTTransformer):
         self.functions.pop()
         return updated_node
 
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.class_depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self.class_depth -= 1
+        return updated_node
+
     # attribute chains after ``import services.x.app.main`` ---------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         dotted = get_full_name_for_node(updated_node)
@@ -175,8 +183,28 @@ class ReferenceRewriter(cst.CSTTransformer):
             quote = updated_node.quote
             return updated_node.with_changes(value=f"{updated_node.prefix}{quote}{new}{quote}")
         prose = self.bare_strings > 0  # a docstring (or a string standing as a comment), not data
-        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose", prose=prose)
+        if prose and (self.class_depth or self.function_depth):
+            # a class's or function's ``__doc__`` reaches the app: a model's schema description,
+            # a route's OpenAPI description. Only module docstrings and comments are prose to edit.
+            return updated_node
+        rewritten = self._data_or_prose(updated_node.value, prose)
         return updated_node.with_changes(value=rewritten) if rewritten != updated_node.value else updated_node
+
+    def _data_or_prose(self, text: str, prose: bool) -> str:
+        """``text`` with its path mentions rewritten, except in a sentence that is data: a
+        string value with words in it whose only changes would be bare file names (``"see
+        scoring.py"`` in a ``Field(description=...)`` reaches the OpenAPI document; a path
+        with a directory in a command string is a real reference and is rewritten)."""
+        counts: Counter[str] = Counter()
+        rewritten = self.text.rewrite(text, self.path, counts, "python-prose", prose=prose)
+        if rewritten != text and not prose and re.search(r"\s", text):
+            before, after = text.split(), rewritten.split()
+            changed = [old for old, new in zip(before, after, strict=False) if old != new]
+            bare = all(_BARE_FILE.match(old.strip("()[],;:'\"`")) for old in changed)
+            if len(before) == len(after) and changed and bare:
+                return text
+        self.counts.update(counts)
+        return rewritten
 
     def visit_Expr(self, node: cst.Expr) -> None:
         self.bare_strings += isinstance(node.value, cst.SimpleString | cst.ConcatenatedString)
@@ -188,7 +216,7 @@ class ReferenceRewriter(cst.CSTTransformer):
     def leave_FormattedStringText(
         self, original_node: cst.FormattedStringText, updated_node: cst.FormattedStringText
     ) -> cst.FormattedStringText:
-        rewritten = self.text.rewrite(updated_node.value, self.path, self.counts, "python-prose", prose=False)
+        rewritten = self._data_or_prose(updated_node.value, prose=False)
         return updated_node.with_changes(value=rewritten) if rewritten != updated_node.value else updated_node
 
     def leave_Comment(self, original_node: cst.Comment, updated_node: cst.Comment) -> cst.Comment:
@@ -197,6 +225,7 @@ class ReferenceRewriter(cst.CSTTransformer):
 
 
 IMPORT_WORD = re.compile(r"\bimport\b")
+_BARE_FILE = re.compile(r"^[\w-]+\.[A-Za-z]\w*$")  # ``scoring.py``: a file name without a directory
 
 
 def _hit_lines(source: str, needles: Iterable[str]) -> list[int]:

@@ -20,6 +20,7 @@ still change place are reported one per line, and a committed OpenAPI document w
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import json
 import tokenize
@@ -412,6 +413,9 @@ def _init_text(
         lines.append(cst.Module(body=[statement]).code)
         for arg in include.statement.body[0].value.args[1:]:  # type: ignore[attr-defined]
             used_names |= _names(arg.value)  # a literal prefix names nothing
+    constants, needed = _module_constants(main_module, used_names - set(bindings))
+    used_names |= needed
+    lines[0] = "".join(f"\n{code}" for code in constants) + lines[0]
     imports: list[Import] = [Import("fastapi", names=(("APIRouter", None),))]
     for name in sorted(used_names):
         binding = bindings.get(name)
@@ -440,6 +444,46 @@ def _init_text(
         tail += f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
     before_all, sep, after_all = tail.partition("__all__")
     return head + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+
+
+def _module_constants(module: cst.Module, names: set[str]) -> tuple[list[str], set[str]]:
+    """The module-level assignments of main.py that the include arguments read (``prefix=API``
+    with ``API = "/api/v1"`` in main.py), with those they read in turn, as their exact source
+    text in main.py's order; and the imported names they read. The assembled module cannot
+    import them from main.py (main.py imports it first), so it carries its own copy.
+
+    Raises ValueError for a name main.py binds only inside a function.
+    """
+    assigned: dict[str, tuple[int, cst.SimpleStatementLine]] = {}
+    for index, statement in enumerate(module.body):
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+            small = statement.body[0]
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else (
+                [small.target] if isinstance(small, cst.AnnAssign) and small.value is not None else []
+            )  # fmt: skip
+            for target in targets:
+                if isinstance(target, cst.Name):
+                    assigned[target.value] = (index, statement)
+    imported = set(import_bindings(module))
+    chosen: dict[int, cst.SimpleStatementLine] = {}
+    needed: set[str] = set()
+    pending = sorted(names)
+    while pending:
+        name = pending.pop()
+        if name in imported:
+            needed.add(name)
+        elif name in assigned:
+            index, statement = assigned[name]
+            if index not in chosen:
+                chosen[index] = statement
+                pending.extend(sorted(_names(statement.body[0]) - {name}))
+        elif not hasattr(builtins, name):
+            raise ValueError(
+                f"an include_router argument reads {name!r}, which main.py does not bind at module level; "
+                "define it at module level in main.py (or write the value in the include), then rerun"
+            )
+    codes = [cst.Module(body=[chosen[i].with_changes(leading_lines=[])]).code for i in sorted(chosen)]
+    return codes, needed
 
 
 def _with_imports(head: str, imports: list[Import], style: ImportStyle) -> str:

@@ -1,0 +1,115 @@
+"""The shipped default plan on ``compose-fixtures/legacy``, judged by the fixture's own tools.
+
+The fixture is a second 13-service monorepo in the plan's current state, written from the
+plan document alone in a Python 3.8 hand with an old ruff pinned (see its HAZARDS.md); the
+plan was not shaped for it. After ``invoke all --commit`` with the default plan, unchanged:
+every phase ran, the pinned ``ruff check`` and ``ruff format --check`` find nothing they did
+not find before, no comment is lost, whole-file moves are 100 % renames, and every service's
+own tests (the committed-OpenAPI test of payments among them) pass where they moved to.
+The comparison helpers are the allotment fixture's (``tests/test_legacy_fixture.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, make_git_copy
+from tests.helpers.pinned_ruff import pinned_ruff
+from tests.test_legacy_fixture import TARGET_ENVS, check_findings, comments, format_findings, located, run_pytest
+from verify.target import ensure_env
+
+LEGACY = FIXTURES / "legacy"
+
+
+@pytest.fixture(scope="module")
+def ruff() -> Path:
+    pinned = re.search(r"^ruff==([\w.]+)\s*$", (LEGACY / "requirements-dev.txt").read_text(), re.MULTILINE)
+    assert pinned, "compose-fixtures/legacy/requirements-dev.txt pins no ruff==VERSION"
+    return Path(pinned_ruff(pinned[1]))
+
+
+@pytest.fixture(scope="module")
+def python() -> str:
+    return ensure_env(LEGACY, TARGET_ENVS, log=lambda _line: None)
+
+
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_git_copy(LEGACY, tmp_path_factory.mktemp("untouched") / "legacy")
+
+
+@pytest.fixture(scope="module")
+def restructured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    repo = make_git_copy(LEGACY, tmp_path_factory.mktemp("restructured") / "legacy")
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), "all", "--repo", str(repo), "--commit"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return repo, result
+
+
+def test_the_fixture_has_no_plan_of_its_own() -> None:
+    assert not (LEGACY / "restructure-plan.yaml").exists()
+
+
+def test_untouched_fixture_is_clean_under_its_own_tools(ruff: Path, python: str, untouched: Path, pg_server) -> None:
+    assert check_findings(ruff, untouched) == Counter()
+    result = run_pytest(python, untouched, ["services"], pg_server.url())
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
+    assert result.returncode == 0 and "skipped" not in summary, summary
+
+
+def test_every_phase_of_the_default_plan_runs(restructured) -> None:
+    repo, result = restructured
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert not list(repo.glob("services/*/app")), "no app/ directory is left"
+
+
+def test_no_new_ruff_finding(ruff: Path, untouched: Path, restructured) -> None:
+    repo, _ = restructured
+    new = check_findings(ruff, repo) - check_findings(ruff, untouched)
+    assert not new, "\n".join(located(ruff, repo, new, "check"))
+    new = format_findings(ruff, repo) - format_findings(ruff, untouched)
+    shown = "\n".join(f"{sign}{text}" for (sign, text), _ in list(new.items())[:30])
+    assert not new, f"lines ruff format would change that it would not before:\n{shown}"
+
+
+def test_every_comment_survives(untouched: Path, restructured) -> None:
+    lost = comments(untouched) - comments(restructured[0])
+    assert not lost, "comments missing after the restructure:\n" + "\n".join(sorted(lost))
+
+
+def test_whole_file_moves_are_exact_renames(restructured) -> None:
+    repo, _ = restructured
+    log = subprocess.run(
+        ["git", "log", "--format=", "--name-status", "-M100%", "--diff-filter=R", "HEAD~15..HEAD"],
+        cwd=repo, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    renamed = [line.split("\t")[1:] for line in log.splitlines() if line.startswith("R")]
+    moved = {old: new for old, new in renamed}
+    # a few of the moves the plan makes whole, each seen by git as an exact rename
+    for old, new in [
+        ("services/members_service/service.py", "services/members_service/services/member_service.py"),
+        ("services/payments_service/paystack_client.py", "services/payments_service/clients/paystack.py"),
+        ("services/store_service/seed_store_data.py", "services/store_service/seed.py"),
+        ("services/academy_service/app/main.py", "services/academy_service/main.py"),
+    ]:
+        assert moved.get(old) == new, f"{old} -> {new} is not a 100 % rename ({len(moved)} exact renames)"
+
+
+def test_own_tests_pass_where_they_moved(python: str, restructured, pg_server) -> None:
+    repo, _ = restructured
+    folders = sorted(p.relative_to(repo).as_posix() for p in repo.glob("services/*/tests"))
+    assert len(folders) == 13, folders
+    assert (repo / "services/payments_service/tests/test_openapi.py").is_file()
+    result = run_pytest(python, repo, ["services"], pg_server.url())
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-500:]
+    assert result.returncode == 0 and "skipped" not in summary, result.stdout[-3000:] + result.stderr[-1000:]
