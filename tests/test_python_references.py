@@ -415,7 +415,13 @@ PROSE = [
     ),
     ('"""Tests live in services/x_service/app/tests/."""\n', '"""Tests live in services/x_service/tests/."""\n'),
     ('x = f"run services.x_service.app.main:app on {port}"\n', 'x = f"run services.x_service.main:app on {port}"\n'),
-]
+    # a class's or a function's docstring reaches the app (a model's schema description, a
+    # route's OpenAPI description): left as written
+    ('class M:\n    """Built by services/x_service/app/main.py."""\n',
+     'class M:\n    """Built by services/x_service/app/main.py."""\n'),
+    ('def f():\n    """Served by services/x_service/app/main.py."""\n',
+     'def f():\n    """Served by services/x_service/app/main.py."""\n'),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("src", "expected"), PROSE)

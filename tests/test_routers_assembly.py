@@ -267,6 +267,20 @@ class Case:
 
 CASES = [
     Case(
+        "prefix from a module-level constant of main.py",
+        {
+            "a_router.py": A_ROUTER,
+            "b_router.py": B_ROUTER,
+            "health.py": HEALTH,
+            "main.py": MAIN_HEAD_AB + '\nAPI = "/api"\n'
+            "app.include_router(a_router, prefix=API)  # public API\n"
+            "app.include_router(b_router, prefix=API)  # admin API\n",
+        },
+        MOVE_AB,
+        attach={"# public API": "a.router", "# admin API": "b.router"},
+        stay=STAY,
+    ),
+    Case(
         "leading comment",
         {
             "a_router.py": A_ROUTER,
