@@ -12,7 +12,8 @@ placed by the first rule that settles it, in this order:
 4. **section**: a class, route or public name under a section heading of the module
    (``# --- Coach dashboard ---``, ``# Inventory =====``) that names exactly one target goes
    there: the author grouped the code already; a heading that names no target ends the
-   section before it;
+   section before it; a route whose path opens with a namespace naming another target in
+   full (``/internal/...``) follows its path instead;
 5. **route path**: a route function goes to the target its path names, deepest segment
    first (``/cohorts/{id}/enrollments`` -> ``enrollments``);
 6. **affinity**: a name that contains a target's words goes there (CamelCase and
