@@ -18,6 +18,7 @@ import ast
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # loader -> index of its location argument, and its keyword
 LOADERS = {
@@ -39,6 +40,16 @@ class LoaderPath:
     anchor: str | None  # the repository path the literals are joined to
 
 
+@lru_cache(maxsize=64)
+def _tree(text: str) -> ast.Module | None:
+    """One parse of a text for :func:`find` and :func:`anchored` (a rewrite reads both, of the
+    old and the new text); not mutated by either."""
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        return None
+
+
 def mentions_loader(text: str) -> bool:
     return any(name in text for name in LOADERS)
 
@@ -46,11 +57,8 @@ def mentions_loader(text: str) -> bool:
 def find(text: str, path: str) -> list[LoaderPath]:
     """Every loader call of ``text`` (the file at ``path``) whose location evaluates to a path
     inside the repository, in source order."""
-    if not mentions_loader(text):
-        return []
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    tree = _tree(text) if mentions_loader(text) else None
+    if tree is None:
         return []
     names = _module_names(tree)
     out = []
@@ -81,11 +89,8 @@ def anchored(text: str, path: str) -> list[LoaderPath]:
     """Module-level names bound to a path built from ``__file__`` with literal components
     (``COMMITTED = os.path.join(os.path.dirname(__file__), "..", "..", "openapi.json")``): a
     file that moves one level up would name another file with the same ``".."``s."""
-    if "__file__" not in text:
-        return []
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
+    tree = _tree(text) if mentions_file_anchor(text) else None
+    if tree is None:
         return []
     names = _module_names(tree)
     out = []

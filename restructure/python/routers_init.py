@@ -325,8 +325,11 @@ def assemble(
     except ValueError as exc:
         raise ValueError(f"{main_path}: cannot assemble {package_dir}/__init__.py: {exc}") from exc
     init_path = f"{package_dir}/__init__.py"
-    init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
-                           order.order, piece_include, piece_target, parse, style or ImportStyle())  # fmt: skip
+    try:
+        init_text = _init_text(tree, init_path, package, main_module, bindings, location, chosen, common,
+                               order.order, piece_include, piece_target, parse, style or ImportStyle())  # fmt: skip
+    except ValueError as exc:  # an include argument main.py binds only in a function
+        raise ValueError(f"{main_path}: {exc}") from exc
     new_main = _main_module(main_module, chosen, common, package)
     # an import block main.py kept sorted stays sorted with the assembled router's import in it
     sorted_code = keep_blocks_sorted(main_module.code, new_main.code, style or ImportStyle())
@@ -413,7 +416,7 @@ def _init_text(
         lines.append(cst.Module(body=[statement]).code)
         for arg in include.statement.body[0].value.args[1:]:  # type: ignore[attr-defined]
             used_names |= _names(arg.value)  # a literal prefix names nothing
-    constants, needed = _module_constants(main_module, used_names - set(bindings))
+    constants, needed = _module_constants(main_module, used_names - set(bindings), set(bindings))
     used_names |= needed
     lines[0] = "".join(f"\n{code}" for code in constants) + lines[0]
     imports: list[Import] = [Import("fastapi", names=(("APIRouter", None),))]
@@ -446,10 +449,10 @@ def _init_text(
     return head + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
 
 
-def _module_constants(module: cst.Module, names: set[str]) -> tuple[list[str], set[str]]:
+def _module_constants(module: cst.Module, names: set[str], imported: set[str]) -> tuple[list[str], set[str]]:
     """The module-level assignments of main.py that the include arguments read (``prefix=API``
     with ``API = "/api/v1"`` in main.py), with those they read in turn, as their exact source
-    text in main.py's order; and the imported names they read. The assembled module cannot
+    text in main.py's order; and the names of ``imported`` (main.py's imports) they read. The assembled module cannot
     import them from main.py (main.py imports it first), so it carries its own copy.
 
     Raises ValueError for a name main.py binds only inside a function.
@@ -464,7 +467,6 @@ def _module_constants(module: cst.Module, names: set[str]) -> tuple[list[str], s
             for target in targets:
                 if isinstance(target, cst.Name):
                     assigned[target.value] = (index, statement)
-    imported = set(import_bindings(module))
     chosen: dict[int, cst.SimpleStatementLine] = {}
     needed: set[str] = set()
     pending = sorted(names)
