@@ -116,7 +116,7 @@ def _deleted_by_the_plan() -> list[str]:
         for step in phase.steps:
             if step.op == "delete":
                 scope = phase.scope
-                base = "" if scope == "repo" else f"services/{scope}_service/"
+                base = "" if scope == "repo" else f"{plan.services_dir}/{scope}{plan.service_suffix}/"
                 out.append(base + str(step.args["path"]))
     return out
 
