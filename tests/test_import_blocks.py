@@ -30,10 +30,31 @@ ROWS = [
         "from svc.zeta import Z\nfrom svc.alpha import A\n",
     ),
     (
-        "a comment in the block: left alone (it belongs to its line)",
+        "a trailing comment travels with its statement, which keeps its exact text",
         "from svc.models import A  # the model\nfrom svc.zeta import Z\n",
         "from svc.models import A  # the model\nfrom svc.alpha import Z\n",
-        "from svc.models import A  # the model\nfrom svc.alpha import Z\n",
+        "from svc.alpha import Z\nfrom svc.models import A  # the model\n",
+    ),
+    (
+        "a comment on a line of its own splits the block: left alone",
+        "from svc.models import A\n# the rest\nfrom svc.zeta import Z\nfrom svc.zz import Y\n",
+        "from svc.models import A\n# the rest\nfrom svc.zeta import Z\nfrom svc.alpha import Y\n",
+        "from svc.models import A\n# the rest\nfrom svc.alpha import Y\nfrom svc.zeta import Z\n",
+    ),
+    (
+        "commented block whose statements the sorter would combine: left as the rewrite left it",
+        "from svc.a import A  # a\nfrom svc.b import B\n",
+        "from svc.a import A  # a\nfrom svc.a import B\n",
+        "from svc.a import A  # a\nfrom svc.a import B\n",
+    ),
+    (
+        "commented block, lazy imports in a function, noqa kept on its line",
+        "def f():\n    import svc.models  # noqa: F401\n    from svc.app.main import app\n"
+        "    from svc.paystack import P\n    return app, P\n",
+        "def f():\n    import svc.models  # noqa: F401\n    from svc.main import app\n"
+        "    from svc.clients.paystack import P\n    return app, P\n",
+        "def f():\n    import svc.models  # noqa: F401\n    from svc.clients.paystack import P\n"
+        "    from svc.main import app\n    return app, P\n",
     ),
     (
         "magic trailing comma keeps its one-name-a-line form",
@@ -73,19 +94,37 @@ def test_keep_blocks_sorted(why: str, old: str, new: str, expected: str) -> None
     assert keep_blocks_sorted(old, new, STYLE) == expected, why
 
 
-def test_result_is_what_ruff_accepts(tmp_path: Path) -> None:
+RUFF_ROWS = [
+    ("plain block", "import os\nfrom svc.models import A\nfrom svc.zeta import Z\nimport sys\n"),
+    (
+        "trailing comments, lazy imports",
+        "def f():\n    from svc.models import A  # the model\n    import svc.tables  # noqa: F401\n"
+        "    from svc.zeta import Z\n    return A, Z\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("why", "old"), RUFF_ROWS, ids=[r[0] for r in RUFF_ROWS])
+def test_result_is_what_ruff_accepts(tmp_path: Path, why: str, old: str) -> None:
     """The real ruff agrees the repaired block is sorted, under the target's own settings."""
     (tmp_path / "pyproject.toml").write_text(
         '[tool.ruff]\nline-length = 100\n[tool.ruff.lint]\nselect = ["I"]\n'
         '[tool.ruff.lint.isort]\nknown-first-party = ["svc", "libs"]\nforce-sort-within-sections = true\n'
     )
     style = style_for(tmp_path, "svc/m.py")
-    old = "import os\nfrom svc.models import A\nfrom svc.zeta import Z\nimport sys\n"
-    sorted_old = style.render(blocks(old)[0].imports)
-    new = sorted_old.replace("svc.zeta", "svc.alpha")
-    fixed = keep_blocks_sorted(sorted_old, new, style)
-    (tmp_path / "m.py").write_text(fixed)
     binary = ruff_binary()
     assert binary
+    block = blocks(old)[0]
+    if block.commented:  # the statements keep their text: the fixture is written sorted
+        sorted_old = old
+        (tmp_path / "m.py").write_text(old)
+        done = subprocess.run([binary, "check", "--no-cache", "m.py"], cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 0, f"{why}: the row's old text is not sorted: {done.stdout}"
+    else:
+        sorted_old = style.render(block.imports)
+    new = sorted_old.replace("svc.zeta", "svc.alpha")
+    assert keep_blocks_sorted(sorted_old, new, style) != new, why
+    fixed = keep_blocks_sorted(sorted_old, new, style)
+    (tmp_path / "m.py").write_text(fixed)
     done = subprocess.run([binary, "check", "--no-cache", "m.py"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + fixed

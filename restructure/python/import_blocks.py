@@ -5,8 +5,11 @@ statement's sort key: a block the target's isort had accepted becomes "un-sorted
 the tool only rewrote references. A careful engineer would move that one line to its place.
 The rule here is that narrow: a block of imports (statements on lines of their own in one
 body, blank lines between them, no comment anywhere in the block) that was exactly in the
-target's isort form before the rewrite is put back into that form after it. Any other
-block, with a comment, a ``;``, or not sorted to begin with, is left as the rewrite left it.
+target's isort form before the rewrite is put back into that form after it. A statement's
+trailing comment (``import models  # noqa: F401``) travels with its statement: such a block
+is put back in order by moving whole statements, each keeping its exact text. Any other
+block, with a comment on a line of its own, a ``;``, or not sorted to begin with, is left as
+the rewrite left it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ class Block:
     last: int
     indent: str
     imports: tuple[Import, ...]
+    # (first line, last line, imports) of each statement; a block with a trailing comment
+    # is sorted by moving these whole
+    statements: tuple[tuple[int, int, tuple[Import, ...]], ...] = ()
+    commented: bool = False
 
 
 def _imports_of(node: ast.Import | ast.ImportFrom, lines: list[str]) -> list[Import]:
@@ -78,10 +85,14 @@ def blocks(text: str) -> list[Block]:
             first, last = run[0].lineno, run[-1].end_lineno or run[-1].lineno
             chunk = lines[first - 1 : last]
             indent = chunk[0][: run[0].col_offset]
-            if indent.strip() or any("#" in line or ";" in line for line in chunk):
+            if indent.strip() or any(";" in line for line in chunk):
                 return
-            imports = tuple(i for node in run for i in _imports_of(node, lines))
-            found.append(Block(first, last, indent, imports))
+            statements = tuple(
+                (node.lineno, node.end_lineno or node.lineno, tuple(_imports_of(node, lines))) for node in run
+            )
+            imports = tuple(i for *_, found_imports in statements for i in found_imports)
+            commented = any("#" in line for line in chunk)  # an import has no string: ``#`` opens a comment
+            found.append(Block(first, last, indent, imports, statements, commented))
 
         previous_end = 0
         for node in body:
@@ -100,6 +111,44 @@ def _text(lines: list[str], block: Block) -> str:
     return "\n".join(lines[block.first - 1 : block.last]) + "\n"
 
 
+def _code(line: str) -> str:
+    return line.split("#", 1)[0].rstrip() if "#" in line else line
+
+
+def _in_order(lines: list[str], block: Block, style: ImportStyle) -> str | None:
+    """The block's statements, each with its own text (trailing comment included), in the
+    order and grouping ``style``'s sorter gives them; None when the sorter would write some
+    statement otherwise (combine two, wrap one, split ``import a, b``)."""
+    own: list[tuple[list[str], list[str]]] = []
+    for first, last, imports in block.statements:
+        if len(imports) != 1:
+            return None
+        text = lines[first - 1 : last]
+        wanted = style.render(imports, block.indent)
+        if "\n".join(_code(line) for line in text) + "\n" != wanted:
+            return None
+        own.append((wanted.splitlines(), text))
+    rendered = style.render([imports[0] for *_, imports in block.statements], block.indent).splitlines()
+    out: list[str] = []
+    at = 0
+    while at < len(rendered):
+        if not rendered[at].strip():
+            out.append(rendered[at])
+            at += 1
+            continue
+        match = next((k for k, (code, _) in enumerate(own) if rendered[at : at + len(code)] == code), None)
+        if match is None:
+            return None
+        code, text = own.pop(match)
+        out.extend(text)
+        at += len(code)
+    return None if own else "\n".join(out) + "\n"
+
+
+def _sorted_text(lines: list[str], block: Block, style: ImportStyle) -> str | None:
+    return _in_order(lines, block, style) if block.commented else style.render(block.imports, block.indent)
+
+
 def import_lines_changed(old: str, new: str) -> bool:
     """Cheap test before any parse: does a changed line look like part of an import?"""
     old_lines = set(old.splitlines())
@@ -112,14 +161,14 @@ def keep_blocks_sorted(old: str, new: str, style: ImportStyle) -> str:
         return new
     old_lines = old.splitlines()
     found = blocks(old)
-    was_sorted = {b.first for b in found if style.render(b.imports, b.indent) == _text(old_lines, b)}
+    was_sorted = {b.first for b in found if _sorted_text(old_lines, b, style) == _text(old_lines, b)}
     if not was_sorted:
         return new
     lines = new.splitlines()
     for block in reversed(blocks(new)):
         if block.first not in was_sorted:
             continue
-        wanted = style.render(block.imports, block.indent)
-        if wanted != _text(lines, block):
+        wanted = _sorted_text(lines, block, style)
+        if wanted is not None and wanted != _text(lines, block):
             lines[block.first - 1 : block.last] = wanted.splitlines()
     return "\n".join(lines) + ("\n" if new.endswith("\n") else "")
