@@ -76,12 +76,6 @@ def test_every_phase_of_the_default_plan_runs(restructured) -> None:
     assert not list(repo.glob("services/*/app")), "no app/ directory is left"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known, open (issue 10): an assembled include line `api_router.include_router(module.router, ...)"
-    "  # comment` can exceed the target's line length where `app.include_router(router, ...)` did not (E501), "
-    "and an import the tool rewrites or adds can leave a block out of the target's isort order (I001)",
-)
 def test_no_new_ruff_finding(ruff: Path, untouched: Path, restructured) -> None:
     repo, _ = restructured
     new = check_findings(ruff, repo) - check_findings(ruff, untouched)

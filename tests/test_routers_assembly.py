@@ -281,6 +281,37 @@ CASES = [
         stay=STAY,
     ),
     Case(
+        "include lines that outgrow the line length once assembled: wrapped as the formatter wraps them",
+        {
+            "a_router.py": A_ROUTER,
+            "b_router.py": B_ROUTER,
+            "health.py": HEALTH,
+            # 85 characters each in main.py; longer than 88 as ``api_router.include_router(a.router, ...``
+            "main.py": MAIN_HEAD_AB
+            + 'app.include_router(a_router, prefix="/api/pub", tags=["public"])  # for all, no auth\n'
+            'app.include_router(b_router, prefix="/internal", tags=["staff", "internal", "admin"])\n',
+        },
+        MOVE_AB,
+        attach={"# for all, no auth": "a.router"},
+        stay=STAY,
+    ),
+    Case(
+        "routers package with imports of its own and a constant from main.py: one blank line after the imports",
+        {
+            "a_router.py": A_ROUTER,
+            "b_router.py": B_ROUTER,
+            "health.py": HEALTH,
+            "routers/__init__.py": '"""Routers."""\n\nfrom .c import router as c_router\n\n__all__ = ["c_router"]\n',
+            "routers/c.py": router_file([("get", "/three", "c_three")], prefix="/c"),
+            "main.py": MAIN_HEAD_AB + '\nAPI = "/api"\n'
+            "app.include_router(a_router, prefix=API)  # public API\n"
+            "app.include_router(b_router, prefix=API)  # admin API\n",
+        },
+        MOVE_AB,
+        attach={"# public API": "a.router", "# admin API": "b.router"},
+        stay=STAY,
+    ),
+    Case(
         "leading comment",
         {
             "a_router.py": A_ROUTER,

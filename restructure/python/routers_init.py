@@ -23,6 +23,7 @@ import ast
 import builtins
 import io
 import json
+import re
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -400,7 +401,7 @@ def _init_text(
     existing_module = parse(init_path) if _has_code(existing) else None
     submodules = sorted({m.rsplit(".", 1)[-1] for m, _ in piece_target if m != package})
     used_names: set[str] = set()
-    lines: list[str] = [f"\n{ASSEMBLED} = APIRouter()\n"]
+    lines: list[str] = [f"{ASSEMBLED} = APIRouter()\n"]
     placed_includes: set[int] = set()
     for index in order:
         include = piece_include[index]
@@ -413,12 +414,13 @@ def _init_text(
             lines.extend(_leading_text(include.statement.leading_lines, top=len(lines) == 1))
         else:
             statement = statement.visit(_DropComments())
-        lines.append(cst.Module(body=[statement]).code)
+        lines.append(_fitted(statement, style))
         for arg in include.statement.body[0].value.args[1:]:  # type: ignore[attr-defined]
             used_names |= _names(arg.value)  # a literal prefix names nothing
     constants, needed = _module_constants(main_module, used_names - set(bindings), set(bindings))
     used_names |= needed
-    lines[0] = "".join(f"\n{code}" for code in constants) + lines[0]
+    lines[0] = "".join(f"{code}\n" for code in constants) + lines[0]
+    after_imports = "\n" * style.blank_lines_after(False)
     imports: list[Import] = [Import("fastapi", names=(("APIRouter", None),))]
     for name in sorted(used_names):
         binding = bindings.get(name)
@@ -431,7 +433,9 @@ def _init_text(
         imports.append(Import(package, names=tuple((name, None) for name in submodules)))
     if existing_module is None:
         head = f'"""The service\'s routers, assembled into ``{ASSEMBLED}`` in the order main.py used."""\n\n'
-        return head + style.render(imports) + "".join(lines) + f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
+        return (
+            head + style.render(imports) + after_imports + "".join(lines) + f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
+        )
     # keep what the package already assembles; add ours after it
     text = existing if existing.endswith("\n") else existing + "\n"
     body_start = _after_imports(existing_module)
@@ -446,7 +450,8 @@ def _init_text(
     if "__all__" not in tail:
         tail += f"\n__all__ = [{style.string(ASSEMBLED)}]\n"
     before_all, sep, after_all = tail.partition("__all__")
-    return head + before_all.rstrip("\n") + "\n" + "".join(lines) + "\n" + sep + after_all
+    kept = before_all.rstrip("\n")  # the package's own statements between its imports and __all__
+    return head + (kept + "\n\n" if kept.strip() else after_imports) + "".join(lines) + "\n" + sep + after_all
 
 
 def _module_constants(module: cst.Module, names: set[str], imported: set[str]) -> tuple[list[str], set[str]]:
@@ -549,6 +554,47 @@ def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleState
     func = call.func.with_changes(value=cst.Name(ASSEMBLED))
     new_call = call.with_changes(func=func, args=args)
     return statement.with_changes(body=[statement.body[0].with_changes(value=new_call)], leading_lines=())
+
+
+# comments ruff and black leave out of a line's width (and E501 out of its check)
+_PRAGMA = re.compile(r"#\s*(?:noqa|type:|pyright:|pylint:|nosec|isort:|ruff:|mypy:)")
+
+
+def _width(line: str) -> int:
+    code, hash_, comment = line.partition("#")
+    return len(code.rstrip()) if hash_ and _PRAGMA.match(hash_ + comment) else len(line)
+
+
+def _fitted(statement: cst.SimpleStatementLine, style: ImportStyle) -> str:
+    """The assembled include on one line when it fits the target's line length, else wrapped
+    as ruff format and black wrap a call: the arguments on one indented line if they fit
+    there, else one per line with a trailing comma; a trailing comment stays after ``)``.
+
+    ``api_router.include_router(piece.router, ...)`` is longer than main.py's
+    ``app.include_router(router, ...)``: a line that fitted can outgrow the limit. An include
+    written over several lines (or with a comment inside) keeps its own layout.
+    """
+    code = cst.Module(body=[statement]).code
+    line = code.rstrip("\n")
+    if "\n" in line or _width(line) <= style.line_length:
+        return code
+    call = statement.body[0].value  # type: ignore[attr-defined]
+    empty = cst.Module(body=[])
+    bare = [
+        empty.code_for_node(
+            a.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace(""))
+        )
+        for a in call.args
+    ]
+    magic = bool(call.args) and isinstance(call.args[-1].comma, cst.Comma)
+    hugged = style.indent + ", ".join(bare)
+    body = (
+        f"{hugged}\n"
+        if not magic and _width(hugged) <= style.line_length
+        else "".join(f"{style.indent}{a},\n" for a in bare)
+    )
+    after = empty.code_for_node(statement.trailing_whitespace)
+    return f"{empty.code_for_node(call.func)}(\n{body}){after}"
 
 
 def _join_commas(
