@@ -338,14 +338,34 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> str | None:
+def _empty(saved: _Saved | None) -> bool:
+    return saved is not None and not saved.data
+
+
+def renames_message(commit_message: str) -> str:
+    """The message of a phase's renames commit: the phase's title, and why the tree it holds
+    does not run (the references in the moved files are rewritten by the next commit)."""
+    title = commit_message.splitlines()[0] if commit_message.strip() else "restructure"
+    return (
+        f"{title} (renames only)\n\n"
+        "Whole-file moves with their contents unchanged, so that history follows each file\n"
+        "(git log --follow) at 100 % similarity. The next commit rewrites the references in\n"
+        "and to them; this tree alone does not run (git bisect skip it).\n"
+    )
+
+
+def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> list[str]:
     """Write ``changes`` as one transaction: moves with ``git mv``, new contents, deletions,
     empty directories, staging, and the commit when ``commit_message`` is given.
+
+    When a moved file is also edited (a reference inside it rewritten) or is empty, the
+    moves are committed first on their own (:meth:`GitRepo.commit_renames`) and the phase
+    commit follows; otherwise the phase is one commit.
 
     Either all of it happens, or, on any failure (a git command that fails, a hook that
     refuses the commit, Ctrl-C, a failure injected for tests), the work tree, file modes and
     symlinks, the index, HEAD and its branch are put back exactly as they were; a commit
-    already made is undone. Returns the new commit, if one was made.
+    already made is undone. Returns the commits made, oldest first (none without a message).
     """
     root = repo.root
     backup = _Backup(root)
@@ -365,7 +385,7 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
             for cache in CACHE_DIRS:
                 if (root / rel / cache).is_dir():
                     backup.keep_dir(f"{rel}/{cache}")
-    commit = None
+    commits: list[str] = []
     with _sigint_as_exception():
         try:
             tracked = set(repo.tracked_index_files())
@@ -409,9 +429,15 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 with counter.git(f"git add ({len(staged)} paths)") as started:
                     repo.add(staged, force=True, started=started)
             if commit_message is not None:
+                renamed = [(s, d) for s, d in changes.moves if s in tracked]
+                if any(d in changes.writes or _empty(backup.files.get(s)) for s, d in renamed):
+                    with counter.git("git commit-tree (renames)") as started:
+                        renames = repo.commit_renames(renames_message(commit_message), renamed, started=started)
+                    commits.extend([renames] if renames else [])
                 touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes
                 with counter.git("git commit") as started:
                     commit = repo.commit_paths(commit_message, touched, started=started)
+                commits.extend([commit] if commit else [])
         except GitError as exc:
             with _sigint_ignored():
                 backup.restore(repo)
@@ -421,4 +447,4 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
             with _sigint_ignored():
                 backup.restore(repo)
             raise
-    return commit
+    return commits

@@ -827,7 +827,9 @@ def _write(
 ) -> PhaseReport:
     if not dry_run and changes is not None and not changes.empty:
         # the commit is part of the transaction: a refused hook undoes the whole phase
-        report.commit = apply(repo, changes, commit_message(report) if commit else None)
+        made = apply(repo, changes, commit_message(report) if commit else None)
+        report.commit = made[-1] if made else None
+        report.renames_commit = made[0] if len(made) > 1 else None
     report.seconds = time.perf_counter() - started
     if not dry_run:
         report.write_json(repo.state_dir() / "reports")
@@ -848,7 +850,7 @@ def apply_prepared(
     written as the engine writes them, with this repository's hooks and identity, without
     planning the phase a second time. The caller checks the tree came out the same."""
     started = time.perf_counter() - seconds
-    report.dry_run, report.commit = False, None
+    report.dry_run, report.commit, report.renames_commit = False, None, None
     return _write(GitRepo.open(repo_path), report, changes, commit, echo, started)
 
 

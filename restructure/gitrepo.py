@@ -196,6 +196,56 @@ class GitRepo:
         paths = self.git_paths([f"hooks/{name}" for name in COMMIT_HOOKS])
         return [path for path in paths if path.is_file() and os.access(path, os.X_OK)]
 
+    def commit_renames(self, message: str, moves: list[tuple[str, str]], started: Started = None) -> str | None:
+        """Commit the whole-file ``moves`` alone on top of HEAD, each file at its new path with
+        its HEAD content, so that ``git log --follow`` sees a 100 % rename even when the next
+        commit rewrites references inside it, and an empty file is paired with its own source
+        (git pairs identical blobs by path order among the commit's deletions).
+
+        Built with a private index and ``git commit-tree``: the user's index and anything
+        staged in it stay as they were, and no hook runs on a commit that adds no content (the
+        phase commit that follows runs them all). Moves whose source is not in HEAD are left
+        to that commit. Returns the new commit, or None when there was nothing to commit.
+        """
+        head = self.head()
+        if head is None or not moves:
+            return None
+        listed = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", head, "--", *(s for s, _ in moves)).stdout
+        entries = {}
+        for record in filter(None, listed.split("\0")):
+            meta, path = record.split("\t", 1)
+            mode, _kind, blob = meta.split()
+            entries[path] = (mode, blob)
+        lines = [f"{entries[s][0]} {entries[s][1]}\t{d}" for s, d in moves if s in entries]
+        if not lines:
+            return None
+        with tempfile.TemporaryDirectory() as scratch:
+            env = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch) / "index")}
+
+            def plumbing(*args: str, stdin: str | None = None) -> str:
+                done = subprocess.run(
+                    ["git", *args], cwd=self.root, env=env, input=stdin, capture_output=True, text=True
+                )
+                if done.returncode != 0:
+                    raise GitError(f"{self.root}: git {args[0]} failed: {_last_line(done)}")
+                return done.stdout.strip()
+
+            plumbing("read-tree", head)
+            plumbing(
+                "update-index",
+                "--force-remove",
+                "-z",
+                "--stdin",
+                stdin="".join(f"{s}\0" for s, _ in moves if s in entries),
+            )
+            plumbing("update-index", "-z", "--index-info", stdin="".join(f"{line}\0" for line in lines))
+            tree = plumbing("write-tree")
+        commit = _git(self.root, "commit-tree", tree, "-p", head, "-m", message, started=started).stdout.strip()
+        state = self.head_state()
+        extra = [] if state.ref else ["--no-deref"]
+        _git(self.root, "update-ref", *extra, "-m", "restructure: renames", state.ref or "HEAD", commit, head)
+        return commit
+
     def commit_paths(self, message: str, paths: list[str], started: Started = None) -> str | None:
         """Commit exactly ``paths`` (the phase's own changes), never other edits in the tree.
 

@@ -60,6 +60,9 @@ class PhaseReport:
     python_fragments_parsed: int = 0  # statements parsed on their own (files no step parsed whole)
     seconds: float = 0.0
     commit: str | None = None
+    # the commit before ``commit`` holding only the phase's whole-file moves (when a moved
+    # file is also edited or empty), so that history follows each file at 100 %
+    renames_commit: str | None = None
     # what makes the phase fail: a failed step, an ambiguity left for a human to settle; the
     # phase then writes nothing and exits non-zero after its report is written
     problems: list[str] = field(default_factory=list)
@@ -140,6 +143,8 @@ class PhaseReport:
         lines.append(
             f"  {self.python_files_parsed} Python file(s) parsed whole"
             f" (at most {self.python_parses_max_per_file}x each), {self.python_fragments_parsed} statement(s)"
-            f" parsed on their own, in {self.seconds:.2f}s" + (f"; committed {self.commit[:10]}" if self.commit else "")
+            f" parsed on their own, in {self.seconds:.2f}s"
+            + (f"; committed {self.commit[:10]}" if self.commit else "")
+            + (f" (renames in {self.renames_commit[:10]})" if self.renames_commit else "")
         )
         return "\n".join(lines)

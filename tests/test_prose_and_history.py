@@ -9,9 +9,10 @@ One row per hazard:
   ``command:``, a Dockerfile ``COPY``, an import, a string in code), whatever else it names;
 - a document that is a copy of the plan (or another migration document) is left alone
   and reported once per phase, in a real run with the shipped plan on the fixture;
-- git history: every moved file shows as a rename of its own source (100 % when the tool
-  did not have to rewrite a reference in it), a created ``__init__.py`` is never empty, and
-  no ``__init__.py`` shows as renamed from another package.
+- git history: every moved file shows as a 100 % rename of its own source (a phase that also
+  edits a moved file, or moves an empty one, commits the renames on their own first), a
+  created ``__init__.py`` is never empty, and no ``__init__.py`` shows as renamed from another
+  package.
 """
 
 # ruff: noqa: E501  (table rows read best one per line)
@@ -295,7 +296,8 @@ PLAN_COPY = "docs/RESTRUCTURING_PLAN.md"
 @dataclass
 class Run:
     repo: Path
-    commits: dict[int, str | None]  # phase -> its commit (None: the phase changed nothing)
+    before: dict[int, str]  # phase -> HEAD before it ran
+    commits: dict[int, list[str]]  # phase -> its commits, oldest first (none: it changed nothing)
     reports: dict[int, dict]
 
 
@@ -309,16 +311,18 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     (repo / PLAN_COPY).write_text(plan_document(PLAN))
     git(repo, "add", PLAN_COPY)
     git(repo, "commit", "-q", "-m", "the plan, for the team")
-    commits: dict[int, str | None] = {}
+    heads: dict[int, str] = {}
+    commits: dict[int, list[str]] = {}
     reports: dict[int, dict] = {}
     for number in PHASES:
-        before = git(repo, "rev-parse", "HEAD").strip()
+        heads[number] = git(repo, "rev-parse", "HEAD").strip()
         result = invoke(repo, f"phase{number}", "--commit", "--repo", str(repo))
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-        after = git(repo, "rev-parse", "HEAD").strip()
-        commits[number] = after if after != before else None
+        commits[number] = git(repo, "rev-list", "--reverse", f"{heads[number]}..HEAD").split()
         reports[number] = json.loads((repo / ".git/restructure/reports" / f"phase-{number:02d}.json").read_text())
-    return Run(repo, commits, reports)
+        report = reports[number]
+        assert commits[number] == [c for c in (report["renames_commit"], report["commit"]) if c]
+    return Run(repo, heads, commits, reports)
 
 
 def _renames(repo: Path, commit: str) -> list[tuple[int, str, str]]:
@@ -358,24 +362,29 @@ def test_the_plan_copy_is_left_alone_and_reported_once_per_phase(run: Run) -> No
 
 
 @pytest.mark.parametrize("phase", PHASES)
-def test_every_moved_file_is_a_rename_of_its_own_source(run: Run, phase: int) -> None:
-    """100 % when the tool left the file as it was, less when it rewrote a reference in it;
-    always paired with its own source. (Empty files: see the next test.)"""
-    commit = run.commits[phase]
-    if commit is None:
-        assert run.reports[phase]["moves"] == []
+def test_every_moved_file_is_a_100_percent_rename_of_its_own_source(run: Run, phase: int) -> None:
+    """In the phase's first commit, whether the tool rewrote a reference in the file or not,
+    empty files included; a phase with an edited or empty moved file committed twice."""
+    commits, report = run.commits[phase], run.reports[phase]
+    if not commits:
+        assert report["moves"] == []
         return
-    renames = {(src, dst): similarity for similarity, src, dst in _renames(run.repo, commit)}
-    for src, dst in run.reports[phase]["moves"]:
-        if _size(run.repo, f"{commit}~1", src) == 0:
-            continue
-        before = _blob(run.repo, f"{commit}~1", src)
-        assert (src, dst) in renames, f"phase {phase}: {src} -> {dst} is not a rename in git"
-        unchanged = before == _blob(run.repo, commit, dst)
-        assert (renames[(src, dst)] == 100) == unchanged, (phase, src, dst, renames[(src, dst)])
+    renames = {(src, dst): similarity for similarity, src, dst in _renames(run.repo, commits[0])}
+    for src, dst in report["moves"]:
+        assert renames.get((src, dst)) == 100, f"phase {phase}: {src} -> {dst}: {renames.get((src, dst))}"
+    edited_or_empty = [
+        (src, dst)
+        for src, dst in report["moves"]
+        if _size(run.repo, run.before[phase], src) == 0
+        or _blob(run.repo, run.before[phase], src) != _blob(run.repo, commits[-1], dst)
+    ]
+    assert len(commits) == (2 if edited_or_empty else 1), (phase, edited_or_empty[:3])
+    if len(commits) == 2:  # the renames commit holds the moves and nothing else
+        assert sorted(renames) == sorted(tuple(m) for m in report["moves"])
+        assert git(run.repo, "diff", "--name-only", "-M", "--diff-filter=AMD", f"{commits[0]}~1", commits[0]) == ""
 
 
-#: Why a moved empty file can show as renamed from a deleted empty one, whatever the commit holds.
+#: Why a moved empty file can show as renamed from a deleted empty one when both are in one commit.
 GIT_PAIRS_EMPTY_FILES = (
     "git's exact-rename pass (diffcore-rename.c, find_identical_files) walks the added paths in "
     "path order and gives each the first still-unused deleted path, in path order, with the same "
@@ -385,33 +394,23 @@ GIT_PAIRS_EMPTY_FILES = (
     "service's. Nothing in one commit can change it: the moved file's bytes, name and mode are "
     "fixed (move, never modify), the deleted file's blob is the parent commit's, modes only count "
     "for non-regular files, and no git setting orders the candidates; only a separate commit for "
-    "the deletions would, and a phase is one commit"
+    "the renames does, which is what a phase that moves an empty file makes"
 )
 
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_no_init_file_is_renamed_from_another_package(run: Run, phase: int) -> None:
-    """Every rename git sees with an ``__init__.py`` at one end is one of the phase's moves.
-
-    One case nothing in the commit can avoid is told apart (xfail, naming the pair): the phase
-    moves an empty file and deletes another empty one in the same commit (berths'
-    ``app/tests/__init__.py`` moved, ``app/__init__.py`` deleted). See
-    :data:`GIT_PAIRS_EMPTY_FILES` for why; ``test_git_pairs_identical_files_by_path_order``
-    pins that behaviour of git. Anything else (a created file, a non-empty one) fails."""
-    commit = run.commits[phase]
-    if commit is None:
-        return
+    """Every rename git sees with an ``__init__.py`` at one end, in any commit of the phase,
+    is one of the phase's moves (see :data:`GIT_PAIRS_EMPTY_FILES` for the hazard;
+    ``test_git_pairs_identical_files_by_path_order`` pins that behaviour of git)."""
     moves = {tuple(m) for m in run.reports[phase]["moves"]}
     foreign = [
         (similarity, src, dst)
+        for commit in run.commits[phase]
         for similarity, src, dst in _renames(run.repo, commit)
         if (src, dst) not in moves and "__init__.py" in {Path(src).name, Path(dst).name}
     ]
-    moved_empty = {dst for src, dst in moves if _size(run.repo, f"{commit}~1", src) == 0}
-    unavoidable = [f for f in foreign if f[2] in moved_empty and _size(run.repo, f"{commit}~1", f[1]) == 0]
-    assert [f for f in foreign if f not in unavoidable] == []
-    if unavoidable:
-        pytest.xfail(f"{unavoidable[0][1]} -> {unavoidable[0][2]}: {GIT_PAIRS_EMPTY_FILES}")
+    assert foreign == [], GIT_PAIRS_EMPTY_FILES
 
 
 def test_git_pairs_identical_files_by_path_order(tmp_path: Path) -> None:
@@ -446,10 +445,10 @@ def test_git_pairs_identical_files_by_path_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("phase", PHASES)
 def test_a_created_init_file_is_never_empty(run: Run, phase: int) -> None:
-    commit = run.commits[phase]
+    commits = run.commits[phase]
     created = [p for p in run.reports[phase]["created"] if p.endswith("__init__.py")]
     for path in created:
-        assert commit is not None and _size(run.repo, commit, path) > 0, path
+        assert commits and _size(run.repo, commits[-1], path) > 0, path
 
 
 # --- 6. a tiny repository: ensure-package next to a deleted empty __init__.py ----------------
@@ -484,6 +483,44 @@ def test_tiny_repo_renames_are_the_moves_at_100_percent(tmp_path: Path) -> None:
     ]
     init = (repo / base / "routers/__init__.py").read_text()
     assert init.startswith('"""') and "routers" in init.lower() and "tiny" in init, init
+
+
+def test_an_edited_move_is_followed_at_100_percent_through_its_renames_commit(tmp_path: Path) -> None:
+    """main.py imports from the package that moves with it: the import is rewritten, and
+    ``git log --follow`` still walks back to app/main.py through a 100 % rename."""
+    repo = tmp_path / "tiny"
+    base = "services/tiny_service"
+    make_repo(
+        repo,
+        {
+            "services/__init__.py": "",
+            f"{base}/__init__.py": "",
+            f"{base}/app/__init__.py": "",
+            f"{base}/app/main.py": "from services.tiny_service.app.routers.boats import ROUTES\n\napp = ROUTES\n",
+            f"{base}/app/routers/__init__.py": '"""Routers."""\n',
+            f"{base}/app/routers/boats.py": "ROUTES = ['/boats']\n",
+        },
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(TINY_PLAN)
+    start = git(repo, "rev-parse", "HEAD").strip()
+    result = invoke(repo, "phase1", "--commit", "--repo", str(repo), "--plan", str(plan))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "services.tiny_service.routers.boats" in (repo / base / "main.py").read_text()
+    renames_commit, phase_commit = git(repo, "rev-list", "--reverse", f"{start}..HEAD").split()
+    assert sorted(_renames(repo, renames_commit)) == [
+        (100, f"{base}/app/main.py", f"{base}/main.py"),
+        (100, f"{base}/app/routers/__init__.py", f"{base}/routers/__init__.py"),
+        (100, f"{base}/app/routers/boats.py", f"{base}/routers/boats.py"),
+    ]
+    assert "(renames only)" in git(repo, "log", "-1", "--format=%s", renames_commit)
+    followed = git(repo, "log", "--follow", "--name-status", "--format=%H", "--", f"{base}/main.py")
+    assert f"R100\t{base}/app/main.py\t{base}/main.py" in followed
+    assert git(repo, "diff", "--name-only", renames_commit, phase_commit).split() == [
+        f"{base}/app/__init__.py",
+        f"{base}/main.py",
+    ]
+    assert git(repo, "status", "--porcelain") == ""
 
 
 # --- 7. prose inside a service that did not lose the path it names -----------------------------
