@@ -431,7 +431,7 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
             if commit_message is not None:
                 renamed = [(s, d) for s, d in changes.moves if s in tracked]
                 if any(d in changes.writes or _empty(backup.files.get(s)) for s, d in renamed):
-                    with counter.git("git commit-tree (renames)") as started:
+                    with counter.git("renames commit (git commit-tree)") as started:
                         renames = repo.commit_renames(renames_message(commit_message), renamed, started=started)
                     commits.extend([renames] if renames else [])
                 touched = [p for pair in changes.moves for p in pair] + list(changes.writes) + changes.deletes

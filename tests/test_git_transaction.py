@@ -169,7 +169,7 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     assert report.commit, "the recorded run commits"
     kinds = [what.split(" (")[0].split(" ")[0] if not what.startswith("git") else what.split(" (")[0] for what in seen]
     # every kind of step the transaction has is here, each git command included
-    assert {"move", "write", "delete", "git rm --cached", "git add", "git commit"} <= set(kinds), seen
+    assert {"move", "write", "delete", "git rm --cached", "git add", "renames", "git commit"} <= set(kinds), seen
     assert kinds.count("move") == len([p for p in [*FILES, *SYMLINKS, *IN_IGNORED_DIR] if moved(p) != p]), seen
     return seen
 
@@ -202,7 +202,12 @@ def test_a_committed_phase_keeps_modes_and_symlinks_and_commits_tracked_files_in
         assert git(repo, "show", f"HEAD:{new}") == (repo / new).read_text()
         if new == rel:
             assert (repo / rel).read_text() != text, f"{rel} names a moved module: it is rewritten"
-    assert git(repo, "rev-list", "--count", "HEAD").strip() == "2"
+    # the fixture's first commit, the renames (moved files are also rewritten), the phase
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "3"
+    renamed = {line.split("\t")[1]: line.split()[0] for line in git(repo, "ls-tree", "-r", "HEAD~1").splitlines()}
+    for rel in [*EXECUTABLE, *SYMLINKS]:  # the renames commit keeps each file's mode and bytes
+        assert renamed[moved(rel)] == committed[moved(rel)], rel
+        assert git(repo, "rev-parse", f"HEAD~1:{moved(rel)}") == git(repo, "rev-parse", f"HEAD~2:{rel}"), rel
 
 
 def test_a_users_ignored_untracked_file_is_never_forced_into_the_index(tmp_path: Path) -> None:
@@ -307,7 +312,7 @@ def test_a_fault_at_every_step_leaves_everything_as_it_was(steps: list[str], tmp
     assert result.returncode == 0, result.stderr
 
 
-INTERRUPTED = ["move", "git rm --cached", "git add", "git commit"]
+INTERRUPTED = ["move", "git rm --cached", "git add", "renames commit", "git commit"]
 
 
 @pytest.mark.parametrize("kind", INTERRUPTED)
