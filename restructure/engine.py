@@ -22,7 +22,7 @@ from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
-from restructure.python import file_paths
+from restructure.python import file_paths, target_formatter
 from restructure.python.import_blocks import keep_blocks_sorted
 from restructure.python.parsing import ParsedFiles
 from restructure.python.patch_targets import Ambiguous, retarget
@@ -361,7 +361,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
             if new_text != text:
                 style = splitting.style(ctx, path, path)
                 new_text = keep_blocks_sorted(text, new_text, style)
-                _note_long_lines(ctx, path, text, new_text, style.line_length)
+                new_text = _wrap_long_lines(ctx, path, text, new_text, style.line_length)
             ctx.parsed.fragments += new.fragments
             ctx.report.needs_human.extend(HumanItem(a.path, a.line, a.text, a.reason) for a in new.ambiguities)
             ctx.report.problems.extend(
@@ -392,16 +392,29 @@ def patch_targets_key(value: str, relocation: RelocationMap) -> str:
     return f"`patch_targets: {{{name}: {groups[0]}}}` (or {', '.join(groups[1:])})"
 
 
-def _note_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: int) -> None:
+def _wrap_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: int) -> str:
     """A rewritten reference longer than the old one can push its line over the target's
-    limit; the tool does not re-wrap the user's statement, it says where the formatter will."""
+    limit. The target's own ruff (:mod:`restructure.python.target_formatter`) wraps that one
+    logical line when it is here; otherwise the line stays as written and the report says where."""
     before = set(old.splitlines())
-    for number, line in enumerate(new.splitlines(), start=1):
-        if len(line) > limit and line not in before:
+    outgrown = [n for n, line in enumerate(new.splitlines(), start=1) if len(line) > limit and line not in before]
+    root = ctx.repo.root if ctx.repo is not None else None
+    formatter = target_formatter.find(root) if outgrown and root is not None else None
+    for number in reversed(outgrown):  # bottom up: a wrap shifts only the lines below it
+        length = len(new.splitlines()[number - 1])
+        wrapped = target_formatter.wrap(formatter, root, path, new, number) if formatter and root else None
+        if wrapped is not None:
+            new = wrapped
             ctx.report.notes.append(
-                f"{path}:{number}: a rewritten reference makes this line {len(line)} characters "
-                f"(line length {limit}); the statement is left as written, your formatter may wrap it"
+                f"{path}:{number}: a rewritten reference made this line {length} characters (line length "
+                f"{limit}); wrapped by the target's own ruff {formatter.version}, as {formatter.requirement} asks"
             )
+            continue
+        ctx.report.notes.append(
+            f"{path}:{number}: a rewritten reference makes this line {length} characters (line length {limit}); "
+            "the statement is left as written: run your formatter on it"
+        )
+    return new
 
 
 def _is_migration_document(ctx: PhaseContext, path: str, text: str) -> bool:

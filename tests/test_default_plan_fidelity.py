@@ -1,12 +1,14 @@
-"""The shipped default plan on ``compose-fixtures/legacy``, judged by the fixture's own tools.
+"""The shipped default plan on both 13-service fixtures, judged by each fixture's own tools.
 
-The fixture is a second 13-service monorepo in the plan's current state, written from the
+``compose-fixtures/legacy`` is a second monorepo in the plan's current state, written from the
 plan document alone in a Python 3.8 hand with an old ruff pinned (see its HAZARDS.md); the
-plan was not shaped for it. After ``invoke all --commit`` with the default plan, unchanged:
-every phase ran, the pinned ``ruff check`` and ``ruff format --check`` find nothing they did
-not find before, no comment is lost, whole-file moves are 100 % renames, and every service's
-own tests (the committed-OpenAPI test of payments among them) pass where they moved to.
-The comparison helpers are the allotment fixture's (``tests/test_legacy_fixture.py``).
+plan was not shaped for it. ``compose-fixtures/monorepo`` is the first. After
+``invoke all --commit`` with the default plan, unchanged, on each: every phase ran, the
+fixture's own ruff (the pinned version, or ours where the requirement allows it) finds
+nothing with ``check`` or ``format --check`` that it did not find before, no comment is lost,
+every whole-file move is a 100 % rename, and (legacy) every service's own tests (the
+committed-OpenAPI test of payments among them) pass where they moved to. The comparison
+helpers are the allotment fixture's (``tests/test_legacy_fixture.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from restructure.plan import DEFAULT_PLAN, load_plan
 from tests.conftest import FIXTURES, ROOT, make_git_copy
@@ -31,11 +34,29 @@ from verify.target import ensure_env
 LEGACY = FIXTURES / "legacy"
 
 
+TARGETS = ["legacy", "monorepo"]
+both = pytest.mark.parametrize("target", TARGETS, indirect=True)
+legacy_only = pytest.mark.parametrize("target", ["legacy"], indirect=True)
+
+
 @pytest.fixture(scope="module")
-def ruff() -> Path:
-    pinned = re.search(r"^ruff==([\w.]+)\s*$", (LEGACY / "requirements-dev.txt").read_text(), re.MULTILINE)
-    assert pinned, "compose-fixtures/legacy/requirements-dev.txt pins no ruff==VERSION"
-    return Path(pinned_ruff(pinned[1]))
+def target(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def ruff(target: str) -> Path:
+    """The ruff the fixture's requirements-dev.txt asks for: its pinned version, or ours
+    when ours satisfies the requirement."""
+    source = FIXTURES / target / "requirements-dev.txt"
+    wanted = re.search(r"^ruff\s*([<>=!~][^#\s]*)\s*$", source.read_text(), re.MULTILINE)
+    assert wanted, f"{source} names no ruff requirement"
+    if wanted[1].startswith("=="):
+        return Path(pinned_ruff(wanted[1][2:]))
+    ours = Path(sys.executable).parent / "ruff"
+    version = subprocess.run([ours, "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
+    assert version in SpecifierSet(wanted[1]), f"{source} wants ruff{wanted[1]}; ours is {version}"
+    return ours
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +65,15 @@ def python() -> str:
 
 
 @pytest.fixture(scope="module")
-def untouched(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_git_copy(LEGACY, tmp_path_factory.mktemp("untouched") / "legacy")
+def untouched(target: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_git_copy(FIXTURES / target, tmp_path_factory.mktemp("untouched") / target)
 
 
 @pytest.fixture(scope="module")
-def restructured(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    repo = make_git_copy(LEGACY, tmp_path_factory.mktemp("restructured") / "legacy")
+def restructured(
+    target: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    repo = make_git_copy(FIXTURES / target, tmp_path_factory.mktemp("restructured") / target)
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "-r", str(ROOT), "all", "--repo", str(repo), "--commit"],
         capture_output=True,
@@ -64,6 +87,7 @@ def test_the_fixture_has_no_plan_of_its_own() -> None:
     assert not (LEGACY / "restructure-plan.yaml").exists()
 
 
+@legacy_only
 def test_untouched_fixture_is_clean_under_its_own_tools(ruff: Path, python: str, untouched: Path, pg_server) -> None:
     assert check_findings(ruff, untouched) == Counter()
     result = run_pytest(python, untouched, ["services"], pg_server.url())
@@ -71,12 +95,14 @@ def test_untouched_fixture_is_clean_under_its_own_tools(ruff: Path, python: str,
     assert result.returncode == 0 and "skipped" not in summary, summary
 
 
+@both
 def test_every_phase_of_the_default_plan_runs(restructured) -> None:
     repo, result = restructured
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert not list(repo.glob("services/*/app")), "no app/ directory is left"
 
 
+@both
 def test_no_new_ruff_finding(ruff: Path, untouched: Path, restructured) -> None:
     repo, _ = restructured
     new = check_findings(ruff, repo) - check_findings(ruff, untouched)
@@ -116,9 +142,10 @@ def _deleted_by_the_plan() -> list[str]:
     return out
 
 
+@both
 def test_every_comment_survives(untouched: Path, restructured) -> None:
     deleted = _deleted_by_the_plan()
-    assert "services/members_service/router.py" in deleted  # the re-export stub the plan drops
+    assert "services/members_service/router.py" in deleted  # e.g. legacy's re-export stub the plan drops
     gone: Counter[str] = Counter()
     for path in sorted(untouched.rglob("*.py")):
         name = path.relative_to(untouched).as_posix()
@@ -132,6 +159,7 @@ def test_every_comment_survives(untouched: Path, restructured) -> None:
     assert not lost, "comments missing after the restructure:\n" + "\n".join(sorted(lost))
 
 
+@both
 def test_whole_file_moves_are_exact_renames(restructured) -> None:
     """Every move of every phase's report, the ones whose references the tool rewrote
     inside the file (main.py, a docstring naming its own module) included."""
@@ -148,6 +176,7 @@ def test_whole_file_moves_are_exact_renames(restructured) -> None:
     assert not missing, f"{len(missing)} of {len(moves)} moves are not 100 % renames:\n" + "\n".join(missing[:20])
 
 
+@legacy_only
 def test_own_tests_pass_where_they_moved(python: str, restructured, pg_server) -> None:
     repo, _ = restructured
     folders = sorted(p.relative_to(repo).as_posix() for p in repo.glob("services/*/tests"))
