@@ -132,8 +132,9 @@ def wrap(formatter: Formatter, root: Path, path: str, text: str, line: int) -> s
     if span is None:
         return None
     first, last = span
+    end = len(text.splitlines()[last - 1]) + 1  # the end of the statement's last line, not the next line's start
     done = subprocess.run(
-        [formatter.binary, "format", "--quiet", f"--range={first}:1-{last + 1}:1", "--stdin-filename", path, "-"],
+        [formatter.binary, "format", "--quiet", f"--range={first}:1-{last}:{end}", "--stdin-filename", path, "-"],
         cwd=root,
         input=text,
         capture_output=True,
