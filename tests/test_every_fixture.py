@@ -196,7 +196,15 @@ def test_every_phase_runs_in_order_and_commits_what_it_reports(chains: dict[str,
             problems.append(f"phase {number}: reports commit {report.commit}, HEAD is {run.head_after}")
             continue
         parent = git(chain.repo, "rev-parse", f"{run.head_after}^").strip()
-        if parent != run.head_before:
+        if report.renames_commit is not None:  # the whole-file moves first, alone, at 100 %
+            first = git(chain.repo, "rev-parse", f"{report.renames_commit}^").strip()
+            renames = git(chain.repo, "diff", "-M100%", "--name-status", run.head_before, report.renames_commit)
+            pairs = sorted(tuple(line.split("\t")[1:]) for line in renames.splitlines())
+            if parent != report.renames_commit or first != run.head_before:
+                problems.append(f"phase {number}: its renames and phase commits are not on top of the last phase's")
+            elif pairs != sorted(map(tuple, report.moves)):
+                problems.append(f"phase {number}: the renames commit holds more or less than its moves:\n{renames}")
+        elif parent != run.head_before:
             problems.append(f"phase {number}: its commit is not on top of the previous phase's")
         committed = set(
             git(chain.repo, "diff", "--no-renames", "--name-only", run.head_before, run.head_after).splitlines()
