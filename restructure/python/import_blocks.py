@@ -4,7 +4,7 @@ Rewriting ``services.x.app.schemas`` to ``services.x.schemas`` inside an import 
 statement's sort key: a block the target's isort had accepted becomes "un-sorted" although
 the tool only rewrote references. A careful engineer would move that one line to its place.
 The rule here is that narrow: a block of imports (statements on lines of their own in one
-body, blank lines between them, no comment anywhere in the block) that was exactly in the
+body, blank lines between them, no comment on a line of its own) that was exactly in the
 target's isort form before the rewrite is put back into that form after it. A statement's
 trailing comment (``import models  # noqa: F401``) travels with its statement: such a block
 is put back in order by moving whole statements, each keeping its exact text. Any other
