@@ -50,6 +50,7 @@ from restructure import engine
 from restructure.editset import Changes
 from restructure.gitrepo import GitError, GitRepo
 from restructure.plan import Plan, load_plan
+from restructure.python import target_formatter
 from restructure.report import NOT_FOUND, PhaseReport
 
 
@@ -113,7 +114,7 @@ def run(
     ``echo`` receives each phase's report as the engine prints it (a dry run shows them)."""
     target = GitRepo.open(repo_path)
     result = Preflight(target.root)
-    with scratch_copy(target) as scratch:
+    with scratch_copy(target) as scratch, target_formatter.copy_of(scratch, target.root):
         scratch_plan = _plan_in(scratch, target, plan)
         base = _git(scratch, "rev-parse", "HEAD").strip()
         for number in numbers:

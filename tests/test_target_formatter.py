@@ -65,6 +65,22 @@ def test_only_a_binary_whose_version_satisfies_the_requirement_counts(tmp_path: 
     assert found is not None and found.version == "0.4.10" and found.binary.startswith(str(pinned))
 
 
+def test_a_scratch_copy_finds_the_ruff_of_the_repository_it_copies(tmp_path: Path) -> None:
+    """The pre-flight runs the phases on a clone, which has no untracked virtualenv."""
+    original, scratch = tmp_path / "original", tmp_path / "scratch"
+    (original / ".venv" / "bin").mkdir(parents=True)
+    (original / ".venv" / "bin" / "ruff").symlink_to(pinned_ruff("0.4.10"))
+    scratch.mkdir()
+    for root in (original, scratch):
+        (root / "requirements-dev.txt").write_text("ruff==0.4.10\n")
+    assert target_formatter.find(scratch) is None
+    target_formatter.find.cache_clear()
+    with target_formatter.copy_of(scratch, original):
+        found = target_formatter.find(scratch)
+    assert found is not None and found.binary.startswith(str(original))
+    assert target_formatter.find(scratch) is None
+
+
 CONFIG = "[tool.ruff]\nline-length = 100\n"
 LONG = '"services.volunteer_service.services.volunteer_service.get_service_client"'
 WRAP_ROWS = [

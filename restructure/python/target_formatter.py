@@ -16,6 +16,7 @@ is left as written and reported.
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import functools
 import re
@@ -23,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,8 +85,25 @@ def _version(binary: str) -> Version | None:
         return None
 
 
+# a scratch copy (the pre-flight's) -> the repository it copies: the target's virtualenv is
+# untracked, so only the original has it
+_HOMES: dict[Path, Path] = {}
+
+
+@contextlib.contextmanager
+def copy_of(scratch: Path, original: Path) -> Iterator[None]:
+    """While phases run on ``scratch``, look for the target's ruff in ``original``'s virtualenv."""
+    _HOMES[scratch.resolve()] = original
+    try:
+        yield
+    finally:
+        _HOMES.pop(scratch.resolve(), None)
+        find.cache_clear()
+
+
 def _candidates(root: Path) -> list[str]:
-    found = [str(root / venv / "bin" / "ruff") for venv in VENV_DIRS]
+    home = _HOMES.get(root.resolve(), root)
+    found = [str(home / venv / "bin" / "ruff") for venv in VENV_DIRS]
     found += [shutil.which("ruff") or "", str(Path(sys.executable).parent / "ruff")]
     return list(dict.fromkeys(c for c in found if c and Path(c).is_file()))
 
