@@ -185,7 +185,7 @@ def demo(c, workdir=None, require_docker=False, fixture="monorepo"):
 
     try:
         code = demo_module.run(workdir, require_docker, fixture)
-    except demo_module.UnknownFixture as exc:
+    except demo_module.DemoRefused as exc:
         raise Exit(f"error: {exc}", code=1) from exc
     if code:
         raise Exit(code=code)

@@ -23,8 +23,9 @@ DEFAULT_FIXTURE = "monorepo"
 OWN_PLAN = "restructure-plan.yaml"
 
 
-class UnknownFixture(ValueError):
-    """A ``--fixture`` name with no directory under ``compose-fixtures/``."""
+class DemoRefused(ValueError):
+    """A ``--fixture`` name with no directory under ``compose-fixtures/``, or a ``--workdir``
+    that already holds a copy of the fixture (a demo never writes over an earlier one)."""
 
 
 def fixture_names() -> list[str]:
@@ -34,7 +35,7 @@ def fixture_names() -> list[str]:
 def fixture_dir(name: str) -> Path:
     if name not in fixture_names():
         known = ", ".join(fixture_names())
-        raise UnknownFixture(f"unknown fixture {name!r}: no compose-fixtures/{name}/services (known: {known})")
+        raise DemoRefused(f"unknown fixture {name!r}: no compose-fixtures/{name}/services (known: {known})")
     return FIXTURES / name
 
 
@@ -46,6 +47,8 @@ def fixture_plan(name: str) -> Path | None:
 
 def prepare(workdir: Path, fixture: str = DEFAULT_FIXTURE) -> Path:
     repo = workdir / fixture
+    if repo.exists():
+        raise DemoRefused(f"{repo} already exists (an earlier demo?); remove it or pass another --workdir")
     shutil.copytree(fixture_dir(fixture), repo, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ruff_cache"))
     for args in (
         ["init", "-q", "-b", "main"],

@@ -319,3 +319,18 @@ def test_demo_refuses_an_unknown_fixture_with_one_line(tmp_path: Path) -> None:
         f"error: unknown fixture 'nosuch': no compose-fixtures/nosuch/services (known: {known})"
     ]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_refuses_a_workdir_that_holds_an_earlier_copy(tmp_path: Path) -> None:
+    (tmp_path / "legacy").mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "-r", str(ROOT), "demo", "--fixture", "legacy", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'legacy'} already exists (an earlier demo?); remove it or pass another --workdir"
+    ]
+    assert [p.name for p in tmp_path.iterdir()] == ["legacy"] and not any((tmp_path / "legacy").iterdir())
