@@ -93,7 +93,7 @@ def run(workdir: str | None = None, require_docker: bool = False, fixture: str =
     verified = subprocess.run(args, cwd=PROJECT).returncode
 
     print("\n== demo summary")
-    print(f"   restructured copy: {repo}  (git log shows one commit per phase)")
+    print(f"   restructured copy: {repo}  (git log: a commit per phase, its renames first where it edits a moved file)")
     print(f"   verification reports: {reports}/verify.md, verify.json, verify.junit.xml")
     if not_run:
         print("   what did NOT run:")
