@@ -294,7 +294,7 @@ def print_tree(result: TreeResult) -> None:
     print(f"   {'measure':<30} {'wall s':>9} {'cpu s':>9} {'peak MiB':>9}")
     for name, wall, cpu, rss in rows:
         print(f"   {name:<30} {wall:>9.2f} {cpu:>9.2f} {rss:>9.0f}")
-    print(f"   invoke all / floor: {result.ratio_wall:.1f}x wall, {result.ratio_cpu:.1f}x cpu (target <= 3x)")
+    print(f"   invoke all / floor: {result.ratio_wall:.1f}x wall, {result.ratio_cpu:.1f}x cpu (target <= 2x, issue 10)")
     print(f"   phases: dry run {phase_summary(dry)}; all {phase_summary(full)}")
     print(
         f"   {'phase':>5} {'status':<7} {'wall s':>8} {'cpu s':>8} {'files':>6} {'max/file':>8} {'engine':>6}"
