@@ -400,10 +400,13 @@ def _wrap_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: in
     outgrown = [n for n, line in enumerate(new.splitlines(), start=1) if len(line) > limit and line not in before]
     root = ctx.repo.root if ctx.repo is not None else None
     formatter = target_formatter.find(root) if outgrown and root is not None else None
-    for number in reversed(outgrown):  # bottom up: a wrap shifts only the lines below it
+    shift = 0  # lines the wraps above added: the notes name lines of the text as written
+    for found in outgrown:
+        number = found + shift
         length = len(new.splitlines()[number - 1])
         wrapped = target_formatter.wrap(formatter, root, path, new, number) if formatter and root else None
         if wrapped is not None:
+            shift += wrapped.count("\n") - new.count("\n")
             new = wrapped
             ctx.report.notes.append(
                 f"{path}:{number}: a rewritten reference made this line {length} characters (line length "

@@ -158,3 +158,28 @@ def test_a_phase_wraps_with_the_targets_ruff_or_reports_the_line(
     saved = json.loads((repo / ".git/restructure/reports/phase-01.json").read_text())
     assert saved["notes"] == report.notes
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_two_wrapped_lines_in_one_file_are_named_where_they_are_now(tmp_path: Path) -> None:
+    second = TEST_TEXT.replace("test_clock", "test_clock_again")
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": CONFIG,
+            "requirements-dev.txt": f"ruff>={OURS}\n",
+            "services/__init__.py": "",
+            f"{TINY}/__init__.py": "",
+            f"{TINY}/main.py": "app = object()\n",
+            f"{TINY}/app/__init__.py": "",
+            f"{TINY}/app/helpers.py": "def clock():\n    return 0\n",
+            f"{TINY}/tests/test_clock.py": TEST_TEXT + "\n\n" + second.split("\n\n\n", 1)[1],
+        },
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN)
+    report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=lambda _: None)
+    lines = (repo / TINY / "tests/test_clock.py").read_text().splitlines()
+    named = [int(n.split(":")[1]) for n in report.notes if "wrapped by the target's own ruff" in n]
+    assert len(named) == 2, report.notes
+    assert [lines[n - 1] for n in named] == ["    with mock.patch("] * 2, (named, lines)
+    assert max(len(line) for line in lines) <= 100
