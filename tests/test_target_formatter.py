@@ -33,6 +33,19 @@ REQUIREMENT_ROWS = [
         {"pyproject.toml": '[project]\nname = "x"\n[project.optional-dependencies]\nlint = ["ruff>=0.3"]\n'},
         ">=0.3",
     ),
+    (
+        "Poetry dev group, caret constraint",
+        {"pyproject.toml": '[tool.poetry.group.dev.dependencies]\nruff = "^0.4.10"\n'},
+        "<0.5,>=0.4.10",
+    ),
+    (
+        "a lock file's pin before the range that allowed it",
+        {
+            "uv.lock": 'version = 1\n[[package]]\nname = "ruff"\nversion = "0.4.10"\n',
+            "requirements-dev.txt": "ruff>=0.4\n",
+        },
+        "==0.4.10",
+    ),
     ("a package named like it is not it", {"requirements-dev.txt": "ruff-lsp==0.0.1\n"}, None),
     ("no requirement: no formatter of the target's", {"requirements.txt": "fastapi\n"}, None),
 ]

@@ -4,10 +4,10 @@ Rewriting ``mock.patch("svc.app.router._fetch")`` to ``mock.patch("svc.routers.s
 makes the string longer; a line that fitted the target's line length can outgrow it, and
 the target's ``ruff format --check`` then fails on a statement the tool only had to touch.
 The tool never restyles a user's code with its own formatter (a newer ruff restyles far
-more than the target's would). It uses the target's: the ``ruff`` the target requires (its
-``requirements*.txt`` or ``pyproject.toml``), found in the target's own virtualenv, on
-``PATH`` or next to this tool, and only when that binary's version satisfies the
-requirement. It formats only the logical line the rewrite changed (``--range``), in the
+more than the target's would). It uses the target's: the ``ruff`` the target requires (a
+lock file's pin, ``requirements*.txt``, ``pyproject.toml`` in any of its dialects), found
+in the target's own virtualenv, on ``PATH`` or next to this tool, and only when that
+binary's version satisfies the requirement. It formats only the logical line the rewrite changed (``--range``), in the
 real tree (its configuration applies), and the result is accepted only when nothing
 outside that line changed and the syntax tree is the same. Without such a binary the line
 is left as written and reported.
@@ -44,9 +44,22 @@ class Formatter:
     requirement: str  # "requirements-dev.txt: ruff>=0.5"
 
 
+def _locked_or_tool_declared(root: Path) -> list[tuple[str, str]]:
+    """Lock-file pins (``uv.lock``, ``poetry.lock``: the exact version) and Poetry / PDM tables,
+    as the verify harness reads them to install the target (PEP 508 strings)."""
+    from verify import dependencies  # the one reader of what a target declares, in every format
+
+    try:
+        declared = dependencies.declared(root)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
+        return []
+    label = ", ".join(s for s in declared.sources if not s.startswith("requirements")) or "pyproject.toml"
+    return [(package, label) for package in declared.packages]
+
+
 def _requirement_lines(root: Path) -> list[tuple[str, str]]:
     """(requirement text, source) of every requirement the target declares at its root."""
-    found: list[tuple[str, str]] = []
+    found = _locked_or_tool_declared(root)
     for path in sorted(root.glob("requirements*.txt")):
         try:
             found += [(line, path.name) for line in path.read_text(encoding="utf-8").splitlines()]
