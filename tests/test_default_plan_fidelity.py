@@ -27,6 +27,7 @@ from packaging.specifiers import SpecifierSet
 
 from restructure.plan import DEFAULT_PLAN, load_plan
 from tests.conftest import FIXTURES, ROOT, make_git_copy
+from tests.helpers.masked_references import mask, same_but_paths
 from tests.helpers.pinned_ruff import pinned_ruff
 from tests.test_legacy_fixture import TARGET_ENVS, check_findings, comments, format_findings, located, run_pytest
 from verify.target import ensure_env
@@ -112,21 +113,11 @@ def test_no_new_ruff_finding(ruff: Path, untouched: Path, restructured) -> None:
     assert not new, f"lines ruff format would change that it would not before:\n{shown}"
 
 
-_PATHISH = re.compile(r"[\w.]*(?:/|\.py\b|\w\.\w)[\w./:]*")
-
-
 def _comparable(found: Counter[str]) -> Counter[str]:
     """Comments with every path or dotted module reference blanked: a comment whose only
     change is a rewritten reference (``see volunteer_router.py`` -> ``see routers/volunteers.py``)
     is the same comment."""
-    return Counter({_PATHISH.sub("<path>", text): n for text, n in found.items()})
-
-
-def _same_but_paths(blanked: str, comment: str) -> bool:
-    """``comment`` is ``blanked`` (a comment with its references blanked) with some token in
-    the place of each blank."""
-    pattern = r"\S+".join(re.escape(part) for part in blanked.split("<path>"))
-    return re.fullmatch(pattern, comment) is not None
+    return Counter({mask(text): n for text, n in found.items()})
 
 
 def _deleted_by_the_plan() -> list[str]:
@@ -155,7 +146,7 @@ def test_every_comment_survives(untouched: Path, restructured) -> None:
     after = comments(restructured[0])
     lost = _comparable(comments(untouched)) - _comparable(gone) - _comparable(after)
     # a comment whose reference was rewritten to a shorter one (``app.main`` -> ``main``)
-    lost = Counter({c: n for c, n in lost.items() if not any(_same_but_paths(c, a) for a in after)})
+    lost = Counter({c: n for c, n in lost.items() if not any(same_but_paths(c, a) for a in after)})
     assert not lost, "comments missing after the restructure:\n" + "\n".join(sorted(lost))
 
 

@@ -40,6 +40,7 @@ import pytest
 from restructure.engine import run_phase
 from restructure.plan import Plan, load_plan
 from tests.conftest import FIXTURES, MONOREPO, git, make_git_copy
+from tests.helpers.masked_references import BLANK, mask, same_but_paths
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +94,6 @@ def _is_router_object(node: ast.stmt) -> bool:
     return isinstance(node, ast.Assign) and isinstance(value, ast.Call) and ast.unparse(value.func) == "APIRouter"
 
 
-_PATHISH = re.compile(r"[\w.]*(?:/|\.py\b|\w\.\w)[\w./:]*")
 _PATH_STRING = re.compile(r"[rRbBuU]?(['\"])[\w./:-]*[./][\w./:-]*\1")
 _PATH_RUN = re.compile(r"<path>(?:\s*,\s*<path>)+")
 
@@ -109,7 +109,7 @@ def _references_masked(text: str) -> str:
             start = offsets[token.start[0] - 1] + token.start[1]
             end = offsets[token.end[0] - 1] + token.end[1]
             if token.type == tokenize.COMMENT:
-                edits.append((start, end, _PATHISH.sub("<path>", token.string)))
+                edits.append((start, end, mask(token.string)))
             elif token.type == tokenize.STRING and _PATH_STRING.fullmatch(token.string):
                 edits.append((start, end, "<path>"))
     except (tokenize.TokenError, IndentationError):
@@ -248,8 +248,7 @@ def test_phase_moves_statements_byte_identical(phased_runs: Callable[[str], dict
     changed = new - old
     # a masked reference may have become a plain word (``app.main`` -> ``main`` in a comment)
     for text in list(lost.elements()):
-        pattern = re.compile(r"\S+".join(re.escape(part) for part in text.split("<path>")))
-        match = next((c for c in changed if pattern.fullmatch(c)), None) if "<path>" in text else None
+        match = next((c for c in changed if same_but_paths(text, c)), None) if BLANK in text else None
         if match is not None:
             lost[text] -= 1
             changed[match] -= 1

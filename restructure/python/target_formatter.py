@@ -44,34 +44,29 @@ class Formatter:
     requirement: str  # "requirements-dev.txt: ruff>=0.5"
 
 
-def _locked_or_tool_declared(root: Path) -> list[tuple[str, str]]:
-    """Lock-file pins (``uv.lock``, ``poetry.lock``: the exact version) and Poetry / PDM tables,
-    as the verify harness reads them to install the target (PEP 508 strings)."""
+def _requirement_lines(root: Path) -> list[tuple[str, str]]:
+    """(requirement text, source) of every requirement the target declares at its root.
+
+    What the verify harness installs comes first (:func:`verify.dependencies.declared`: a lock
+    file's pins, Poetry and PDM tables, ``requirements*.txt``), then every group of
+    ``pyproject.toml``: ruff sits in a lint group the harness has no reason to install."""
     from verify import dependencies  # the one reader of what a target declares, in every format
 
     try:
         declared = dependencies.declared(root)
+        pyproject = root / "pyproject.toml"
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8")) if pyproject.is_file() else {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError):
         return []
     label = ", ".join(s for s in declared.sources if not s.startswith("requirements")) or "pyproject.toml"
-    return [(package, label) for package in declared.packages]
-
-
-def _requirement_lines(root: Path) -> list[tuple[str, str]]:
-    """(requirement text, source) of every requirement the target declares at its root."""
-    found = _locked_or_tool_declared(root)
-    for path in sorted(root.glob("requirements*.txt")):
+    found = [(package, label) for package in declared.packages]
+    for path in declared.requirement_files:
         try:
             found += [(line, path.name) for line in path.read_text(encoding="utf-8").splitlines()]
         except (OSError, UnicodeDecodeError):
             continue
-    try:
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return found
     project = data.get("project", {})
-    groups = [project.get("dependencies", []), *project.get("optional-dependencies", {}).values()]
-    groups += list(data.get("dependency-groups", {}).values())
+    groups = [*project.get("optional-dependencies", {}).values(), *data.get("dependency-groups", {}).values()]
     for group in groups:
         found += [(item, "pyproject.toml") for item in group if isinstance(item, str)]
     return found
