@@ -76,11 +76,24 @@ class Scanner:
         self.space = Space(self.tree)
         self.other_space = Space(self.other) if self.other is not None else None
         self.contexts = images.dockerfile_contexts(self.tree)
+        self._own: dict[tuple[tuple[str, ...], str], bool] = {}
 
     def own(self, root_list: list[str], dotted: str, image: images.Image | None = None) -> bool:
         """Does ``dotted`` name code of the repository: a module file (not a bare directory,
         which a third-party package of the same name wins over) at one of its leading parts,
-        in this tree or the other, or in the image the command runs in?"""
+        in this tree or the other, or in the image the command runs in?
+
+        Memoised for the tree's own roots: every file of a directory asks it with the same
+        roots, and most files import the same few modules."""
+        if image is not None:
+            return self._own_uncached(root_list, dotted, image)
+        key = (tuple(root_list), dotted)
+        found = self._own.get(key)
+        if found is None:
+            found = self._own[key] = self._own_uncached(root_list, dotted, None)
+        return found
+
+    def _own_uncached(self, root_list: list[str], dotted: str, image: images.Image | None) -> bool:
         parts = dotted.split(".")
         for cut, part in enumerate(parts):  # a module name is identifiers only
             if not part.isidentifier():

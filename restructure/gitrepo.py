@@ -6,9 +6,12 @@ import functools
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 #: Called once the git process has started (fault injection delivers Ctrl-C "during" it).
 Started = Callable[[], None] | None
@@ -30,7 +33,7 @@ def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.Com
     too, which stops cleanly (git removes its own lock files on SIGINT); the tool waits for
     it either way. Output goes to files so that waiting can be resumed after an interrupt.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with _output_files() as (out, err):
         process = subprocess.Popen(["git", *args], cwd=repo, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         interrupt: KeyboardInterrupt | None = None
         try:
@@ -51,6 +54,42 @@ def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.Com
         stdout = out.read().decode("utf-8", "surrogateescape")
         stderr = err.read().decode("utf-8", "surrogateescape")
     return subprocess.CompletedProcess(["git", *args], returncode, stdout, stderr)
+
+
+_OUTPUT: dict[int, tuple[IO[bytes], IO[bytes]]] = {}  # pid -> git's stdout and stderr files
+_OUTPUT_LOCK = threading.Lock()
+
+
+@contextmanager
+def _output_files() -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+    """Two empty anonymous files for git's stdout and stderr.
+
+    The tool runs hundreds of git commands in a phase, and creating two temporary files for
+    each cost more than most of the commands themselves: one pair is kept per process and
+    emptied before each use. A command run while the pair is in use (another thread) gets a
+    pair of its own, a forked child never shares its parent's, and a pair is dropped when the
+    caller leaves with an error (the git it started may still be writing to it)."""
+    if not _OUTPUT_LOCK.acquire(blocking=False):
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            yield out, err
+        return
+    pid = os.getpid()
+    try:
+        pair = _OUTPUT.get(pid)
+        if pair is None:
+            pair = _OUTPUT[pid] = (tempfile.TemporaryFile(), tempfile.TemporaryFile())  # noqa: SIM115 (kept open)
+        for file in pair:
+            file.seek(0)
+            file.truncate()
+        try:
+            yield pair
+        except BaseException:
+            del _OUTPUT[pid]
+            for file in pair:
+                file.close()
+            raise
+    finally:
+        _OUTPUT_LOCK.release()
 
 
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:

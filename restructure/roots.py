@@ -117,23 +117,30 @@ def infer(
     roots.sites_of = cache
     _config_roots(tree, roots)
     space = Space(tree)
+    # the same module is named from the same root by many files: resolved once per question
+    answers: dict[tuple[str, str, str, tuple[str, ...]], str | None] = {}
     for path in sorted(tree.paths):
         if not path.endswith(".py"):
             continue
         text = tree.read(path)
         found = roots.read_sites(text) if text is not None else None
+        candidates = roots.candidates(path) if found else []
         for site in found or []:
             if site.kind == "syspath":
                 if site.module != "<file>":
                     roots.extra.setdefault(posixpath.dirname(path), []).append(
                         join(posixpath.dirname(path), site.module)
                     )
+                    candidates = roots.candidates(path)  # the file's later imports see the new entry
                 continue
             if site.kind not in {"import", "from", "patch", "asgi"} or site.level:
                 continue
             module = site.module.split(":")[0]
-            for root in roots.candidates(path):
-                resolved = _resolves(space, root, site, module)
+            for root in candidates:
+                key = (root, site.kind, module, site.names if site.kind == "from" else ())
+                if key not in answers:
+                    answers[key] = _resolves(space, root, site, module)
+                resolved = answers[key]
                 if resolved:
                     _note(roots, root, resolved, f"{path}:{site.line}: {site.text}")
     _image_roots(tree, roots)
