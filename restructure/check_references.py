@@ -525,8 +525,11 @@ def check_repository(repo: Path, against: str = "HEAD", services_dir: str = "ser
     return compare(trees.from_revision(repo, against), new, services_dir)
 
 
-def gate(root: Path, original: list[str], tree: VirtualTree, roots: import_roots.ImportRoots) -> Result:
-    """A phase's pre-flight: the tree as it is on disk against the tree the phase would write."""
+def gate(
+    root: Path, original: list[str], tree: VirtualTree, roots: import_roots.ImportRoots, old: FileTree | None = None
+) -> Result:
+    """A phase's pre-flight: the tree as it is on disk (``old``: the phase's view of it, if it
+    has one) against the tree the phase would write."""
     from restructure import trees
 
-    return compare(trees.from_disk(root, original), trees.from_virtual(tree), roots=roots)
+    return compare(old or trees.from_disk(root, original), trees.from_virtual(tree), roots=roots)

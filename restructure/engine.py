@@ -288,10 +288,18 @@ def import_roots(ctx: PhaseContext) -> ImportRoots:
     if "import_roots" not in ctx.extra and ctx.repo is None:  # a tree without a repository: no evidence
         ctx.extra["import_roots"] = ImportRoots()
     if "import_roots" not in ctx.extra:
-        original = [p for p in ctx.extra.get("original_paths", [])]  # type: ignore[attr-defined]
-        tree = trees.from_disk(ctx.repo.root, original or ctx.repo.tracked_files())
-        ctx.extra["import_roots"] = roots_module.infer(tree, ctx.plan.services_dir)
+        ctx.extra["import_roots"] = roots_module.infer(disk_tree(ctx), ctx.plan.services_dir)
     return ctx.extra["import_roots"]  # type: ignore[return-value]
+
+
+def disk_tree(ctx: PhaseContext) -> trees.FileTree:
+    """The tree as it is on disk before the phase, one view for the phase: the import roots,
+    the build contexts and the reference gate read the same files and build the same images."""
+    if "disk_tree" not in ctx.extra:
+        assert ctx.repo is not None
+        original = list(ctx.extra.get("original_paths", []))  # type: ignore[call-overload]
+        ctx.extra["disk_tree"] = trees.from_disk(ctx.repo.root, original or ctx.repo.tracked_files())
+    return ctx.extra["disk_tree"]  # type: ignore[return-value]
 
 
 def _rooted(ctx: PhaseContext, origin: str) -> RelocationMap:
@@ -676,7 +684,7 @@ def keep_image_contents(ctx: PhaseContext, original: list[str]) -> None:
     moves = [(a, b) for a, b in ctx.report.moves]
     if not moves and not ctx.removed:
         return
-    old = trees.from_disk(ctx.repo.root, original)
+    old = disk_tree(ctx)
     new = trees.from_virtual(ctx.tree)
     contexts = images.dockerfile_contexts(old)
     dir_moves, removed = dict(ctx.relocation.dir_paths), list(ctx.removed)
@@ -698,7 +706,7 @@ def reference_gate(ctx: PhaseContext, original: list[str], scopes: list[Scope]) 
     In a phase for every service, when each broken reference lies in one service's
     directory, the result is instead the services to refuse (name -> one line saying why):
     the phase then runs again without them and completes the others."""
-    result = check_references.gate(ctx.repo.root, original, ctx.tree, import_roots(ctx))
+    result = check_references.gate(ctx.repo.root, original, ctx.tree, import_roots(ctx), disk_tree(ctx))
     ctx.report.notes.extend(f"{p} (left as it is)" for p in result.problems)
     owners = {f.reference.path: next((s for s in scopes if f.reference.path.startswith(s.base + "/")), None)
               for f in result.broken}  # fmt: skip

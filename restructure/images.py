@@ -107,14 +107,25 @@ def _copy_args(value: str) -> tuple[dict[str, str], list[str]]:
     return flags, words
 
 
-def build(
+def build(tree: FileTree, path: str, context: str) -> Image | None:
+    """The image ``path`` builds with ``context``; None when the Dockerfile cannot be read.
+
+    Once per tree: the import roots, the build contexts and the reference gate all ask for
+    the images of the same trees. The image is shared: callers only read it."""
+    key = ("image", path, context)
+    if key not in tree.derived:
+        tree.derived[key] = _build(tree, path, context)
+    return tree.derived[key]  # type: ignore[no-any-return]
+
+
+def _build(
     tree: FileTree,
     path: str,
     context: str,
     build_args: dict[str, str] | None = None,
     label: str = "",
 ) -> Image | None:
-    """The image ``path`` builds with ``context``; None when the Dockerfile cannot be read."""
+    """The image ``path`` builds with ``context`` and ``build_args``, a new one each call."""
     text = tree.read(path)
     if text is None:
         return None
@@ -280,7 +291,16 @@ def _load_compose(text: str) -> object:
 
 
 def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
-    """Every service of the compose file ``path`` (its build, command, working dir and mounts)."""
+    """Every service of the compose file ``path`` (its build, command, working dir and mounts).
+
+    Once per tree (see :func:`build`); callers only read the services and their images."""
+    key = ("compose", path)
+    if key not in tree.derived:
+        tree.derived[key] = _compose_services(tree, path)
+    return tree.derived[key]  # type: ignore[no-any-return]
+
+
+def _compose_services(tree: FileTree, path: str) -> list[ComposeService]:
     text = tree.read(path)
     if text is None:
         return []
@@ -303,7 +323,7 @@ def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
         image = None
         if context is not None:
             label = f"the image of {path} service {name}"
-            image = build(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
+            image = _build(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
             if image is not None:
                 _mount(tree, image, spec, here)
         volumes = []
@@ -355,6 +375,13 @@ def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
 
     Only the compose files' ``build:`` entries are read (not the images they build, which
     copy the tree): every phase asks this of its old and new trees, and the roots ask again."""
+    key = ("contexts",)
+    if key not in tree.derived:
+        tree.derived[key] = _dockerfile_contexts(tree)
+    return {p: set(contexts) for p, contexts in tree.derived[key].items()}
+
+
+def _dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {p: set() for p in tree.paths if is_dockerfile(p)}
     for path in sorted(tree.paths):
         if is_compose(path) and (text := tree.read(path)) is not None:

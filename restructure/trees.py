@@ -9,10 +9,11 @@ directories, so a module can be looked up without touching the disk again.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from restructure.editset import VirtualTree
 
@@ -41,6 +42,9 @@ class FileTree:
     reader: Callable[[str], str | None]
     origin: dict[str, str] = field(default_factory=dict)
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # what other modules derive from this tree alone (the images its Dockerfiles build), kept
+    # with it: a tree's paths never change, and its texts are read once
+    derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def read(self, path: str) -> str | None:
         if path not in self._texts:
