@@ -71,6 +71,7 @@ class Scanner:
     roots: import_roots.ImportRoots
     other: FileTree | None = None
     problems: list[str] = field(default_factory=list)
+    skip: frozenset[str] = frozenset()  # Python files not scanned (they resolve the same in both trees)
 
     def __post_init__(self) -> None:
         self.space = Space(self.tree)
@@ -112,7 +113,8 @@ class Scanner:
         for path in sorted(self.tree.paths):
             name = posixpath.basename(path)
             if path.endswith(".py"):
-                found.extend(self._python(path))
+                if path not in self.skip:
+                    found.extend(self._python(path))
             elif images.is_dockerfile(path):
                 found.extend(self._dockerfile(path))
             elif images.is_compose(path):
@@ -432,13 +434,22 @@ def _first_why(reasons: Iterable[str | None]) -> str | None:
 
 
 def compare(
-    old: FileTree, new: FileTree, services_dir: str = "services", roots: import_roots.ImportRoots | None = None
+    old: FileTree,
+    new: FileTree,
+    services_dir: str = "services",
+    roots: import_roots.ImportRoots | None = None,
+    unchanged: frozenset[str] | None = None,
 ) -> Result:
-    """References of ``old`` that resolve there and not in ``new`` (``new.origin`` maps moved files)."""
+    """References of ``old`` that resolve there and not in ``new`` (``new.origin`` maps moved files).
+
+    ``unchanged``: paths the caller knows hold the same bytes in both trees. A Python file among
+    them whose references can only resolve through unchanged files is not scanned in either tree
+    (:func:`unaffected`), and ``checked`` counts the references of the files scanned."""
     roots = roots or import_roots.infer(old, services_dir)
-    before = Scanner(old, roots, new)
+    skip = unaffected(old, new, roots, unchanged) if unchanged is not None else frozenset()
+    before = Scanner(old, roots, new, skip=skip)
     old_findings = before.scan()
-    after = Scanner(new, roots, old)
+    after = Scanner(new, roots, old, skip=skip)
     new_findings = after.scan()
     result = Result(checked=len(old_findings))
     # A reference broken in the old tree stays the repository's own state when the change
@@ -477,6 +488,77 @@ def compare(
         result.broken.append(finding)
     result.problems = sorted(set(before.problems) | set(after.problems))
     return result
+
+
+def unaffected(
+    old: FileTree, new: FileTree, roots: import_roots.ImportRoots, unchanged: frozenset[str]
+) -> frozenset[str]:
+    """The Python files of ``unchanged`` whose every reference resolves the same in both trees.
+
+    A reference ``a.b`` (or ``from a.b import c``) read from root ``r`` only ever looks at
+    ``r/a.py``, ``r/a/__init__.py``, the directory ``r/a``, the same below ``r/a/b`` (and
+    ``r/a/b/c``), and the text of the module file it finds; a relative import the same from its
+    package. When none of those paths was added, removed or rewritten and no such directory
+    appeared or went, both trees give the same answer, and the file cannot break. Files that
+    load a module by a path built in code are always scanned."""
+    changed = (old.paths ^ new.paths) | {p for p in old.paths & new.paths if p not in unchanged}
+    # ``x`` for a changed ``x.py`` or ``x/__init__.py``, and every directory that came or went
+    bases = {p[:-12] if p.endswith("/__init__.py") else p[:-3] for p in changed if p.endswith(".py")}
+    bases |= old.dirs ^ new.dirs
+    hits: dict[tuple[str, str], bool] = {}
+
+    def hit(root: str, dotted: str) -> bool:  # is ``root/a``, ``root/a/b``, ... of ``a.b...`` a changed base?
+        key = (root, dotted)
+        found = hits.get(key)
+        if found is None:
+            head = dotted.rpartition(".")[0]
+            found = hits[key] = join(root, dotted.replace(".", "/")) in bases or (bool(head) and hit(root, head))
+        return found
+
+    touched: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bool] = {}
+
+    def touches(root_list: tuple[str, ...], dotted: str, names: tuple[str, ...]) -> bool:
+        key = (root_list, dotted, names)
+        found = touched.get(key)
+        if found is None:
+            found = touched[key] = any(
+                hit(root, dotted) or any(hit(root, f"{dotted}.{n}") for n in names) for root in root_list
+            )
+        return found
+
+    found = set()
+    for path in unchanged:
+        if not path.endswith(".py") or path not in old.paths or path not in new.paths:
+            continue
+        text = old.read(path)
+        if text is not None and file_paths.mentions_loader(text):
+            continue
+        sites = roots.read_sites(text) if text is not None else None
+        if not sites or not any(touches(*lookup) for lookup in _lookups(roots, path, sites)):
+            found.add(path)
+    return frozenset(found)
+
+
+def _lookups(
+    roots: import_roots.ImportRoots, path: str, sites: list[Site]
+) -> Iterable[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    """(roots, dotted module, names) of the lookups the scan of ``path`` makes for ``sites``."""
+    candidates: tuple[str, ...] | None = None
+    for site in sites:
+        if site.kind == "syspath":
+            continue
+        if site.kind == "from" and site.level:
+            for root in roots.packages(path):
+                parts = (path[len(root) + 1 :] if root else path).removesuffix(".py").split("/")
+                package = parts[:-1]
+                if len(package) < site.level:
+                    continue  # refused from the path alone
+                base = package[: len(package) - (site.level - 1)]
+                yield (root,), ".".join(base + ([site.module] if site.module else [])), site.names
+            continue
+        if candidates is None:
+            candidates = tuple(roots.candidates(path))
+        yield candidates, site.module.split(":")[0], site.names
 
 
 def _root_changed(
@@ -532,4 +614,5 @@ def gate(
     has one) against the tree the phase would write."""
     from restructure import trees
 
-    return compare(old or trees.from_disk(root, original), trees.from_virtual(tree), roots=roots)
+    unchanged = frozenset(p for p, origin in tree.files.items() if origin == p and p not in tree.texts)
+    return compare(old or trees.from_disk(root, original), trees.from_virtual(tree), roots=roots, unchanged=unchanged)

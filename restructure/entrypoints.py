@@ -9,6 +9,7 @@ the directory the next ones run in, and ``sh -c "..."`` is read as the script it
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from dataclasses import dataclass
@@ -42,13 +43,19 @@ class Target:
 
 def split(command: str) -> list[str]:
     """Shell words of ``command``; a line shlex cannot read falls back to whitespace."""
+    return list(_split(command))
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(command: str) -> tuple[str, ...]:
+    """Once per command text: every tree a phase looks at builds the same Dockerfiles again."""
     try:
         lexer = shlex.shlex(command, posix=True, punctuation_chars=";&|")
         lexer.whitespace_split = True
         lexer.commenters = "#"
-        return list(lexer)
+        return tuple(lexer)
     except ValueError:
-        return command.split()
+        return tuple(command.split())
 
 
 def targets(words: list[str], cwd: str = "") -> list[Target]:

@@ -8,11 +8,13 @@ directories, so a module can be looked up without touching the disk again.
 
 from __future__ import annotations
 
+import bisect
+import posixpath
 import subprocess
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from restructure.editset import VirtualTree
@@ -56,10 +58,10 @@ class FileTree:
         """Every directory that holds a file ("" is the root)."""
         found = {""}
         for path in self.paths:
-            parent = PurePosixPath(path).parent
-            while str(parent) not in found and str(parent) != ".":
-                found.add(str(parent))
-                parent = parent.parent
+            parent = posixpath.dirname(path)
+            while parent not in found:
+                found.add(parent)
+                parent = posixpath.dirname(parent)
         return frozenset(found)
 
     def is_dir(self, path: str) -> bool:
@@ -70,7 +72,16 @@ class FileTree:
 
     def under(self, path: str) -> list[str]:
         prefix = path.strip("/") + "/" if path.strip("/") else ""
-        return sorted(p for p in self.paths if p.startswith(prefix))
+        ordered = self._ordered
+        start = bisect.bisect_left(ordered, prefix)
+        end = bisect.bisect_left(ordered, prefix[:-1] + chr(ord("/") + 1), start) if prefix else len(ordered)
+        return ordered[start:end]
+
+    @cached_property
+    def _ordered(self) -> list[str]:
+        """The paths sorted: the paths under a directory are one slice of it (a Dockerfile's
+        ``COPY dir`` asks for them, for every image of every tree a phase looks at)."""
+        return sorted(self.paths)
 
 
 def from_virtual(tree: VirtualTree) -> FileTree:
