@@ -533,7 +533,7 @@ def unaffected(
         text = old.read(path)
         if text is not None and file_paths.mentions_loader(text):
             continue
-        sites = roots.read_sites(text) if text is not None else None
+        sites = roots.read_sites(text) if text is not None and bases else None
         if not sites or not any(touches(*lookup) for lookup in _lookups(roots, path, sites)):
             found.add(path)
     return frozenset(found)
