@@ -24,6 +24,7 @@ from restructure.operations import OperationError, Scope
 from restructure.plan import Phase, Plan, Step, load_plan
 from restructure.python import file_paths, target_formatter
 from restructure.python.import_blocks import keep_blocks_sorted
+from restructure.python.import_style import line_width
 from restructure.python.parsing import ParsedFiles
 from restructure.python.patch_targets import Ambiguous, retarget
 from restructure.python.references import rewrite_python, rewrite_python_source
@@ -405,7 +406,9 @@ def _wrap_long_lines(ctx: PhaseContext, path: str, old: str, new: str, limit: in
     limit. The target's own ruff (:mod:`restructure.python.target_formatter`) wraps that one
     logical line when it is here; otherwise the line stays as written and the report says where."""
     before = set(old.splitlines())
-    outgrown = [n for n, line in enumerate(new.splitlines(), start=1) if len(line) > limit and line not in before]
+    outgrown = [
+        n for n, line in enumerate(new.splitlines(), start=1) if line_width(line) > limit and line not in before
+    ]
     root = ctx.repo.root if ctx.repo is not None else None
     formatter = target_formatter.find(root) if outgrown and root is not None else None
     shift = 0  # lines the wraps above added: the notes name lines of the text as written

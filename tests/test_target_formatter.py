@@ -196,3 +196,29 @@ def test_two_wrapped_lines_in_one_file_are_named_where_they_are_now(tmp_path: Pa
     assert len(named) == 2, report.notes
     assert [lines[n - 1] for n in named] == ["    with mock.patch("] * 2, (named, lines)
     assert max(len(line) for line in lines) <= 100
+
+
+def test_a_line_over_the_limit_only_by_its_pragma_comment_is_not_reported(tmp_path: Path) -> None:
+    # ruff format and E501 leave a trailing ``# type: ignore[...]`` out of a line's width:
+    # the rewritten line fits, so there is nothing to wrap and nothing to report
+    pragma = '    clock = mock.patch("services.tiny_service.app.helpers.clock")  # type: ignore[attr-defined]\n'
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "pyproject.toml": CONFIG,
+            "requirements-dev.txt": "ruff==0.0.1\n",
+            "services/__init__.py": "",
+            f"{TINY}/__init__.py": "",
+            f"{TINY}/main.py": "app = object()\n",
+            f"{TINY}/app/__init__.py": "",
+            f"{TINY}/app/helpers.py": "def clock():\n    return 0\n",
+            f"{TINY}/tests/test_clock.py": "from unittest import mock\n\n\ndef test_clock():\n" + pragma,
+        },
+    )
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(PLAN)
+    report = engine.run_phase(repo, 1, plan_path=plan, commit=True, echo=lambda _: None)
+    lines = (repo / TINY / "tests/test_clock.py").read_text().splitlines()
+    assert len(lines[-1]) > 100 and lines[-1].endswith("# type: ignore[attr-defined]"), lines
+    assert "time_and_clock_helpers.clock" in lines[-1]
+    assert not [n for n in report.notes if "test_clock.py:5" in n], report.notes

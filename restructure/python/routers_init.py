@@ -23,7 +23,6 @@ import ast
 import builtins
 import io
 import json
-import re
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -38,7 +37,7 @@ from libcst.helpers import get_full_name_for_node
 from restructure.editset import VirtualTree
 from restructure.python import syntax
 from restructure.python.import_blocks import blocks, keep_blocks_sorted
-from restructure.python.import_style import Import, ImportStyle
+from restructure.python.import_style import Import, ImportStyle, line_width
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Placed, function_routes, order_pieces, router_objects
 from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
@@ -556,15 +555,6 @@ def _assembled_include(include: Include, ref: str, rest: str) -> cst.SimpleState
     return statement.with_changes(body=[statement.body[0].with_changes(value=new_call)], leading_lines=())
 
 
-# comments ruff and black leave out of a line's width (and E501 out of its check)
-_PRAGMA = re.compile(r"#\s*(?:noqa|type:|pyright:|pylint:|nosec|isort:|ruff:|mypy:)")
-
-
-def _width(line: str) -> int:
-    code, hash_, comment = line.partition("#")
-    return len(code.rstrip()) if hash_ and _PRAGMA.match(hash_ + comment) else len(line)
-
-
 def _fitted(statement: cst.SimpleStatementLine, style: ImportStyle) -> str:
     """The assembled include on one line when it fits the target's line length, else wrapped
     as ruff format and black wrap a call: the arguments on one indented line if they fit
@@ -576,7 +566,7 @@ def _fitted(statement: cst.SimpleStatementLine, style: ImportStyle) -> str:
     """
     code = cst.Module(body=[statement]).code
     line = code.rstrip("\n")
-    if "\n" in line or _width(line) <= style.line_length:
+    if "\n" in line or line_width(line) <= style.line_length:
         return code
     call = statement.body[0].value  # type: ignore[attr-defined]
     empty = cst.Module(body=[])
@@ -590,7 +580,7 @@ def _fitted(statement: cst.SimpleStatementLine, style: ImportStyle) -> str:
     hugged = style.indent + ", ".join(bare)
     body = (
         f"{hugged}\n"
-        if not magic and _width(hugged) <= style.line_length
+        if not magic and line_width(hugged) <= style.line_length
         else "".join(f"{style.indent}{a},\n" for a in bare)
     )
     after = empty.code_for_node(statement.trailing_whitespace)
