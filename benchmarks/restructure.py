@@ -221,24 +221,27 @@ def measure_floor(repo: Path, scratch: Path) -> tuple[ProcessRun, dict[str, Any]
     return run, json.loads(stats.read_text())
 
 
-def measure_invoke(repo: Path, scratch: Path, name: str, dry_run: bool) -> InvokeRun:
+def measure_invoke(repo: Path, scratch: Path, name: str, dry_run: bool, plan: Path | None = None) -> InvokeRun:
     copy = scratch / name
     shutil.copytree(repo, copy, symlinks=True)
     stats = scratch / f"{name}.json"
-    args = ["all", "--repo", str(copy)] + (["--dry-run"] if dry_run else [])
+    args = ["all", "--repo", str(copy)] + (["--dry-run"] if dry_run else []) + (["--plan", str(plan)] if plan else [])
     process = run_measured([sys.executable, __file__, "--child-invoke", str(stats), "--", *args], PROJECT)
     phases = [PhaseRun(**p) for p in json.loads(stats.read_text())] if stats.exists() else []
     return InvokeRun(process, phases)
 
 
-def measure_tree(label: str, repo: Path, keep: bool = False, dry_run: bool = True) -> TreeResult:
+def measure_tree(
+    label: str, repo: Path, keep: bool = False, dry_run: bool = True, plan: Path | None = None
+) -> TreeResult:
+    """``plan``: the plan ``invoke all`` runs (default: the shipped one; a generated tree has its own)."""
     load_before = os.getloadavg()
     scratch = Path(tempfile.mkdtemp(prefix=f"bench-{label}-"))
     try:
         floor, floor_stats = measure_floor(repo, scratch)
         skipped = InvokeRun(ProcessRun(float("nan"), float("nan"), float("nan"), 0))
-        dry = measure_invoke(repo, scratch, "dry-run", dry_run=True) if dry_run else skipped
-        full = measure_invoke(repo, scratch, "all", dry_run=False)
+        dry = measure_invoke(repo, scratch, "dry-run", dry_run=True, plan=plan) if dry_run else skipped
+        full = measure_invoke(repo, scratch, "all", dry_run=False, plan=plan)
     finally:
         if not keep:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -370,10 +373,10 @@ def main(argv: list[str] | None = None) -> int:
     results: list[TreeResult] = []
     print(f"code: {code_version()}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
     try:
-        targets: list[tuple[str, Path]] = []
+        targets: list[tuple[str, Path, Path | None]] = []  # label, tree, its plan (None: the shipped one)
         if args.fixture:
-            targets.append(("fixture", git_copy(FIXTURE, work / "fixture")))
-        targets += [(path.name, path.resolve()) for path in args.repo]
+            targets.append(("fixture", git_copy(FIXTURE, work / "fixture"), None))
+        targets += [(path.name, path.resolve(), None) for path in args.repo]
         for scale in args.scale:
             out = work / f"scale-{scale}"
             subprocess.run(
@@ -386,9 +389,10 @@ def main(argv: list[str] | None = None) -> int:
                 ],
                 check=True,
             )
-            targets.append((f"{scale}x", out))
-        for label, repo in targets:
-            result = measure_tree(label, repo, keep=args.keep, dry_run=not args.skip_dry_run)
+            targets.append((f"{scale}x", out, out.with_name(out.name + ".plan.yaml")))  # written beside it
+        for label, repo, plan in targets:
+            plan = plan if plan is not None and plan.is_file() else None  # scale 1 is the fixture: no plan of its own
+            result = measure_tree(label, repo, keep=args.keep, dry_run=not args.skip_dry_run, plan=plan)
             print_tree(result)
             results.append(result)
             if args.json:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,38 @@ def test_grown_files_and_clone_import(scale2: Path) -> None:
     for service in ("academy2", "academy", "members2"):  # one per process, as the fixture's own tests run
         code = f"import services.{service}_service.app.main as m; assert m.app.routes"
         subprocess.run([sys.executable, "-c", code], cwd=scale2, check=True, env=env)
+
+
+def test_a_grown_tree_comes_with_the_shipped_plan_grown_with_it(scale2: Path) -> None:
+    from restructure.plan import Phase, load_plan
+
+    shipped = load_plan(None)
+    grown = load_plan(scale2.with_name(scale2.name + ".plan.yaml"))
+    clones = [s for s in grown.services if s not in shipped.services]
+    assert clones and all(c.rstrip("0123456789") in shipped.services for c in clones), clones
+    by_scope = {p.scope: p for p in grown.phases.values()}
+
+    def steps(phase: Phase) -> list[tuple[str, dict[str, Any], tuple[str, ...], tuple[str, ...]]]:
+        return [(s.op, s.args, s.only, s.skip) for s in phase.steps]
+
+    for phase in shipped.phases.values():
+        copy = grown.phases[phase.number * 100]
+        assert (copy.scope, steps(copy)) == (phase.scope, steps(phase))
+        for clone in (c for c in clones if c.rstrip("0123456789") == phase.scope):
+            assert steps(by_scope[clone]) == steps(phase) and by_scope[clone].number > copy.number
+    assert list(grown.phases) == sorted(grown.phases)
+    assert grown.line_limit > shipped.line_limit
+
+
+def test_invoke_all_passes_its_dry_run_on_a_grown_tree_with_its_plan(scale2: Path) -> None:
+    # the benchmark measures whole runs: a grown tree whose clones or big files the plan
+    # refuses would measure a run that stopped early
+    plan = scale2.with_name(scale2.name + ".plan.yaml")
+    invoke = [sys.executable, "-m", "invoke", "-r", str(ROOT)]
+    done = subprocess.run(
+        [*invoke, "all", "--repo", str(scale2), "--plan", str(plan), "--dry-run"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "pre-flight: " in done.stdout and "problem(s)" not in done.stdout.split("pre-flight: ", 1)[1].split("\n")[0]
