@@ -28,7 +28,7 @@ from restructure import roots as import_roots
 from restructure.editset import VirtualTree
 from restructure.python import file_paths
 from restructure.python.reference_sites import Site
-from restructure.resolve import Space, join
+from restructure.resolve import ChangedModules, Space, join
 from restructure.trees import FileTree
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
@@ -493,39 +493,11 @@ def compare(
 def unaffected(
     old: FileTree, new: FileTree, roots: import_roots.ImportRoots, unchanged: frozenset[str]
 ) -> frozenset[str]:
-    """The Python files of ``unchanged`` whose every reference resolves the same in both trees.
-
-    A reference ``a.b`` (or ``from a.b import c``) read from root ``r`` only ever looks at
-    ``r/a.py``, ``r/a/__init__.py``, the directory ``r/a``, the same below ``r/a/b`` (and
-    ``r/a/b/c``), and the text of the module file it finds; a relative import the same from its
-    package. When none of those paths was added, removed or rewritten and no such directory
-    appeared or went, both trees give the same answer, and the file cannot break. Files that
-    load a module by a path built in code are always scanned."""
-    changed = (old.paths ^ new.paths) | {p for p in old.paths & new.paths if p not in unchanged}
-    # ``x`` for a changed ``x.py`` or ``x/__init__.py``, and every directory that came or went
-    bases = {p[:-12] if p.endswith("/__init__.py") else p[:-3] for p in changed if p.endswith(".py")}
-    bases |= old.dirs ^ new.dirs
-    hits: dict[tuple[str, str], bool] = {}
-
-    def hit(root: str, dotted: str) -> bool:  # is ``root/a``, ``root/a/b``, ... of ``a.b...`` a changed base?
-        key = (root, dotted)
-        found = hits.get(key)
-        if found is None:
-            head = dotted.rpartition(".")[0]
-            found = hits[key] = join(root, dotted.replace(".", "/")) in bases or (bool(head) and hit(root, head))
-        return found
-
-    touched: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bool] = {}
-
-    def touches(root_list: tuple[str, ...], dotted: str, names: tuple[str, ...]) -> bool:
-        key = (root_list, dotted, names)
-        found = touched.get(key)
-        if found is None:
-            found = touched[key] = any(
-                hit(root, dotted) or any(hit(root, f"{dotted}.{n}") for n in names) for root in root_list
-            )
-        return found
-
+    """The Python files of ``unchanged`` whose every reference resolves the same in both trees
+    (:class:`~restructure.resolve.ChangedModules`; a relative import is looked up from its
+    package): such a file cannot break. Files that load a module by a path built in code are
+    always scanned."""
+    changes = ChangedModules.between(old, new, unchanged)
     found = set()
     for path in unchanged:
         if not path.endswith(".py") or path not in old.paths or path not in new.paths:
@@ -533,8 +505,8 @@ def unaffected(
         text = old.read(path)
         if text is not None and file_paths.mentions_loader(text):
             continue
-        sites = roots.read_sites(text) if text is not None and bases else None
-        if not sites or not any(touches(*lookup) for lookup in _lookups(roots, path, sites)):
+        sites = roots.read_sites(text) if text is not None and changes.bases else None
+        if not sites or not any(changes.touches(*lookup) for lookup in _lookups(roots, path, sites)):
             found.add(path)
     return frozenset(found)
 

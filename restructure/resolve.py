@@ -183,3 +183,50 @@ class Space:
     def top_level(self, root: str, dotted: str) -> bool:
         """Is the first name of ``dotted`` a module or package under ``root`` (code of this repository)?"""
         return self.module(root, dotted.split(".")[0]) is not None
+
+
+class ChangedModules:
+    """Which module lookups two states of a tree can answer differently.
+
+    A lookup of ``a.b`` (or of ``a.b.c``, a name of ``a.b``) from root ``r`` only ever looks at
+    ``r/a.py``, ``r/a/__init__.py`` and the directory ``r/a``, the same below ``r/a/b``, and the
+    text of the module file it finds. Call ``x`` a changed *base* when ``x.py`` or
+    ``x/__init__.py`` was added, removed or rewritten, or the directory ``x`` came or went: a
+    lookup none of whose bases changed gets the same answer in both trees. The gate skips the
+    files whose lookups all stay the same, and the import roots reuse what such a file proved."""
+
+    def __init__(self, old: FileTree, new: FileTree, changed: set[str]) -> None:
+        bases = {p[:-12] if p.endswith("/__init__.py") else p[:-3] for p in changed if p.endswith(".py")}
+        self.bases = frozenset(bases | (old.dirs ^ new.dirs))
+        self._hits: dict[tuple[str, str], bool] = {}
+        self._touched: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bool] = {}
+
+    @classmethod
+    def between(cls, old: FileTree, new: FileTree, unchanged: frozenset[str] | None = None) -> ChangedModules:
+        """``unchanged``: paths the caller knows hold the same bytes in both trees; without it
+        the Python files of both are compared."""
+        both = old.paths & new.paths
+        if unchanged is None:
+            same = {p for p in both if p.endswith(".py") and old.read(p) == new.read(p)}
+        else:
+            same = both & unchanged
+        return cls(old, new, set(old.paths ^ new.paths) | (both - same))
+
+    def hit(self, root: str, dotted: str) -> bool:
+        """Is ``root/a``, ``root/a/b``, ... of ``a.b...`` a changed base?"""
+        key = (root, dotted)
+        found = self._hits.get(key)
+        if found is None:
+            head = dotted.rpartition(".")[0]
+            found = join(root, dotted.replace(".", "/")) in self.bases or (bool(head) and self.hit(root, head))
+            self._hits[key] = found
+        return found
+
+    def touches(self, roots: tuple[str, ...], dotted: str, names: tuple[str, ...] = ()) -> bool:
+        """Can looking ``dotted`` (and its ``names``) up from any of ``roots`` answer differently?"""
+        key = (roots, dotted, names)
+        found = self._touched.get(key)
+        if found is None:
+            found = any(self.hit(r, dotted) or any(self.hit(r, f"{dotted}.{n}") for n in names) for r in roots)
+            self._touched[key] = found
+        return found
