@@ -31,6 +31,8 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from restructure.python import syntax
+
 _REQUIREMENT = re.compile(r"^\s*ruff\s*(?:\[[^\]]*\])?\s*([<>=!~][^;#]*)?(?:[;#].*)?$", re.IGNORECASE)
 VENV_DIRS = (".venv", "venv", "env")
 
@@ -152,7 +154,7 @@ def wrap(formatter: Formatter, root: Path, path: str, text: str, line: int) -> s
     """``text`` with the logical line holding ``line`` formatted by the target's ruff, or None
     when that cannot be done without touching anything else."""
     try:
-        tree = ast.parse(text)
+        tree = syntax.parse(text)  # shared: the phase reads the same texts with ``ast`` elsewhere
     except SyntaxError:
         return None
     span = _statement_span(tree, line)
@@ -176,7 +178,7 @@ def wrap(formatter: Formatter, root: Path, path: str, text: str, line: int) -> s
         if tag != "equal" and not (first - 1 <= i1 and i2 <= last):
             return None  # the formatter changed more than the statement
     try:
-        same = ast.dump(ast.parse(out)) == ast.dump(tree)
+        same = ast.dump(syntax.parse(out)) == ast.dump(tree)
     except SyntaxError:
         return None
     return out if same else None
