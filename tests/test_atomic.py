@@ -93,12 +93,12 @@ def memoized_rewrites() -> Iterator[None]:
     gate = check_references.gate
     gated: dict[tuple, object] = {}
 
-    def cached_gate(root, original, tree, roots):
+    def cached_gate(root, original, tree, roots, old=None):
         # the faults here come after the gate (at writes); the same tree on the same disk
         # (rolled back, which the tests assert) gives the same verdict, so it is judged once
         key = (str(root), tuple(original), tuple(sorted(tree.files.items())), tuple(sorted(tree.texts.items())))
         if key not in gated:
-            gated[key] = gate(root, original, tree, roots)
+            gated[key] = gate(root, original, tree, roots, old)
         return gated[key]
 
     with pytest.MonkeyPatch.context() as patch:
