@@ -112,10 +112,7 @@ def build(tree: FileTree, path: str, context: str) -> Image | None:
 
     Once per tree: the import roots, the build contexts and the reference gate all ask for
     the images of the same trees. The image is shared: callers only read it."""
-    key = ("image", path, context)
-    if key not in tree.derived:
-        tree.derived[key] = _build(tree, path, context)
-    return tree.derived[key]  # type: ignore[no-any-return]
+    return tree.derive(("image", path, context), lambda: _build(tree, path, context))  # type: ignore[no-any-return]
 
 
 def _build(
@@ -294,10 +291,7 @@ def compose_services(tree: FileTree, path: str) -> list[ComposeService]:
     """Every service of the compose file ``path`` (its build, command, working dir and mounts).
 
     Once per tree (see :func:`build`); callers only read the services and their images."""
-    key = ("compose", path)
-    if key not in tree.derived:
-        tree.derived[key] = _compose_services(tree, path)
-    return tree.derived[key]  # type: ignore[no-any-return]
+    return tree.derive(("compose", path), lambda: _compose_services(tree, path))  # type: ignore[no-any-return]
 
 
 def _compose_services(tree: FileTree, path: str) -> list[ComposeService]:
@@ -375,10 +369,8 @@ def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:
 
     Only the compose files' ``build:`` entries are read (not the images they build, which
     copy the tree): every phase asks this of its old and new trees, and the roots ask again."""
-    key = ("contexts",)
-    if key not in tree.derived:
-        tree.derived[key] = _dockerfile_contexts(tree)
-    return {p: set(contexts) for p, contexts in tree.derived[key].items()}
+    derived = tree.derive(("contexts",), lambda: _dockerfile_contexts(tree))
+    return {p: set(contexts) for p, contexts in derived.items()}
 
 
 def _dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:

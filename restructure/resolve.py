@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from restructure.python import syntax
-from restructure.trees import FileTree
+from restructure.trees import FileTree, directories
 
 ANY = None  # a module whose names cannot be listed (``from x import *``, ``__getattr__``)
 
@@ -93,15 +93,7 @@ class Space:
 
     @cached_property
     def dirs(self) -> frozenset[str]:
-        if self.files is None:
-            return self.tree.dirs
-        found = {""}
-        for path in self.files:
-            parent = posixpath.dirname(path)
-            while parent not in found:
-                found.add(parent)
-                parent = posixpath.dirname(parent)
-        return frozenset(found)
+        return self.tree.dirs if self.files is None else directories(self.files)
 
     def host(self, path: str) -> str | None:
         """The tree file behind ``path`` of this space (None: no such file)."""

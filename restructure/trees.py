@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import subprocess
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +48,12 @@ class FileTree:
     # with it: a tree's paths never change, and its texts are read once
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def derive(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``, once per ``key`` for this tree (see ``derived``)."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
+
     def read(self, path: str) -> str | None:
         if path not in self._texts:
             self._texts[path] = self.reader(path) if path in self.paths else None
@@ -56,13 +62,7 @@ class FileTree:
     @cached_property
     def dirs(self) -> frozenset[str]:
         """Every directory that holds a file ("" is the root)."""
-        found = {""}
-        for path in self.paths:
-            parent = posixpath.dirname(path)
-            while parent not in found:
-                found.add(parent)
-                parent = posixpath.dirname(parent)
-        return frozenset(found)
+        return directories(self.paths)
 
     def is_dir(self, path: str) -> bool:
         return path.strip("/") in self.dirs
@@ -82,6 +82,17 @@ class FileTree:
         """The paths sorted: the paths under a directory are one slice of it (a Dockerfile's
         ``COPY dir`` asks for them, for every image of every tree a phase looks at)."""
         return sorted(self.paths)
+
+
+def directories(paths: Iterable[str]) -> frozenset[str]:
+    """Every directory that holds one of ``paths`` ("" is the root)."""
+    found = {""}
+    for path in paths:
+        parent = posixpath.dirname(path)
+        while parent not in found:
+            found.add(parent)
+            parent = posixpath.dirname(parent)
+    return frozenset(found)
 
 
 def from_virtual(tree: VirtualTree) -> FileTree:
