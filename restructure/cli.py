@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from restructure import conventions, engine, preflight
+from restructure.gc_tuning import fewer_collections
 from restructure.gitrepo import GitError, GitRepo
 from restructure.plan import Plan, PlanError, load_plan
 
@@ -39,8 +40,14 @@ def run_phases(
     phases is the pre-flight plus its diff. Either way the error names every phase that
     failed and every phase that did not run.
     """
+    with fewer_collections():
+        _run_phases(repo, list(numbers), plan, dry_run, commit, allow_dirty, keep_going)
+
+
+def _run_phases(
+    repo: str, numbers: list[int], plan: str | None, dry_run: bool, commit: bool, allow_dirty: bool, keep_going: bool
+) -> None:
     failed: list[str] = []
-    numbers = list(numbers)
     try:
         loaded = load_plan(plan)
         for number in numbers:
@@ -117,7 +124,8 @@ def explain(repo: str, number: int, plan: str | None, symbol: str, echo: Callabl
     try:
         loaded = load_plan(plan)
         try:
-            report = engine.run_phase(repo, number, dry_run=True, echo=lambda _text: None, plan=loaded)
+            with fewer_collections():
+                report = engine.run_phase(repo, number, dry_run=True, echo=lambda _text: None, plan=loaded)
         except engine.PhaseFailed as exc:
             report = exc.report
     except (PlanError, GitError, engine.PhaseError) as exc:

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from restructure import engine
+from restructure.gc_tuning import fewer_collections
 from restructure.plan import load_plan
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -80,7 +81,8 @@ def run(workdir: str | None = None, require_docker: bool = False, fixture: str =
     for number in plan.phases:
         print(f"== invoke phase{number} --commit")
         try:
-            engine.run_phase(repo, number, commit=True, plan=plan)
+            with fewer_collections():
+                engine.run_phase(repo, number, commit=True, plan=plan)
         except engine.PhaseError as exc:
             print(f"   NOT RUN: {exc}")
             not_run.append(f"phase {number}: {exc}")
