@@ -121,8 +121,8 @@ class _WriteCounter:
     """Numbers the steps of a phase's transaction and fails at the N-th one when the
     fault-injection variables ask for it.
 
-    A step is a file write, a move (``git mv`` or a rename), a deletion, a directory removal
-    or a git command (``git rm --cached``, ``git add``, ``git commit``).
+    A step is a file write, a move on disk, a deletion, a directory removal or a git command
+    (the index update of the moves, ``git rm --cached``, ``git add``, ``git commit``).
     ``RESTRUCTURE_FAULT_AT_WRITE=N`` makes step N fail: a write before it touches the disk,
     a git command after it has run, so that the rollback must undo what git did (a commit
     included). ``RESTRUCTURE_SIGINT_AT_WRITE=N`` sends Ctrl-C at step N; for a git command,
@@ -355,8 +355,9 @@ def renames_message(commit_message: str) -> str:
 
 
 def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> list[str]:
-    """Write ``changes`` as one transaction: moves with ``git mv``, new contents, deletions,
-    empty directories, staging, and the commit when ``commit_message`` is given.
+    """Write ``changes`` as one transaction: moves (the index as ``git mv`` moves it, then the
+    files), new contents, deletions, empty directories, staging, and the commit when
+    ``commit_message`` is given.
 
     When a moved file is also edited (a reference inside it rewritten) or is empty, the
     moves are committed first on their own (:meth:`GitRepo.commit_renames`) and the phase
@@ -398,9 +399,14 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
             if [p for p in cleared if p in tracked]:
                 with counter.git(f"git rm --cached ({len(cleared)} paths)") as started:
                     repo.remove_from_index([p for p in cleared if p in tracked], started=started)
+            repo.check_move_targets(changes.moves)
+            in_index = [(source, dest) for source, dest in changes.moves if source in tracked]
+            if in_index:  # what ``git mv`` does to the index, for every move at once
+                with counter.git(f"git update-index ({len(in_index)} moves)") as started:
+                    repo.move_in_index(in_index, started=started)
             for source, dest in changes.moves:
-                with counter.git(f"move {source}") as started:
-                    repo.mv_file(source, dest, source in tracked, started=started)
+                counter.tick(f"move {source}")
+                repo.rename_on_disk(source, dest)
             for path, text in sorted(changes.writes.items()):
                 counter.tick(f"write {path}")
                 _atomic_write(root / path, text)

@@ -24,7 +24,9 @@ class GitError(RuntimeError):
     """A git precondition failed; the message is one line naming the repository and the fix."""
 
 
-def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    repo: Path, args: list[str], started: Started = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run git to the end even when Ctrl-C arrives meanwhile, then raise the interrupt.
 
     A git command cut short (killed while writing ``index.lock`` or a ref) would leave
@@ -33,8 +35,8 @@ def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.Com
     too, which stops cleanly (git removes its own lock files on SIGINT); the tool waits for
     it either way. Output goes to files so that waiting can be resumed after an interrupt.
     """
-    with _output_files() as (out, err):
-        process = subprocess.Popen(["git", *args], cwd=repo, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    with _output_files() as (out, err), _input_file(stdin) as given:
+        process = subprocess.Popen(["git", *args], cwd=repo, stdout=out, stderr=err, stdin=given)
         interrupt: KeyboardInterrupt | None = None
         try:
             if started is not None:
@@ -54,6 +56,19 @@ def _run(repo: Path, args: list[str], started: Started = None) -> subprocess.Com
         stdout = out.read().decode("utf-8", "surrogateescape")
         stderr = err.read().decode("utf-8", "surrogateescape")
     return subprocess.CompletedProcess(["git", *args], returncode, stdout, stderr)
+
+
+@contextmanager
+def _input_file(text: str | None) -> Iterator[IO[bytes] | int]:
+    """git's standard input: ``text`` in a file (read by git at its own pace, so waiting
+    needs no pipe to be fed), or nothing."""
+    if text is None:
+        yield subprocess.DEVNULL
+        return
+    with tempfile.TemporaryFile() as file:
+        file.write(text.encode("utf-8", "surrogateescape"))
+        file.seek(0)
+        yield file
 
 
 _OUTPUT: dict[int, tuple[IO[bytes], IO[bytes]]] = {}  # pid -> git's stdout and stderr files
@@ -100,8 +115,10 @@ def _last_line(result: subprocess.CompletedProcess[str]) -> str:
     return (errors or lines or [f"exit {result.returncode}"])[-1]
 
 
-def _git(repo: Path, *args: str, check: bool = True, started: Started = None) -> subprocess.CompletedProcess[str]:
-    result = _run(repo, list(args), started)
+def _git(
+    repo: Path, *args: str, check: bool = True, started: Started = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = _run(repo, list(args), started, stdin)
     if check and result.returncode != 0:
         shown = " ".join(args[:4]) + (" ..." if len(args) > 4 else "")
         raise GitError(f"{repo}: git {shown} failed: {_last_line(result)}")
@@ -170,22 +187,51 @@ class GitRepo:
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
         return sorted({p for p in out.split("\0") if p and (self.root / p).is_file()})
 
-    def mv_file(self, source: str, dest: str, tracked: bool, started: Started = None) -> None:
-        """Move one file with ``git mv`` so history follows; untracked files move on disk only.
+    def check_move_targets(self, moves: list[tuple[str, str]]) -> None:
+        """Refuse before anything moves when a destination is already on disk (a file there
+        would be overwritten; a directory would receive the file inside it). A destination
+        that an earlier move empties first (``b`` to ``c``, then ``a`` to ``b``) is free."""
+        moved_away: set[str] = set()
+        for source, dest in moves:
+            target = self.root / dest
+            if os.path.lexists(target) and dest not in moved_away:
+                raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
+            moved_away.add(source)
 
-        ``git mv`` keeps the file as it is: an executable stays executable, a symlink stays a
-        symlink (the link itself moves, its target text unchanged)."""
+    def move_in_index(self, moves: list[tuple[str, str]], started: Started = None) -> None:
+        """Move tracked files' index entries as ``git mv`` does, for all ``moves`` in two git
+        commands instead of one per file: each destination gets its source's staged blob and
+        mode (an executable stays executable, a symlink a symlink), the source's entry goes.
+        The files themselves are renamed on disk by :meth:`rename_on_disk`.
+
+        Read first, written after: a chain (``a`` to ``b`` and ``b`` to ``c``) moves the staged
+        content of each. A file with merge conflicts is refused, as ``git mv`` refuses it."""
+        if not moves:
+            return
+        listed = _git(self.root, "ls-files", "-s", "-z", "--", *(source for source, _ in moves)).stdout
+        entries: dict[str, tuple[str, str]] = {}
+        for record in filter(None, listed.split("\0")):
+            meta, path = record.split("\t", 1)
+            mode, blob, stage = meta.split()
+            if stage != "0":
+                raise GitError(
+                    f"{self.root / path}: has merge conflicts in the index; resolve them, then run the phase again"
+                )
+            entries[path] = (mode, blob)
+        missing = [source for source, _ in moves if source not in entries]
+        if missing:
+            raise GitError(f"{self.root / missing[0]}: not in the index; add it with git add or move it yourself first")
+        removals = "".join(f"0 {entries[source][1]}\t{source}\0" for source, _ in moves)  # mode 0: remove
+        additions = "".join(f"{entries[source][0]} {entries[source][1]}\t{dest}\0" for source, dest in moves)
+        _git(self.root, "update-index", "-z", "--index-info", stdin=removals + additions, started=started)
+
+    def rename_on_disk(self, source: str, dest: str) -> None:
+        """Rename one file (a symlink itself, not its target) into place, creating its directory."""
         target = self.root / dest
         if os.path.lexists(target):
-            # git mv onto a directory would move the file *into* it
             raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
         target.parent.mkdir(parents=True, exist_ok=True)
-        if tracked:
-            _git(self.root, "mv", "--", source, dest, started=started)
-        else:
-            (self.root / source).rename(target)
-            if started is not None:
-                started()
+        (self.root / source).rename(target)
 
     def tracked_index_files(self) -> list[str]:
         out = _git(self.root, "ls-files", "-z", "--cached").stdout

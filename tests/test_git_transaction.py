@@ -242,7 +242,7 @@ def _refusing_commit_msg(repo: Path) -> None:
 
 
 def _index_locked(repo: Path) -> None:
-    """Another git process holds the index: the first ``git mv`` fails."""
+    """Another git process holds the index: the index update of the moves fails."""
     (repo / ".git" / "index.lock").write_text("")
 
 
@@ -263,7 +263,7 @@ FAILURES = [
         "pre-commit hook refuses", _refusing_pre_commit, ["pre-commit", ".git/hooks/pre-commit", "lint: 3 problems"]
     ),
     Failure("commit-msg hook refuses", _refusing_commit_msg, ["commit-msg", ".git/hooks/commit-msg"]),
-    Failure("git mv fails: index locked", _index_locked, ["git mv", "index.lock"]),
+    Failure("index update of the moves fails: index locked", _index_locked, ["git update-index", "index.lock"]),
     # only ``git add`` stages the package the phase creates (git mv may or may not run the
     # filter on a moved file, depending on whether git trusts its stat data)
     Failure("git add fails: filter", _failing_clean_filter(f"{SERVICE}/scripts/__init__.py"), ["git add", "broken"]),
