@@ -133,6 +133,12 @@ class HeadState:
     commit: str | None
 
 
+#: Work trees opened in this process, by their top directory: a run opens the same one in
+#: every phase (and asks for its git directory each time); one ``git rev-parse`` is enough
+#: while its ``.git`` is there.
+_OPENED: dict[Path, GitRepo] = {}
+
+
 @dataclass(frozen=True)
 class GitRepo:
     root: Path
@@ -141,6 +147,9 @@ class GitRepo:
     def open(cls, path: Path | str) -> GitRepo:
         """The work tree at ``path``; refuses anything that is not the top of a git work tree."""
         path = Path(path).resolve()
+        known = _OPENED.get(path)
+        if known is not None and os.path.lexists(path / ".git"):  # the top of a work tree stays one
+            return known
         if not path.is_dir():
             raise GitError(f"{path}: not a directory; pass --repo PATH to a git work tree")
         result = _git(path, "rev-parse", "--show-toplevel", check=False)
@@ -149,7 +158,7 @@ class GitRepo:
         top = Path(result.stdout.strip()).resolve()
         if top != path:
             raise GitError(f"{path}: is inside the git work tree {top}; pass --repo {top}")
-        return cls(top)
+        return _OPENED.setdefault(top, cls(top))
 
     @functools.cached_property
     def git_dir(self) -> Path:
@@ -257,9 +266,12 @@ class GitRepo:
         result = _git(self.root, "rev-parse", "--verify", "-q", "HEAD", check=False)
         return result.stdout.strip() or None
 
+    def head_ref(self) -> str | None:
+        """The branch HEAD points at, None when detached."""
+        return _git(self.root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip() or None
+
     def head_state(self) -> HeadState:
-        ref = _git(self.root, "symbolic-ref", "-q", "HEAD", check=False).stdout.strip() or None
-        return HeadState(ref, self.head())
+        return HeadState(self.head_ref(), self.head())
 
     def restore_head(self, saved: HeadState) -> None:
         """Point HEAD's branch (or a detached HEAD) back at ``saved.commit``; an unborn branch
@@ -326,9 +338,9 @@ class GitRepo:
             plumbing("update-index", "-z", "--index-info", stdin="".join(f"{line}\0" for line in lines))
             tree = plumbing("write-tree")
         commit = _git(self.root, "commit-tree", tree, "-p", head, "-m", message, started=started).stdout.strip()
-        state = self.head_state()
-        extra = [] if state.ref else ["--no-deref"]
-        _git(self.root, "update-ref", *extra, "-m", "restructure: renames", state.ref or "HEAD", commit, head)
+        ref = self.head_ref()
+        extra = [] if ref else ["--no-deref"]
+        _git(self.root, "update-ref", *extra, "-m", "restructure: renames", ref or "HEAD", commit, head)
         return commit
 
     def commit_paths(self, message: str, paths: list[str], started: Started = None) -> str | None:
@@ -337,11 +349,8 @@ class GitRepo:
         The caller stages ``paths`` first (``git add -f`` where needed); ``--only`` then
         takes those paths and nothing else, so a user's staged change elsewhere stays staged
         and uncommitted. A hook that refuses the commit is named in the error."""
-        in_head = (
-            set(_git(self.root, "ls-tree", "-r", "-z", "--name-only", "HEAD").stdout.split("\0"))
-            if self.head()
-            else set()
-        )
+        listed = _git(self.root, "ls-tree", "-r", "-z", "--name-only", "HEAD", check=False)  # fails when unborn
+        in_head = set(listed.stdout.split("\0")) if listed.returncode == 0 else set()
         known = set(self.tracked_index_files()) | in_head
         chosen = sorted({p for p in paths if p in known})
         if not chosen:
