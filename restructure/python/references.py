@@ -9,7 +9,9 @@ mention one of the relocation's needles or an ``import``. Finding them costs a s
 ``ast`` parse (a fraction of a LibCST one); transforming every node of a large module
 costs more than parsing it. A file no earlier step of the phase parsed is not parsed whole
 at all: each such statement is parsed by LibCST on its own and put back in place
-(:func:`rewrite_python_source`). A file where nothing changed keeps its text as it was.
+(:func:`rewrite_python_source`). A file parsed whole gets new text only for the statements
+that changed (:func:`_spliced`), not a code generation of the whole module. A file where
+nothing changed keeps its text as it was.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import ast
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -256,20 +258,8 @@ def relevant_statements(module: cst.Module, source: str, needles: Iterable[str])
     hits = _hit_lines(source, needles)
     if not hits:
         return set()
-    try:
-        tree = syntax.parse(source)
-    except SyntaxError:
-        return None
-    spans: list[tuple[int, int]] = []  # first and last line of each LibCST top-level statement
-    position = 0
-    for node in module.body:
-        count = ast_statement_count(node)
-        parts = tree.body[position : position + count]
-        position += count
-        if not parts:
-            return None
-        spans.append((first_line(parts[0]), _last_line(parts[-1])))
-    if position != len(tree.body):
+    spans = _statement_spans(module, source)
+    if spans is None:
         return None
     marked: set[int] = set()
     starts = [s for s, _ in spans]
@@ -282,6 +272,52 @@ def relevant_statements(module: cst.Module, source: str, needles: Iterable[str])
         else:  # a comment between statements: a block's footer or the next one's leading lines
             marked.update(i for i in (index, index + 1) if i < len(spans))
     return marked
+
+
+def _statement_spans(module: cst.Module, source: str) -> list[tuple[int, int]] | None:
+    """First and last line (``ast``'s, decorators included) of each LibCST top-level statement;
+    None when the two parsers do not line up."""
+    try:
+        tree = syntax.parse(source)
+    except SyntaxError:
+        return None
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for node in module.body:
+        count = ast_statement_count(node)
+        parts = tree.body[position : position + count]
+        position += count
+        if not parts:
+            return None
+        spans.append((first_line(parts[0]), _last_line(parts[-1])))
+    return spans if position == len(tree.body) else None
+
+
+def _spliced(module: cst.Module, source: str, changed: dict[int, cst.BaseStatement]) -> str | None:
+    """``source`` with each changed top-level statement's text replaced by its new code, the
+    rest of the file untouched: the same text as generating the whole new module, for the
+    cost of the statements that changed. Each old statement's place is taken from ``ast``
+    (its first line, less its leading comment and blank lines) and its text checked against
+    LibCST's code for it; None when any check fails (the caller generates the whole module)."""
+    spans = _statement_spans(module, source)
+    if spans is None:
+        return None
+    pieces = source.split("\n")
+    lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    out: list[str] = []
+    done = 0  # lines of ``source`` already copied or replaced
+    for index in sorted(changed):
+        old = module.body[index]
+        start = spans[index][0] - len(old.leading_lines) - 1  # 0-based first line of its text
+        old_code = module.code_for_node(old)
+        count = old_code.count("\n") + (0 if old_code.endswith("\n") else 1)
+        if start < done or "".join(lines[start : start + count]) != old_code:
+            return None
+        out.append("".join(lines[done:start]))
+        out.append(module.code_for_node(changed[index]))
+        done = start + count
+    out.append("".join(lines[done:]))
+    return "".join(out)
 
 
 def _visit_statements(module: cst.Module, rewriter: ReferenceRewriter, marked: set[int]) -> cst.Module:
@@ -417,5 +453,23 @@ def rewrite_python(
     new_module = module.visit(rewriter) if marked is None else _visit_statements(module, rewriter, marked)
     original = source if source is not None else module.code
     # every rewrite is counted: no count, no change, and no need to generate the code again
-    code = new_module.code if rewriter.counts else original
+    code = original
+    if rewriter.counts:
+        changed = _changed_statements(module, new_module) if marked else None
+        spliced = _spliced(module, original, changed) if changed is not None else None
+        code = spliced if spliced is not None else new_module.code
     return RewriteResult(code, rewriter.counts, _ambiguities(rewriter, new_path, original))
+
+
+def _changed_statements(module: cst.Module, new_module: cst.Module) -> dict[int, cst.BaseStatement] | None:
+    """The top-level statements the visit replaced, by index; None when the visit changed the
+    header or the footer or the number of statements (then only the whole module will do)."""
+
+    def same(a: Sequence[cst.CSTNode], b: Sequence[cst.CSTNode]) -> bool:
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+    if len(new_module.body) != len(module.body) or not same(new_module.header, module.header):
+        return None
+    if not same(new_module.footer, module.footer):
+        return None
+    return {i: new for i, (old, new) in enumerate(zip(module.body, new_module.body, strict=True)) if new is not old}
