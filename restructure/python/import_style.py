@@ -17,7 +17,7 @@ import re
 import sys
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -328,6 +328,15 @@ def style_for(root: Path, path: str, source: str | None = None) -> ImportStyle:
     ``source`` is the text of the module the generated code comes from: where no formatter
     setting fixes the quote style, strings follow that file's own majority.
     """
+    return _with_source(*_directory_style(root, path), source)
+
+
+def _with_source(style: ImportStyle, quote_configured: bool, source: str | None) -> ImportStyle:
+    return style if quote_configured or source is None else replace(style, quote=_majority_quote(source))
+
+
+def _directory_style(root: Path, path: str) -> tuple[ImportStyle, bool]:
+    """The style the configuration files above ``path`` set, and whether they set the quote."""
     directory = PurePosixPath(path).parent
     found = _ruff_config(root, directory)
     isort: dict[str, Any] = {}
@@ -357,9 +366,7 @@ def style_for(root: Path, path: str, source: str | None = None) -> ImportStyle:
             line_length = int(isort.get("line-length", 79 if isort.get("profile") != "black" else 88))
             sources.append(config_path.relative_to(root).as_posix())
         quote = _black_quote(root)
-    if quote is None and source is not None:
-        quote = _majority_quote(source)
-    return ImportStyle(
+    style = ImportStyle(
         line_length=line_length,
         indent=indent,
         quote=quote or '"',
@@ -379,6 +386,7 @@ def style_for(root: Path, path: str, source: str | None = None) -> ImportStyle:
         split_on_trailing_comma=bool(isort.get("split-on-trailing-comma", True)),
         sources=tuple(sources),
     )
+    return style, quote is not None
 
 
 def _black_quote(root: Path) -> str | None:
@@ -404,10 +412,14 @@ class StyleCache:
         self.root = root
         self.read_source = read_source
         self._styles: dict[tuple[str, str | None], ImportStyle] = {}
+        self._directories: dict[str, tuple[ImportStyle, bool]] = {}
 
     def __call__(self, path: str, source_path: str | None = None) -> ImportStyle:
-        key = (str(PurePosixPath(path).parent), source_path)
+        directory = str(PurePosixPath(path).parent)
+        key = (directory, source_path)
         if key not in self._styles:
+            if directory not in self._directories:  # the config files: once per directory
+                self._directories[directory] = _directory_style(self.root, path)
             source = self.read_source(source_path) if self.read_source and source_path else None
-            self._styles[key] = style_for(self.root, path, source)
+            self._styles[key] = _with_source(*self._directories[directory], source)
         return self._styles[key]
