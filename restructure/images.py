@@ -15,7 +15,7 @@ import fnmatch
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import yaml
@@ -317,7 +317,7 @@ def _compose_services(tree: FileTree, path: str) -> list[ComposeService]:
         image = None
         if context is not None:
             label = f"the image of {path} service {name}"
-            image = _build(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
+            image = _compose_image(tree, dockerfile_path, context, {k: v for _, k, v in args}, label)
             if image is not None:
                 _mount(tree, image, spec, here)
         volumes = []
@@ -347,15 +347,34 @@ def _command(spec: dict, key: str) -> tuple[int, list[str]] | None:
     return None
 
 
+def _compose_image(
+    tree: FileTree, dockerfile_path: str, context: str, build_args: dict[str, str], label: str
+) -> Image | None:
+    """The image a compose service builds, for that service alone (its mounts and working dir
+    are set on it): the build itself is done once per tree for each Dockerfile, context and
+    build arguments, as services of several compose files often share one."""
+    key = ("compose-image", dockerfile_path, context, tuple(sorted(build_args.items())))
+    shared = tree.derive(key, lambda: _build(tree, dockerfile_path, context, build_args))
+    if shared is None:
+        return None
+    return replace(shared, space=Space(tree, shared.space.files, label))
+
+
 def _mount(tree: FileTree, image: Image, spec: dict, here: str) -> None:
-    """Bind mounts of the tree (``.:/app``) overlay the image's files at run time."""
-    files = dict(image.space.files or {})
+    """Bind mounts of the tree (``.:/app``) overlay the image's files at run time. A service
+    without one keeps its image's space as it is (copying the image's file table for every
+    service of every tree the phases look at cost more than the rest of the compose read)."""
+    mounts: list[tuple[str, str]] = []
     for volume in spec.get("volumes") or []:
         if not isinstance(volume, str) or ":" not in volume:
             continue
         host, container = volume.split(":", 2)[:2]
-        if not host.startswith(".") or not container.startswith("/"):
-            continue
+        if host.startswith(".") and container.startswith("/"):
+            mounts.append((host, container))
+    if not mounts:
+        return
+    files = dict(image.space.files or {})
+    for host, container in mounts:
         source = join(here, host)
         if source in tree.paths:
             files[container.lstrip("/")] = source
