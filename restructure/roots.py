@@ -50,16 +50,29 @@ class ImportRoots:
     services: dict[str, dict[str, Root]] = field(default_factory=dict)  # service dir -> root dir -> Root
     extra: dict[str, list[str]] = field(default_factory=dict)  # directory -> roots for files below it
     sites_of: dict[str, list[Site] | None] = field(default_factory=dict)  # text -> sites (shared cache)
+    # answers per path: the gate and the rewriters ask about every file many times per phase
+    _service: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)  # emptied by add_extra
 
     def service_of(self, path: str) -> str | None:
-        for service in self.services:
-            if path.startswith(service + "/"):
-                return service
-        return None
+        """The service directory ``path`` lies in (the services are fixed once inferred)."""
+        if path not in self._service:
+            self._service[path] = next((s for s in self.services if path.startswith(s + "/")), None)
+        return self._service[path]
+
+    def add_extra(self, directory: str, root: str) -> None:
+        """A ``sys.path`` entry for the files below ``directory``."""
+        self.extra.setdefault(directory, []).append(root)
+        self._candidates.clear()
 
     def candidates(self, path: str) -> list[str]:
         """Roots an absolute import in ``path`` may be resolved from: its directory and every
         ancestor (a test run from any of them), and the extra entries of the directories above it."""
+        if path not in self._candidates:
+            self._candidates[path] = self._candidates_uncached(path)
+        return list(self._candidates[path])
+
+    def _candidates_uncached(self, path: str) -> list[str]:
         found: list[str] = []
         directory = posixpath.dirname(path)
         while True:
@@ -128,9 +141,7 @@ def infer(
         for site in found or []:
             if site.kind == "syspath":
                 if site.module != "<file>":
-                    roots.extra.setdefault(posixpath.dirname(path), []).append(
-                        join(posixpath.dirname(path), site.module)
-                    )
+                    roots.add_extra(posixpath.dirname(path), join(posixpath.dirname(path), site.module))
                     candidates = roots.candidates(path)  # the file's later imports see the new entry
                 continue
             if site.kind not in {"import", "from", "patch", "asgi"} or site.level:
@@ -214,7 +225,7 @@ def _config_roots(tree: FileTree, roots: ImportRoots) -> None:
             continue
         here = posixpath.dirname(path)
         for entry in _config_entries(name, tree.read(path) or ""):
-            roots.extra.setdefault(here, []).append(join(here, entry))
+            roots.add_extra(here, join(here, entry))
 
 
 _CONFIG_NAMES = frozenset({"pyproject.toml", "pytest.ini", "setup.cfg", "tox.ini", "alembic.ini"})
