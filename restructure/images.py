@@ -16,7 +16,6 @@ import functools
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
 
 import yaml
 
@@ -29,12 +28,12 @@ _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
 def is_dockerfile(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = posixpath.basename(path.rstrip("/"))  # asked of every path in every scan: no Path object
     return name == "Dockerfile" or name.startswith("Dockerfile.") or name.endswith(".dockerfile")
 
 
 def is_compose(path: str) -> bool:
-    name = PurePosixPath(path).name
+    name = posixpath.basename(path.rstrip("/"))
     return (name.startswith("docker-compose") or name.startswith("compose")) and name.endswith((".yml", ".yaml"))
 
 
@@ -378,9 +377,20 @@ def _mount(tree: FileTree, image: Image, spec: dict, here: str) -> None:
         source = join(here, host)
         if source in tree.paths:
             files[container.lstrip("/")] = source
-        for path in tree.under(source) if tree.is_dir(source) else []:
-            files[join(container, path[len(source) :].lstrip("/")).lstrip("/")] = path
+        files.update(_mounted(tree, source, container))
     image.space = Space(tree, files, image.space.label)
+
+
+def _mounted(tree: FileTree, source: str, container: str) -> dict[str, str]:
+    """The files of the tree's directory ``source`` as a mount at ``container`` shows them,
+    once per tree: compose files often mount the same directory (the repository) in many
+    services."""
+
+    def listing() -> dict[str, str]:
+        paths = tree.under(source) if tree.is_dir(source) else []
+        return {join(container, path[len(source) :].lstrip("/")).lstrip("/"): path for path in paths}
+
+    return tree.derive(("mounted", source, container), listing)  # type: ignore[no-any-return]
 
 
 def dockerfile_contexts(tree: FileTree) -> dict[str, set[str]]:

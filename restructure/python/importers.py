@@ -19,6 +19,7 @@ name the old module really imported, never removes one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -55,24 +56,40 @@ def _aliases(names: str) -> list[tuple[str, str]]:
     return out
 
 
-def _scan(text: str, path: str, module: str, found: Importers) -> None:
+Aliases = tuple[tuple[str, str], ...]
+
+
+@functools.lru_cache(maxsize=8192)
+def _statements(text: str, path: str) -> tuple[tuple[tuple[str | None, Aliases], ...], tuple[Aliases, ...]]:
+    """The file's ``from`` imports (the absolute source, relative ones resolved from ``path``,
+    with their names) and its ``import`` statements' names. Once per text and path: every
+    split of every phase asks about the same files, each for another module."""
     location = ModuleLocation.of(path)
-    parent, _, leaf = module.rpartition(".")
-    spellings: set[str] = set()  # names (or dotted chains) bound to the module object itself
+    froms = []
     for match in _FROM.finditer(text):
         dots, source = match.group(1), match.group(2)
         if dots:
             source = location.resolve(len(dots), source or None) if location else None
+        froms.append((source, tuple(_aliases(match.group(3)))))
+    imports = tuple(tuple(_aliases(match.group(1))) for match in _IMPORT.finditer(text))
+    return tuple(froms), imports
+
+
+def _scan(text: str, path: str, module: str, found: Importers) -> None:
+    parent, _, leaf = module.rpartition(".")
+    spellings: set[str] = set()  # names (or dotted chains) bound to the module object itself
+    froms, imports = _statements(text, path)
+    for source, aliases in froms:
         if source == module:
-            for name, _bound in _aliases(match.group(3)):
+            for name, _bound in aliases:
                 if name == "*":
                     found.star.add(path)
                 else:
                     found.add(name, path)
         elif source == parent:
-            spellings.update(bound for name, bound in _aliases(match.group(3)) if name == leaf)
-    for match in _IMPORT.finditer(text):
-        for name, bound in _aliases(match.group(1)):
+            spellings.update(bound for name, bound in aliases if name == leaf)
+    for aliases in imports:
+        for name, bound in aliases:
             if name == module and bound != name:
                 spellings.add(bound)
             elif name == module or name.startswith(module + "."):
