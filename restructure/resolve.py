@@ -192,6 +192,7 @@ class ChangedModules:
         self.bases = frozenset(bases | (old.dirs ^ new.dirs))
         self._hits: dict[tuple[str, str], bool] = {}
         self._touched: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bool] = {}
+        self._roots: dict[str, bool] = {}  # root -> does any changed base lie under it
 
     @classmethod
     def between(cls, old: FileTree, new: FileTree, unchanged: frozenset[str] | None = None) -> ChangedModules:
@@ -206,12 +207,24 @@ class ChangedModules:
 
     def hit(self, root: str, dotted: str) -> bool:
         """Is ``root/a``, ``root/a/b``, ... of ``a.b...`` a changed base?"""
+        if not self._below(root):  # most roots: a phase changes one service, not theirs
+            return False
         key = (root, dotted)
         found = self._hits.get(key)
         if found is None:
             head = dotted.rpartition(".")[0]
             found = join(root, dotted.replace(".", "/")) in self.bases or (bool(head) and self.hit(root, head))
             self._hits[key] = found
+        return found
+
+    def _below(self, root: str) -> bool:
+        """Whether a changed base is ``root`` or lies under it: every path :meth:`hit` builds
+        from ``root`` does (a dotted name has no ``..`` once its dots are slashes)."""
+        found = self._roots.get(root)
+        if found is None:
+            top = join(root)
+            found = any(not top or base == top or base.startswith(top + "/") for base in self.bases)
+            self._roots[root] = found
         return found
 
     def touches(self, roots: tuple[str, ...], dotted: str, names: tuple[str, ...] = ()) -> bool:

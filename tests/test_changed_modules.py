@@ -1,0 +1,54 @@
+"""Which module lookups a change can answer differently: ``ChangedModules.hit`` against its
+definition (the lookup's path, or the path of a leading part of it, is a changed base), one
+row per shape of root and change."""
+
+from __future__ import annotations
+
+import posixpath
+
+import pytest
+
+from restructure.resolve import ChangedModules, join
+from restructure.trees import FileTree
+
+
+def tree(*paths: str) -> FileTree:
+    return FileTree(frozenset(paths), lambda _path: "")
+
+
+OLD = tree("svc/app/main.py", "svc/app/models.py", "svc/app/__init__.py", "lib/util.py", "top.py")
+
+ROWS = {
+    "a moved module": (OLD, tree("svc/app/__init__.py", "svc/main.py", "svc/app/models.py", "lib/util.py", "top.py")),
+    "a package's __init__ gone": (OLD, tree("svc/app/main.py", "svc/app/models.py", "lib/util.py", "top.py")),
+    "a top-level module gone": (OLD, tree(*(p for p in OLD.paths if p != "top.py"))),
+    "a new directory": (OLD, tree(*OLD.paths, "svc/app/routers/members.py")),
+}
+
+ROOTS = ["", "svc", "svc/app", "lib", "svc/./app", "other", "svc/app/routers"]
+DOTTED = ["app", "app.main", "app.models.Cohort", "main", "routers.members", "util", "top", "svc.app.main", "x"]
+
+
+def defined_hit(bases: frozenset[str], root: str, dotted: str) -> bool:
+    parts = dotted.split(".")
+    return any(join(root, posixpath.join(*parts[:cut])) in bases for cut in range(1, len(parts) + 1))
+
+
+@pytest.mark.parametrize("row", list(ROWS), ids=list(ROWS))
+def test_hit_follows_its_definition_for_every_root(row: str) -> None:
+    old, new = ROWS[row]
+    changes = ChangedModules.between(old, new)
+    assert changes.bases, "the row changes something"
+    wrong = [
+        (root, dotted)
+        for root in ROOTS
+        for dotted in DOTTED
+        if changes.hit(root, dotted) != defined_hit(changes.bases, root, dotted)
+    ]
+    assert not wrong
+    assert any(changes.hit(root, dotted) for root in ROOTS for dotted in DOTTED), "some lookup is touched"
+
+
+def test_a_root_with_nothing_changed_below_it_is_never_hit() -> None:
+    changes = ChangedModules.between(OLD, ROWS["a moved module"][1])
+    assert not any(changes.hit("lib", dotted) for dotted in DOTTED)
