@@ -85,14 +85,21 @@ class FileTree:
 
 
 def directories(paths: Iterable[str]) -> frozenset[str]:
-    """Every directory that holds one of ``paths`` ("" is the root)."""
+    """Every directory that holds one of ``paths`` ("" is the root). Asked of every image's
+    files in every tree a phase looks at: the parent is cut off the string directly, with
+    ``posixpath.dirname`` only where that would differ (a top-level file, a doubled slash)."""
     found = {""}
     for path in paths:
-        parent = posixpath.dirname(path)
+        parent = _parent(path)
         while parent not in found:
             found.add(parent)
-            parent = posixpath.dirname(parent)
+            parent = _parent(parent)
     return frozenset(found)
+
+
+def _parent(path: str) -> str:
+    head = path.rpartition("/")[0]
+    return head if head and not head.endswith("/") else posixpath.dirname(path)
 
 
 def from_virtual(tree: VirtualTree) -> FileTree:
