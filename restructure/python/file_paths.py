@@ -50,7 +50,10 @@ def _tree(text: str) -> ast.Module | None:
         return None
 
 
+@lru_cache(maxsize=16384)
 def mentions_loader(text: str) -> bool:
+    """Whether ``text`` names a loader at all; once per text (every phase asks it of every
+    Python file, and most files are the same text from phase to phase)."""
     return any(name in text for name in LOADERS)
 
 
