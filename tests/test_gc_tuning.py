@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
@@ -24,3 +26,22 @@ def test_thresholds_restored_when_the_body_fails() -> None:
         raise RuntimeError("phase failed")
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+EXIT_SCRIPT = """
+import atexit, gc, weakref
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))  # runs after the tool's hook
+from restructure.gc_tuning import fewer_collections
+with fewer_collections():
+    pass
+class Holder:
+    pass
+holder = Holder()
+weakref.finalize(holder, print, "finalizer ran")
+"""
+
+
+def test_the_exit_skips_the_final_collection_but_runs_finalizers() -> None:
+    done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, check=True)
+    assert "frozen at exit: True" in done.stdout
+    assert "finalizer ran" in done.stdout
