@@ -16,6 +16,7 @@ the new one: a reference broken in both is the repository's own state, not the c
 from __future__ import annotations
 
 import configparser
+import functools
 import posixpath
 import tomllib
 from collections import Counter
@@ -357,29 +358,7 @@ class Scanner:
     def _config(self, path: str) -> list[Finding]:
         here, name = posixpath.dirname(path), posixpath.basename(path)
         text = self.tree.read(path) or ""
-        entries: list[tuple[str, str]] = []  # (key, value)
-        if name == "pyproject.toml":
-            try:
-                options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
-            except tomllib.TOMLDecodeError:
-                return []
-            for key in ("testpaths", "pythonpath"):
-                value = options.get(key, [])
-                entries.extend((key, str(v)) for v in (value.split() if isinstance(value, str) else value))
-        else:
-            parser = configparser.ConfigParser(interpolation=None, strict=False)
-            try:
-                parser.read_string(text)
-            except configparser.Error:
-                return []
-            wanted = {
-                "pytest": ("testpaths", "pythonpath"), "tool:pytest": ("testpaths", "pythonpath"),
-                "alembic": ("script_location", "version_locations", "prepend_sys_path"),
-            }  # fmt: skip
-            for section, keys in wanted.items():
-                for key in keys:
-                    if parser.has_option(section, key):
-                        entries.extend((key, v) for v in parser.get(section, key).replace(",", " ").split())
+        entries = _config_entries(name, text)
         out = []
         lines = text.splitlines()
         for key, value in entries:
@@ -392,6 +371,37 @@ class Scanner:
                 Finding(reference, None if self.tree.exists(location) else f"no {location or '.'} in the repository")
             )
         return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _config_entries(name: str, text: str) -> tuple[tuple[str, str], ...]:
+    """(key, value) of every path a config file names (pytest's ``testpaths`` and
+    ``pythonpath``, alembic's locations); none when it does not parse. Once per text: every
+    phase scans the same config files in its old and its new tree."""
+    entries: list[tuple[str, str]] = []
+    if name == "pyproject.toml":
+        try:
+            options = tomllib.loads(text).get("tool", {}).get("pytest", {}).get("ini_options", {})
+        except tomllib.TOMLDecodeError:
+            return ()
+        for key in ("testpaths", "pythonpath"):
+            value = options.get(key, [])
+            entries.extend((key, str(v)) for v in (value.split() if isinstance(value, str) else value))
+        return tuple(entries)
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ()
+    wanted = {
+        "pytest": ("testpaths", "pythonpath"), "tool:pytest": ("testpaths", "pythonpath"),
+        "alembic": ("script_location", "version_locations", "prepend_sys_path"),
+    }  # fmt: skip
+    for section, keys in wanted.items():
+        for key in keys:
+            if parser.has_option(section, key):
+                entries.extend((key, v) for v in parser.get(section, key).replace(",", " ").split())
+    return tuple(entries)
 
 
 def _places(findings: list[Finding], origin: dict[str, str]) -> list[tuple[Finding, int]]:
