@@ -185,7 +185,8 @@ class ChangedModules:
     text of the module file it finds. Call ``x`` a changed *base* when ``x.py`` or
     ``x/__init__.py`` was added, removed or rewritten, or the directory ``x`` came or went: a
     lookup none of whose bases changed gets the same answer in both trees. The gate skips the
-    files whose lookups all stay the same, and the import roots reuse what such a file proved."""
+    files whose lookups all stay the same, and the import roots keep the answers of the tree
+    inferred before whose lookups stay the same."""
 
     def __init__(self, old: FileTree, new: FileTree, changed: set[str]) -> None:
         bases = {p[:-12] if p.endswith("/__init__.py") else p[:-3] for p in changed if p.endswith(".py")}

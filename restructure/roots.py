@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from restructure import entrypoints, images
 from restructure.python.reference_sites import Site, sites
-from restructure.resolve import Space, join
+from restructure.resolve import ChangedModules, Space, join
 from restructure.trees import FileTree
 
 EVIDENCE_SHOWN = 3
@@ -130,8 +130,9 @@ def infer(
     roots.sites_of = cache
     _config_roots(tree, roots)
     space = Space(tree)
-    # the same module is named from the same root by many files: resolved once per question
-    answers: dict[tuple[str, str, str, tuple[str, ...]], str | None] = {}
+    # the same module is named from the same root by many files: resolved once per question,
+    # and carried over from the tree inferred before where no lookup of it changed since
+    answers = _carried_answers(tree)
     for path in sorted(tree.paths):
         if not path.endswith(".py"):
             continue
@@ -155,7 +156,34 @@ def infer(
                 if resolved:
                     _note(roots, root, resolved, f"{path}:{site.line}: {site.text}")
     _image_roots(tree, roots)
+    _LAST_ANSWERS[:] = [(tree, answers)]
     return roots
+
+
+Answers = dict[tuple[str, str, str, tuple[str, ...]], str | None]  # (root, kind, module, names) -> file
+
+# The answers of the last inference and its tree: the next phase infers on a tree that differs
+# by what one phase wrote, and an answer none of whose lookups can have changed still holds.
+_LAST_ANSWERS: list[tuple[FileTree, Answers]] = []
+
+
+def _carried_answers(tree: FileTree) -> Answers:
+    """The last inference's answers that ``tree`` gives too: those whose lookups touch no
+    module file added, removed or rewritten and no directory that came or went since
+    (:class:`~restructure.resolve.ChangedModules`). The earlier tree's texts are the ones it
+    read then (every Python file: the inference reads them all)."""
+    if not _LAST_ANSWERS:
+        return {}
+    old, answers = _LAST_ANSWERS[0]
+    if old is tree:
+        return answers
+    known = old.texts_read()
+    both = old.paths & tree.paths
+    changed = (old.paths ^ tree.paths) | {
+        p for p in both if p.endswith(".py") and (p not in known or known[p] != tree.read(p))
+    }
+    changes = ChangedModules(old, tree, changed)
+    return {key: found for key, found in answers.items() if not changes.touches((key[0],), key[2], key[3])}
 
 
 def _resolves(space: Space, root: str, site: Site, module: str) -> str | None:

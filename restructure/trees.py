@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import posixpath
 import subprocess
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -53,6 +53,11 @@ class FileTree:
         if key not in self.derived:
             self.derived[key] = make()
         return self.derived[key]
+
+    def texts_read(self) -> Mapping[str, str | None]:
+        """The texts read so far (a reader from disk reads what is there *now*: comparing a
+        tree with a later one must use these, not read again)."""
+        return self._texts
 
     def read(self, path: str) -> str | None:
         if path not in self._texts:
