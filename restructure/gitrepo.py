@@ -217,7 +217,8 @@ class GitRepo:
         content of each. A file with merge conflicts is refused, as ``git mv`` refuses it."""
         if not moves:
             return
-        listed = _git(self.root, "ls-files", "-s", "-z", "--", *(source for source, _ in moves)).stdout
+        literal = (f":(literal){source}" for source, _ in moves)  # a file named ``x[1].py`` is no glob
+        listed = _git(self.root, "ls-files", "-s", "-z", "--", *literal).stdout
         entries: dict[str, tuple[str, str]] = {}
         for record in filter(None, listed.split("\0")):
             meta, path = record.split("\t", 1)

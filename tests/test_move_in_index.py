@@ -52,6 +52,14 @@ def staged_edit(repo: Path) -> None:
     git(repo, "add", "a.py")
 
 
+def glob_named(repo: Path) -> None:
+    """``g[ab].py`` beside ``ga.py``: as a glob it would name the other file."""
+    (repo / "g[ab].py").write_text("G = 1\n")
+    (repo / "ga.py").write_text("GA = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "globs")
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -68,6 +76,7 @@ ROWS = [
     Row("an unstaged edit stays unstaged", [("a.py", "pkg/a.py")], unstaged_edit),
     Row("a staged edit stays staged", [("a.py", "pkg/a.py")], staged_edit),
     Row("several files at once", [("a.py", "x/a.py"), ("b.py", "y/b.py"), ("run.sh", "x/run.sh")]),
+    Row("a name that is a glob", [("g[ab].py", "pkg/g[ab].py")], glob_named),
 ]
 
 
