@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,14 +35,10 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()  # back among the collected: a test process runs many phases
 
 
-_EXIT_HOOK: list[bool] = []
-
-
+@functools.cache  # registered once per process
 def _at_exit_freeze() -> None:
     """Freeze every object when the interpreter exits, before its final collection: that
     collection walked every tree the run had cached once more (1.2 of 9 CPU seconds of
     ``invoke all`` on the fixture) to free memory the exit frees anyway. Finalizers that
     ``weakref.finalize`` and ``atexit`` registered (temporary directories) still run."""
-    if not _EXIT_HOOK:
-        atexit.register(gc.freeze)
-        _EXIT_HOOK.append(True)
+    atexit.register(gc.freeze)

@@ -202,10 +202,14 @@ class GitRepo:
         that an earlier move empties first (``b`` to ``c``, then ``a`` to ``b``) is free."""
         moved_away: set[str] = set()
         for source, dest in moves:
-            target = self.root / dest
-            if os.path.lexists(target) and dest not in moved_away:
-                raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
+            if dest not in moved_away:
+                self._refuse_existing(dest)
             moved_away.add(source)
+
+    def _refuse_existing(self, dest: str) -> None:
+        target = self.root / dest
+        if os.path.lexists(target):
+            raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
 
     def move_in_index(self, moves: list[tuple[str, str]], started: Started = None) -> None:
         """Move tracked files' index entries as ``git mv`` does, for all ``moves`` in two git
@@ -237,9 +241,8 @@ class GitRepo:
 
     def rename_on_disk(self, source: str, dest: str) -> None:
         """Rename one file (a symlink itself, not its target) into place, creating its directory."""
+        self._refuse_existing(dest)
         target = self.root / dest
-        if os.path.lexists(target):
-            raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
         target.parent.mkdir(parents=True, exist_ok=True)
         (self.root / source).rename(target)
 

@@ -250,15 +250,14 @@ def _last_line(node: ast.stmt) -> int:
     return node.end_lineno or node.lineno
 
 
-def relevant_statements(module: cst.Module, source: str, needles: Iterable[str]) -> set[int] | None:
-    """Indexes of ``module.body`` whose lines (or the comment lines around them) hold a hit.
+def _relevant_statements(spans: list[tuple[int, int]] | None, hits: list[int]) -> set[int] | None:
+    """Indexes of the top-level statements (their ``spans``) whose lines, or the comment lines
+    around them, hold one of the ``hits``.
 
     None when the statements cannot be lined up with ``ast`` (then every statement is visited).
     """
-    hits = _hit_lines(source, needles)
     if not hits:
         return set()
-    spans = _statement_spans(module, source)
     if spans is None:
         return None
     marked: set[int] = set()
@@ -293,17 +292,22 @@ def _statement_spans(module: cst.Module, source: str) -> list[tuple[int, int]] |
     return spans if position == len(tree.body) else None
 
 
-def _spliced(module: cst.Module, source: str, changed: dict[int, cst.BaseStatement]) -> str | None:
+def _spliced(
+    module: cst.Module,
+    source: str,
+    changed: dict[int, cst.BaseStatement],
+    spans: list[tuple[int, int]] | None = None,
+) -> str | None:
     """``source`` with each changed top-level statement's text replaced by its new code, the
     rest of the file untouched: the same text as generating the whole new module, for the
     cost of the statements that changed. Each old statement's place is taken from ``ast``
     (its first line, less its leading comment and blank lines) and its text checked against
-    LibCST's code for it; None when any check fails (the caller generates the whole module)."""
-    spans = _statement_spans(module, source)
+    LibCST's code for it; None when any check fails (the caller generates the whole module).
+    ``spans``: :func:`_statement_spans` of the module when the caller has them."""
+    spans = spans if spans is not None else _statement_spans(module, source)
     if spans is None:
         return None
-    pieces = source.split("\n")
-    lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    lines = _lines(source)
     out: list[str] = []
     done = 0  # lines of ``source`` already copied or replaced
     for index in sorted(changed):
@@ -334,6 +338,12 @@ def _visit_statements(module: cst.Module, rewriter: ReferenceRewriter, marked: s
     header = [line.visit(rewriter) for line in module.header]
     footer = [line.visit(rewriter) for line in module.footer]
     return module.with_changes(body=body, header=header, footer=footer)
+
+
+def _lines(source: str) -> list[str]:
+    """The lines of ``source`` with their ``\\n`` (a lone ``\\r`` stays inside its line)."""
+    pieces = source.split("\n")
+    return [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
 
 
 def _regions(source: str, tree: ast.Module) -> list[tuple[int, int]]:
@@ -383,8 +393,7 @@ def rewrite_python_source(
     hits = _hit_lines(source, needles)
     if not hits:
         return RewriteResult(source, Counter(), [])
-    pieces = source.split("\n")
-    lines = [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    lines = _lines(source)
     ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
     rewriter = ReferenceRewriter(new_path, ctx, text)
     out: list[str] = []
@@ -445,18 +454,22 @@ def rewrite_python(
     """Apply ``relocation`` to an already parsed module that moves from ``old_path`` to ``new_path``.
 
     With the module's ``source`` and the relocation's ``needles``, only the statements that
-    mention one are visited (see :func:`relevant_statements`); otherwise all of them.
+    mention one are visited (see :func:`_relevant_statements`); otherwise all of them.
     """
     ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
     rewriter = ReferenceRewriter(new_path, ctx, text)
-    marked = relevant_statements(module, source, needles) if source is not None and needles is not None else None
+    spans, marked = None, None
+    if source is not None and needles is not None:
+        hits = _hit_lines(source, needles)
+        spans = _statement_spans(module, source) if hits else None
+        marked = _relevant_statements(spans, hits)
     new_module = module.visit(rewriter) if marked is None else _visit_statements(module, rewriter, marked)
     original = source if source is not None else module.code
     # every rewrite is counted: no count, no change, and no need to generate the code again
     code = original
     if rewriter.counts:
         changed = _changed_statements(module, new_module) if marked else None
-        spliced = _spliced(module, original, changed) if changed is not None else None
+        spliced = _spliced(module, original, changed, spans) if changed is not None else None
         code = spliced if spliced is not None else new_module.code
     return RewriteResult(code, rewriter.counts, _ambiguities(rewriter, new_path, original))
 
