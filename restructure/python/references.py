@@ -31,8 +31,8 @@ from restructure.python.imports import ImportContext, dotted_expr, rewrite_impor
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, from_evidence, retarget
 from restructure.python.scopes import first_line
+from restructure.python.statement_text import source_lines, statement_spans
 from restructure.python.strings import rewrite_dotted_string, string_kind
-from restructure.python.symbols import ast_statement_count
 from restructure.relocation import RelocationMap
 from restructure.text.references import TextRewriter
 
@@ -273,25 +273,6 @@ def _relevant_statements(spans: list[tuple[int, int]] | None, hits: list[int]) -
     return marked
 
 
-def _statement_spans(module: cst.Module, source: str) -> list[tuple[int, int]] | None:
-    """First and last line (``ast``'s, decorators included) of each LibCST top-level statement;
-    None when the two parsers do not line up."""
-    try:
-        tree = syntax.parse(source)
-    except SyntaxError:
-        return None
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for node in module.body:
-        count = ast_statement_count(node)
-        parts = tree.body[position : position + count]
-        position += count
-        if not parts:
-            return None
-        spans.append((first_line(parts[0]), _last_line(parts[-1])))
-    return spans if position == len(tree.body) else None
-
-
 def _spliced(
     module: cst.Module,
     source: str,
@@ -303,11 +284,11 @@ def _spliced(
     cost of the statements that changed. Each old statement's place is taken from ``ast``
     (its first line, less its leading comment and blank lines) and its text checked against
     LibCST's code for it; None when any check fails (the caller generates the whole module).
-    ``spans``: :func:`_statement_spans` of the module when the caller has them."""
-    spans = spans if spans is not None else _statement_spans(module, source)
+    ``spans``: :func:`~restructure.python.statement_text.statement_spans` of the module when the caller has them."""
+    spans = spans if spans is not None else statement_spans(module, source)
     if spans is None:
         return None
-    lines = _lines(source)
+    lines = source_lines(source)
     out: list[str] = []
     done = 0  # lines of ``source`` already copied or replaced
     for index in sorted(changed):
@@ -338,12 +319,6 @@ def _visit_statements(module: cst.Module, rewriter: ReferenceRewriter, marked: s
     header = [line.visit(rewriter) for line in module.header]
     footer = [line.visit(rewriter) for line in module.footer]
     return module.with_changes(body=body, header=header, footer=footer)
-
-
-def _lines(source: str) -> list[str]:
-    """The lines of ``source`` with their ``\\n`` (a lone ``\\r`` stays inside its line)."""
-    pieces = source.split("\n")
-    return [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
 
 
 def _regions(source: str, tree: ast.Module) -> list[tuple[int, int]]:
@@ -393,7 +368,7 @@ def rewrite_python_source(
     hits = _hit_lines(source, needles)
     if not hits:
         return RewriteResult(source, Counter(), [])
-    lines = _lines(source)
+    lines = source_lines(source)
     ctx = ImportContext(relocation, ModuleLocation.of(old_path), ModuleLocation.of(new_path))
     rewriter = ReferenceRewriter(new_path, ctx, text)
     out: list[str] = []
@@ -461,7 +436,7 @@ def rewrite_python(
     spans, marked = None, None
     if source is not None and needles is not None:
         hits = _hit_lines(source, needles)
-        spans = _statement_spans(module, source) if hits else None
+        spans = statement_spans(module, source) if hits else None
         marked = _relevant_statements(spans, hits)
     new_module = module.visit(rewriter) if marked is None else _visit_statements(module, rewriter, marked)
     original = source if source is not None else module.code

@@ -28,6 +28,7 @@ from restructure.python.compose import generated_module, is_definition, separate
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
+from restructure.python.statement_text import module_code, source_statements
 from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring
 
 MOST_REFERENCED = "most-referenced"
@@ -252,6 +253,7 @@ def split_module(
     _check_cycles(files, ms, planner.definer, planner.group_of, routers)
     kept = {st.index for f in files.values() for st in f.units}
     kept |= {routers[r].statement for f in files.values() for r in f.routers}
+    known = source_statements(module, source)  # before comments are carried: cut from the source as parsed
     left = carry_comments(ms.statements, kept)
     last_group = planner.group_of[max(st.index for st in planner.units)] if planner.units else None
     out: dict[str, str] = {}
@@ -270,7 +272,7 @@ def split_module(
         if group == last_group and (left or ms.module.footer):
             new_module = new_module.with_changes(footer=[*new_module.footer, *left, *ms.module.footer])
         modules[f"{group}.py"] = new_module
-        out[f"{group}.py"] = new_module.code
+        out[f"{group}.py"] = module_code(new_module, known)
         for name in read:
             readers.setdefault(name, set()).add(new_mod)
         routes_by_module[new_mod] = [r for st in f.units for r in planner.routes.get(st.index, [])]
