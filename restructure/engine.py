@@ -320,6 +320,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
     text_rewriter = TextRewriter(relocation)
     needles = sorted(relocation.needles())
     needles_bytes = [n.encode() for n in needles]
+    python_needles = _PythonNeedles(relocation, needles)
     affected = {f.service_dir + "/" for f in relocation.relative}
     moved_leaves = {m.rsplit(".", 1)[-1] for m in relocation.old_module_names()}
     relative_hint = (
@@ -344,8 +345,9 @@ def rewrite_references(ctx: PhaseContext) -> None:
         loads_by_path = is_python and (
             file_paths.mentions_loader(text) or (moved and file_paths.mentions_file_anchor(text))
         )
+        file_needles = python_needles.of(path, text) if is_python else needles
         relevant = (
-            any(n in text for n in needles)
+            any(n in text for n in file_needles)
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
             or (is_python and package_hint is not None and _imports_moved_submodule(text, *package_hint))
             or loads_by_path
@@ -357,7 +359,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
             new = None
             rooted = _rooted(ctx, origin)
             if not ctx.parsed.has(path, text):  # not parsed by a step: parse only what mentions a needle
-                new = rewrite_python_source(text, origin, path, rooted, text_rewriter, needles)
+                new = rewrite_python_source(text, origin, path, rooted, text_rewriter, file_needles)
             if new is None:
                 try:
                     module = ctx.parsed.parse(path, text)
@@ -365,7 +367,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
                     raise PhaseError(
                         f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it before restructuring"
                     ) from exc
-                new = rewrite_python(module, origin, path, rooted, text_rewriter, source=text, needles=needles)
+                new = rewrite_python(module, origin, path, rooted, text_rewriter, source=text, needles=file_needles)
             new_text, counts = new.code, new.counts
             if new_text != text:
                 style = splitting.style(ctx, path, path)
@@ -388,6 +390,28 @@ def rewrite_references(ctx: PhaseContext) -> None:
             ctx.tree.write(path, new_text)
             ctx.report.files_rewritten.append(path)
             ctx.report.rewrites.update(counts)
+
+
+class _PythonNeedles:
+    """The needles that can change a Python file: a service's relative forms (``app.main``,
+    ``router.py``) are references only in that service's files, as the text rewriter applies
+    them, or in a string that ``cd``s into a service first. Another service's forms would only
+    make the reference pass parse statements it cannot change (a generated docstring saying
+    ``Split from router.py`` in every service, say)."""
+
+    def __init__(self, relocation: RelocationMap, everything: list[str]) -> None:
+        self.everything = everything
+        self.shared = sorted(relocation.shared_needles())
+        self.by_dir: dict[str, set[str]] = {}
+        for form in relocation.relative:
+            if form.old:
+                self.by_dir.setdefault(form.service_dir.rstrip("/") + "/", set()).add(form.old)
+
+    def of(self, path: str, text: str) -> list[str]:
+        if "cd " in text:
+            return self.everything
+        own = [n for directory, forms in self.by_dir.items() if path.startswith(directory) for n in forms]
+        return sorted({*self.shared, *own}) if own else self.shared
 
 
 def patch_targets_key(value: str, relocation: RelocationMap) -> str:

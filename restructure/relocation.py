@@ -176,8 +176,12 @@ class RelocationMap:
 
     def needles(self) -> set[str]:
         """Substrings of which at least one occurs in any file a rewrite could change."""
+        return self.shared_needles() | {form.old for form in self.relative if form.old}
+
+    def shared_needles(self) -> set[str]:
+        """:meth:`needles` less the service-relative forms (``app.main``, ``app/main.py``):
+        those are references only in a file of that service (or after a ``cd`` into it)."""
         found = self.old_module_names() | set(self.paths) | set(self.dir_paths) | set(self.placeholders)
-        found |= {form.old for form in self.relative}
         # ``patch("pkg.models.helper")`` must follow ``helper`` even when ``pkg.models`` keeps
         # its name (a module split into a package of the same name)
         found |= {key.rsplit(".", 1)[0] for key in (*self.patch_sites, *self.ambiguous)}
