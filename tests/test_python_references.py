@@ -555,6 +555,20 @@ CUT_CASES = [
         "if True:\n\tfrom services.x_service.app.main import app\n",
         "if True:\n\tfrom services.x_service.main import app\n",
     ),
+    # an import run left alone without parsing still counts for the attribute chains after it
+    (
+        "import services\nimport os\n\ny = 2\nx = services.x_service.app.main.app\n",
+        "import services\nimport os\n\ny = 2\nx = services.x_service.main.app\n",
+    ),
+    # an unmapped import with a moved path in its comment is parsed (the comment changes)
+    (
+        "import os  # see services/x_service/app/main.py\n\nx = 1\n",
+        "import os  # see services/x_service/main.py\n\nx = 1\n",
+    ),
+    (
+        "from .helpers import one\nfrom services.x_service.app.main import app\n",
+        "from .helpers import one\nfrom services.x_service.main import app\n",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ name changes.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 import libcst as cst
@@ -150,6 +151,29 @@ def _same_module(a: cst.BaseExpression | None, b: cst.BaseExpression | None) -> 
     if a is None or b is None:
         return a is b
     return get_full_name_for_node(a) == get_full_name_for_node(b)
+
+
+def left_alone(node: ast.Import | ast.ImportFrom, ctx: ImportContext) -> bool:
+    """True when :func:`rewrite_import` / :func:`rewrite_import_from` would return None for
+    this statement, decided on CPython's parse of it (the same tests, in the same order);
+    False also when unsure (a relative import in a moved file: its depth may change)."""
+    relocation = ctx.relocation
+    if isinstance(node, ast.Import):
+        return all(relocation.map_module(alias.name) in (None, alias.name) for alias in node.names)
+    if node.level:
+        if ctx.old is None:
+            return True  # no absolute target: rewrite_import_from leaves it
+        if ctx.new is not None and ctx.old != ctx.new:
+            return False
+        target = ctx.old.resolve(node.level, node.module)
+    else:
+        target = node.module
+    if target is None:
+        return True
+    if (relocation.map_module(target) or target) != target:
+        return False
+    names = [f"{target}.{alias.name}" for alias in node.names if alias.name != "*"]
+    return all(relocation.map_module(full) is None and relocation.symbols.get(full) is None for full in names)
 
 
 def rewrite_import(node: cst.Import, ctx: ImportContext) -> cst.Import | None:

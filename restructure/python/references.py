@@ -27,7 +27,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from restructure.python import syntax
-from restructure.python.imports import ImportContext, dotted_expr, rewrite_import, rewrite_import_from
+from restructure.python.imports import ImportContext, dotted_expr, left_alone, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, from_evidence, retarget
 from restructure.python.scopes import first_line
@@ -365,6 +365,7 @@ def rewrite_python_source(
         tree = syntax.parse(source)
     except SyntaxError:
         return None
+    needles = tuple(needles)
     hits = _hit_lines(source, needles)
     if not hits:
         return RewriteResult(source, Counter(), [])
@@ -376,9 +377,18 @@ def rewrite_python_source(
     starts = [start for start, _ in regions]
     marked = {bisect.bisect_right(starts, line) - 1 for line in hits}
     parsed = 0
-    for first, last, hit in _runs(regions, marked, {first_line(n) for n in tree.body}):
+    statement_starts = [first_line(n) for n in tree.body]
+    for first, last, hit in _runs(regions, marked, set(statement_starts)):
         fragment = "".join(lines[first - 1 : last])
         if not hit:
+            out.append(fragment)
+            continue
+        inside = tree.body[bisect.bisect_left(statement_starts, first) : bisect.bisect_right(statement_starts, last)]
+        if _imports_left_alone(inside, fragment, needles, ctx):
+            # what visiting them would have recorded: the modules later attribute chains start from
+            rewriter.imported_modules.update(
+                a.name for n in inside if isinstance(n, ast.Import) for a in n.names if a.asname is None
+            )
             out.append(fragment)
             continue
         try:
@@ -391,6 +401,17 @@ def rewrite_python_source(
         out.append(new.code if sum(rewriter.counts.values()) != before else fragment)
     result = "".join(out)
     return RewriteResult(result, rewriter.counts, _ambiguities(rewriter, new_path, source), parsed)
+
+
+def _imports_left_alone(statements: list[ast.stmt], fragment: str, needles: Iterable[str], ctx: ImportContext) -> bool:
+    """A run of import statements (and comments) that the rewriter would leave as it is: no
+    needle in its text (so no comment changes) and no import the relocation maps."""
+    return (
+        bool(statements)
+        and all(isinstance(n, ast.Import | ast.ImportFrom) for n in statements)
+        and not any(n in fragment for n in needles)
+        and all(left_alone(n, ctx) for n in statements)  # type: ignore[arg-type]
+    )
 
 
 def _runs(regions: list[tuple[int, int]], marked: set[int], statement_starts: set[int]) -> list[tuple[int, int, bool]]:
