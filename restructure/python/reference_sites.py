@@ -8,10 +8,12 @@ functions and ``try`` blocks count as much as the ones at the top.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from restructure.entrypoints import ASGI_TARGET, DOTTED
 from restructure.python import syntax
+from restructure.python.scopes import first_line
 
 PATCHERS = {"patch", "setattr", "delattr"}  # mock.patch, mocker.patch, monkeypatch.setattr
 
@@ -38,38 +40,102 @@ def _call_name(node: ast.Call) -> str:
 
 
 def sites(text: str) -> list[Site] | None:
-    """The sites of ``text``, None when it does not parse (the file's own problem)."""
+    """The sites of ``text``, None when it does not parse (the file's own problem).
+
+    Most statements can hold nothing but imports: a site that is a call needs the call's
+    name in the text (``patch``, ``setattr``, ``delattr``, ``insert``, ``append``) and an
+    ASGI string needs a ``:`` between two of its characters, or a backslash (an escape, a
+    continued line). A top-level statement whose text has none of those (and is ASCII, so no
+    identifier is spelled in another normal form) is walked for its import statements only,
+    not through every expression: the same sites, for a fraction of the walk."""
     try:
         tree = syntax.parse(text)
     except (SyntaxError, ValueError):
         return None
     found: list[Site] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                found.append(Site("import", node.lineno, f"import {alias.name}", alias.name))
-        elif isinstance(node, ast.ImportFrom):
-            names = tuple(a.name for a in node.names if a.name != "*")
-            dots = "." * node.level
-            written = f"from {dots}{node.module or ''} import {', '.join(a.name for a in node.names)}"
-            found.append(Site("from", node.lineno, written, node.module or "", names, node.level))
-        elif isinstance(node, ast.Call):
-            name = _call_name(node)
-            first = node.args[0] if node.args else None
-            if (
-                name in PATCHERS
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-                and DOTTED.match(first.value)
-            ):
-                found.append(Site("patch", node.lineno, first.value, first.value))
-            elif name in {"insert", "append"} and _is_sys_path(node.func):
-                directory = _path_of(node.args[-1]) if node.args else None
-                if directory is not None:
-                    found.append(Site("syspath", node.lineno, ast.unparse(node), directory))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and ASGI_TARGET.match(node.value):
-            found.append(Site("asgi", node.lineno, node.value, node.value.removesuffix("()")))
+    plain = text.isascii()
+    if plain and not _MAYBE_MORE.search(text):
+        _imports_in(tree, found)
+    else:
+        lines = text.split("\n")
+        for node in tree.body:
+            segment = "\n".join(lines[first_line(node) - 1 : node.end_lineno])
+            if plain and not _MAYBE_MORE.search(segment):
+                _imports_in(node, found)
+            else:
+                _everything_in(node, found)
     return sorted(found, key=lambda s: (s.line, s.kind, s.text))
+
+
+# what the text of a statement holding a call site or an ASGI string must contain (see sites)
+_MAYBE_MORE = re.compile(r"patch|setattr|delattr|insert|append|\\|[\w.\"']:[A-Za-z_\"']")
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_SYS_PATH_CALLS = frozenset({"insert", "append"})
+_CALLS = PATCHERS | _SYS_PATH_CALLS
+
+
+def _imports_in(node: ast.AST, found: list[Site]) -> None:
+    """The import sites of ``node`` and of the statements nested in it, at any depth."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            _site(node, found)
+            continue
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if isinstance(block, list):
+                stack.extend(block)
+
+
+def _everything_in(node: ast.AST, found: list[Site]) -> None:
+    """Every site of ``node``, through every expression."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if not _site(node, found):
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+
+
+def _site(node: ast.AST, found: list[Site]) -> bool:
+    """Add the site ``node`` is, if any; False when nothing below it can be one."""
+    if isinstance(node, ast.Import):
+        for alias in node.names:
+            found.append(Site("import", node.lineno, f"import {alias.name}", alias.name))
+        return False
+    if isinstance(node, ast.ImportFrom):
+        names = tuple(a.name for a in node.names if a.name != "*")
+        dots = "." * node.level
+        written = f"from {dots}{node.module or ''} import {', '.join(a.name for a in node.names)}"
+        found.append(Site("from", node.lineno, written, node.module or "", names, node.level))
+        return False
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str) and ASGI_TARGET.match(node.value):
+            found.append(Site("asgi", node.lineno, node.value, node.value.removesuffix("()")))
+        return False
+    if isinstance(node, ast.Call):
+        name = _call_name(node)
+        if name not in _CALLS:
+            return True
+        first = node.args[0] if node.args else None
+        if (
+            name in PATCHERS
+            and isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+            and DOTTED.match(first.value)
+        ):
+            found.append(Site("patch", node.lineno, first.value, first.value))
+        elif name in _SYS_PATH_CALLS and _is_sys_path(node.func):
+            directory = _path_of(node.args[-1]) if node.args else None
+            if directory is not None:
+                found.append(Site("syspath", node.lineno, ast.unparse(node), directory))
+    return True
 
 
 def _is_sys_path(func: ast.expr) -> bool:
