@@ -4,7 +4,7 @@ Why a scratch copy and not the in-memory tree of one phase: phase N+1 plans agai
 tree phase N leaves (its moves, its generated packages, its rewritten imports), and only
 the engine itself knows that tree. Re-implementing "what would phase N leave" beside the
 engine would be a second engine that drifts from the first. So the pre-flight runs the real
-engine, phase after phase, each committing into a throw-away clone, and collects what each
+engine, phase after phase, each writing into a throw-away clone, and collects what each
 phase reports as a problem (a symbol, router, path or patch-target group the plan names and
 the code lacks, an empty group, an over-limit output, an ambiguous patch target, a
 route-order conflict, a step drifted from the plan, a plan service missing on disk).
@@ -19,7 +19,14 @@ The scratch copy:
   checked against the dirty tree, committed there as a baseline) and untracked, not-ignored
   files (copied, left untracked, so a step that would delete them is refused there as it
   would be here). Ignored files (caches) are not copied: no phase reads them;
-* has no hooks and its own committer identity, so a phase commits there without asking.
+* has no hooks and its own committer identity (for the baseline commit).
+
+A phase there writes its changes as it writes them on the target (moves in the index, files,
+deletions, staging) but does not commit: the tree it leaves is its index's (``git
+write-tree``), the same tree its commit would hold, and the next phase plans on the work tree
+either way. The commits themselves (the renames commit, the phase commit) are made on the
+target, where its hooks run; a commit in the scratch copy would prove nothing more and cost
+a dozen git commands per phase.
 
 A phase that fails writes nothing (the engine's rule), so the next phase runs on the tree
 without it; its problems are still listed, with a note that they may follow from the earlier
@@ -32,7 +39,7 @@ target's own hooks and identity) instead of planning every phase a second time; 
 phase the target's tree must be the scratch tree after it (same git tree id), or the rest of
 the phases run again for real on what the target now holds (a commit hook that rewrote a
 file, say). A dry run is exactly the pre-flight plus the diff between the scratch baseline
-and its last commit.
+and its index after the last phase.
 """
 
 from __future__ import annotations
@@ -123,7 +130,7 @@ def run(
             printed: list[str] = []
             try:
                 check.report = engine.run_phase(
-                    scratch, number, commit=True, allow_dirty=True, echo=printed.append, plan=scratch_plan,
+                    scratch, number, commit=False, allow_dirty=True, echo=printed.append, plan=scratch_plan,
                     keep=lambda changes, check=check: setattr(check, "changes", changes),
                 )  # fmt: skip
             except engine.PhaseFailed as exc:
@@ -134,7 +141,7 @@ def run(
             if check.report is not None:
                 check.problems.extend(_unknown_services(check.report))
             check.problems = [_in_target(p, scratch, target.root) for p in check.problems]
-            check.tree = _git(scratch, "rev-parse", "HEAD^{tree}").strip()
+            check.tree = _git(scratch, "write-tree").strip()  # the phase's changes are staged
             if check.report is not None and not check.problems:  # shown as a dry run: nothing committed here
                 check.report.commit, check.report.dry_run = None, True
                 printed = [check.report.to_text()]
@@ -143,7 +150,7 @@ def run(
                 echo(check.text)
             result.phases.append(check)
         if with_diff:
-            result.diff = _git(scratch, "diff", "-M", base, "HEAD")
+            result.diff = _git(scratch, "diff", "-M", "--cached", base)
     return result
 
 
