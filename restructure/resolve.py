@@ -233,6 +233,14 @@ class ChangedModules:
         key = (roots, dotted, names)
         found = self._touched.get(key)
         if found is None:
-            found = any(self.hit(r, dotted) or any(self.hit(r, f"{dotted}.{n}") for n in names) for r in roots)
+            found = any(self._below(r) and (self.hit(r, dotted) or self._names_hit(r, dotted, names)) for r in roots)
             self._touched[key] = found
         return found
+
+    def _names_hit(self, root: str, dotted: str, names: tuple[str, ...]) -> bool:
+        """``hit(root, f"{dotted}.{name}")`` for any of ``names`` once ``hit(root, dotted)`` is
+        False: only the name's own base is left to test (a name has no dot)."""
+        if not dotted:  # ``.name`` is no module path: only ``hit(root, "")``, False already
+            return False
+        base = join(root, dotted.replace(".", "/"))
+        return any(f"{base}/{n}" in self.bases for n in names)

@@ -52,3 +52,27 @@ def test_hit_follows_its_definition_for_every_root(row: str) -> None:
 def test_a_root_with_nothing_changed_below_it_is_never_hit() -> None:
     changes = ChangedModules.between(OLD, ROWS["a moved module"][1])
     assert not any(changes.hit("lib", dotted) for dotted in DOTTED)
+
+
+NAMES = [(), ("main",), ("models", "Cohort"), ("members",), ("x", "util")]
+ROOT_SETS = [("",), ("svc",), ("svc/app", "lib"), ("other",), ("svc/./app",), ("", "svc/app/routers")]
+
+
+@pytest.mark.parametrize("row", list(ROWS), ids=list(ROWS))
+def test_touches_follows_its_definition(row: str) -> None:
+    """``touches``: any root's lookup of ``dotted`` or of ``dotted.name`` is hit (its shortcut
+    for the names must agree)."""
+    old, new = ROWS[row]
+    changes = ChangedModules.between(old, new)
+    wrong = []
+    touched = 0
+    for roots in ROOT_SETS:
+        for dotted in [*DOTTED, ""]:
+            for names in NAMES:
+                lookups = [dotted, *(f"{dotted}.{n}" for n in names if dotted)]  # no ".name" path
+                expected = any(defined_hit(changes.bases, r, d) for r in roots for d in lookups)
+                touched += expected
+                if changes.touches(roots, dotted, names) != expected:
+                    wrong.append((roots, dotted, names))
+    assert not wrong
+    assert touched, "some lookup is touched"
