@@ -96,8 +96,9 @@ def find_migration_document(text: str, pairs: set[tuple[str, str]]) -> Finding |
         return None
     lines = 0
     named: dict[str, tuple[str, str]] = {}  # relocation -> the first pair that names it
+    tails = [(old, new, _tail(new)) for old, new in present]
     for line in text.splitlines():
-        on_line = [pair for pair in present if pair[0] in line and _tail(pair[1]) in line and _names_pair(line, *pair)]
+        on_line = [(o, n) for o, n, tail in tails if o in line and tail in line and _names_pair(line, o, n)]
         if on_line:
             lines += 1
             for old, new in on_line:
@@ -127,7 +128,10 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<=[/.`'\"]){re.escape(form)}(?![\w-])")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _names_pair(line: str, old: str, new: str) -> bool:
+    """Does ``line`` name ``old`` and, apart from it, ``new``? Cached: every phase scans the
+    same documents for pairs most of which the plan gives every phase."""
     olds = [m.span() for m in _pattern(old).finditer(line)]
     if not olds:
         return False
