@@ -78,10 +78,12 @@ def style(ctx: PhaseContext, path: str, source: str | None = None) -> ImportStyl
     return cache(path, source)
 
 
-def _parse(ctx: PhaseContext, path: str, text: str | None = None) -> cst.Module:
-    """The phase's one parse of ``path`` (its current text in the tree unless given)."""
+def _parse(ctx: PhaseContext, path: str, text: str | None = None, outline: bool = False) -> cst.Module:
+    """The phase's one parse of ``path`` (its current text in the tree unless given); with
+    ``outline``, a parse good for module-level statements and definitions' heads only."""
+    text = ctx.tree.read(path) if text is None else text
     try:
-        return ctx.parsed.parse(path, ctx.tree.read(path) if text is None else text)
+        return ctx.parsed.outline(path, text) if outline else ctx.parsed.parse(path, text)
     except cst.ParserSyntaxError as exc:
         origin = ctx.tree.files.get(path) or path
         raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
@@ -516,7 +518,7 @@ def assemble_routers(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> t
     try:
         outcome = assemble(
             ctx.tree, ctx.relocation, main, package, state(ctx).pieces, lambda p: _parse(ctx, p),
-            style(ctx, f"{package}/__init__.py", main),
+            style(ctx, f"{package}/__init__.py", main), lambda p: _parse(ctx, p, outline=True),
         )  # fmt: skip
     except ValueError as exc:
         raise StructureError(str(exc)) from exc

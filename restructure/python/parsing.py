@@ -12,12 +12,15 @@ from collections import Counter
 
 import libcst as cst
 
+from restructure.python.outline import outline
+
 
 class ParsedFiles:
     """path -> (text, module) for the texts parsed in this phase, and how often each path was parsed."""
 
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, cst.Module]] = {}
+        self._outlines: dict[str, tuple[str, cst.Module]] = {}
         self.counts: Counter[str] = Counter()
         self.fragments = 0  # statements the reference pass parsed on their own
 
@@ -28,6 +31,27 @@ class ParsedFiles:
         module = cst.parse_module(text)
         self.counts[path] += 1
         self._parsed[path] = (text, module)
+        return module
+
+    def outline(self, path: str, text: str) -> cst.Module:
+        """A module that reads like ``text`` at module level and in every definition's head
+        (:mod:`restructure.python.outline`): the whole parse when the phase has it, else the
+        parse of the outline (counted as a parse of the file). Never given out as the file's
+        module: the bodies are cut."""
+        if self.has(path, text):
+            return self._parsed[path][1]
+        cached = self._outlines.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1]
+        cut = outline(text)
+        if cut is None:
+            return self.parse(path, text)
+        try:
+            module = cst.parse_module(cut)
+        except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
+            return self.parse(path, text)
+        self.counts[path] += 1
+        self._outlines[path] = (text, module)
         return module
 
     def has(self, path: str, text: str) -> bool:

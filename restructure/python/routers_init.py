@@ -256,18 +256,22 @@ def assemble(
     pieces: dict[tuple[str, str], list[Any]],
     parse: Callable[[str], cst.Module],
     style: ImportStyle | None = None,
+    outline: Callable[[str], cst.Module] | None = None,
 ) -> Assembly | None:
     """New texts of ``routers/__init__.py`` and ``main.py`` and what the report says; None if
     already done.
 
     ``parse`` returns the parsed module of a path in ``tree`` (the phase's shared parses);
-    ``style`` is the target's import style, which the assembled module's imports follow.
+    ``style`` is the target's import style, which the assembled module's imports follow;
+    ``outline`` (default ``parse``) returns a module good for its module-level statements and
+    its definitions' heads only (:mod:`restructure.python.outline`): all that following the
+    routers through the modules that define them reads.
     """
     package = module_of(f"{package_dir}/__init__.py") or ""
     main_module = parse(main_path)
     bindings = _bindings(main_module)
     location = ModuleLocation.of(main_path)
-    resolver = _Resolver(tree, relocation, pieces, parse)
+    resolver = _Resolver(tree, relocation, pieces, outline or parse)
     includes = _main_includes(main_module)
     chosen: list[Include] = []
     body_of: list[list[cst.BaseStatement]] = []
