@@ -303,10 +303,15 @@ def disk_tree(ctx: PhaseContext) -> trees.FileTree:
     return ctx.extra["disk_tree"]  # type: ignore[return-value]
 
 
+def _prefixes(ctx: PhaseContext, origin: str) -> tuple[str, ...]:
+    """The roots a file's imports may be written from, as dotted package names."""
+    return tuple(d for c in import_roots(ctx).candidates(origin) if c and (d := dotted_of_dir(c)))
+
+
 def _rooted(ctx: PhaseContext, origin: str) -> RelocationMap:
     """The relocation map for a file, with the roots its imports may be written from."""
     roots = import_roots(ctx)
-    prefixes = tuple(d for c in roots.candidates(origin) if c and (d := dotted_of_dir(c)))
+    prefixes = _prefixes(ctx, origin)
     service = roots.service_of(origin)
     evidenced = roots.services.get(service, {}) if service else {}
     top_level = tuple(d for r in evidenced if r and (d := dotted_of_dir(r)))
@@ -345,7 +350,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
         loads_by_path = is_python and (
             file_paths.mentions_loader(text) or (moved and file_paths.mentions_file_anchor(text))
         )
-        file_needles = python_needles.of(path, text) if is_python else needles
+        file_needles = python_needles.of(path, text, _prefixes(ctx, origin)) if is_python else needles
         relevant = (
             any(n in text for n in file_needles)
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
@@ -393,25 +398,38 @@ def rewrite_references(ctx: PhaseContext) -> None:
 
 
 class _PythonNeedles:
-    """The needles that can change a Python file: a service's relative forms (``app.main``,
-    ``router.py``) are references only in that service's files, as the text rewriter applies
-    them, or in a string that ``cd``s into a service first. Another service's forms would only
-    make the reference pass parse statements it cannot change (a generated docstring saying
-    ``Split from router.py`` in every service, say)."""
+    """The needles that can change a Python file. A service's relative forms (``app.main``,
+    ``app/router.py``) are references in that service's files, as the text rewriter applies
+    them, or in a string that ``cd``s into a service first; anywhere else a dotted name is
+    rewritten only when it is written from one of the file's import roots (``app.main`` read
+    from ``services/x_service``), and then its needle is the old name less that root. Another
+    service's forms would only make the reference pass parse statements it cannot change (a
+    generated docstring saying ``Split from router.py`` in every service, say)."""
 
     def __init__(self, relocation: RelocationMap, everything: list[str]) -> None:
         self.everything = everything
         self.shared = sorted(relocation.shared_needles())
+        self.olds = sorted(relocation.old_dotted_names())
         self.by_dir: dict[str, set[str]] = {}
         for form in relocation.relative:
             if form.old:
                 self.by_dir.setdefault(form.service_dir.rstrip("/") + "/", set()).add(form.old)
+        self._from_root: dict[str, list[str]] = {}
 
-    def of(self, path: str, text: str) -> list[str]:
+    def of(self, path: str, text: str, prefixes: tuple[str, ...]) -> list[str]:
+        """``path``'s needles; ``prefixes``: its import roots, dotted (:func:`_prefixes`)."""
         if "cd " in text:
             return self.everything
-        own = [n for directory, forms in self.by_dir.items() if path.startswith(directory) for n in forms]
+        own = {n for directory, forms in self.by_dir.items() if path.startswith(directory) for n in forms}
+        for prefix in prefixes:
+            own.update(self._written_from(prefix))
         return sorted({*self.shared, *own}) if own else self.shared
+
+    def _written_from(self, prefix: str) -> list[str]:
+        found = self._from_root.get(prefix)
+        if found is None:
+            found = self._from_root[prefix] = [m[len(prefix) + 1 :] for m in self.olds if m.startswith(prefix + ".")]
+        return found
 
 
 def patch_targets_key(value: str, relocation: RelocationMap) -> str:

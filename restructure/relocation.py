@@ -181,8 +181,11 @@ class RelocationMap:
     def shared_needles(self) -> set[str]:
         """:meth:`needles` less the service-relative forms (``app.main``, ``app/main.py``):
         those are references only in a file of that service (or after a ``cd`` into it)."""
-        found = self.old_module_names() | set(self.paths) | set(self.dir_paths) | set(self.placeholders)
-        # ``patch("pkg.models.helper")`` must follow ``helper`` even when ``pkg.models`` keeps
-        # its name (a module split into a package of the same name)
-        found |= {key.rsplit(".", 1)[0] for key in (*self.patch_sites, *self.ambiguous)}
+        found = self.old_dotted_names() | set(self.paths) | set(self.dir_paths) | set(self.placeholders)
         return {n for n in found if n}
+
+    def old_dotted_names(self) -> set[str]:
+        """Every dotted name a rewrite can start from: the old modules and packages, and the
+        modules of patch targets (``patch("pkg.models.helper")`` must follow ``helper`` even
+        when ``pkg.models`` keeps its name: a module split into a package of the same name)."""
+        return self.old_module_names() | {key.rsplit(".", 1)[0] for key in (*self.patch_sites, *self.ambiguous)}

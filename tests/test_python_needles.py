@@ -1,5 +1,6 @@
 """A Python file is searched only for the needles that can change it: a service's relative
-forms (``app.main``, ``app/router.py``) count in that service's files, or after a ``cd``.
+forms (``app.main``, ``app/router.py``) count in that service's files, or after a ``cd``, and
+a dotted name written from one of the file's import roots counts less that root.
 
 Each row rewrites one file twice, with every needle and with the file's own, and the two
 results must be equal (the narrowing never changes what is written); the rows marked
@@ -21,6 +22,7 @@ def _relocation() -> RelocationMap:
     relocation = RelocationMap()
     relocation.add_file_move(f"{SERVICE}/app/main.py", f"{SERVICE}/main.py", SERVICE)
     relocation.add_file_move(f"{SERVICE}/app/router.py", f"{SERVICE}/routers/core.py", SERVICE)
+    relocation.add_file_move(f"{SERVICE}/app/util.py", f"{SERVICE}/app/helpers/util.py", SERVICE)
     return relocation
 
 
@@ -59,12 +61,32 @@ ROWS = {
     ),
 }
 
+# rows whose file imports from roots (dotted): a name written from a root is its needle there
+PREFIXES = {
+    "a root-level test reading the service as a root": ("services.alpha_service",),
+    "a root-level test reading the app package as a root": ("services.alpha_service.app",),
+}
+ROWS |= {
+    "a root-level test reading the service as a root": (
+        "tests/test_root.py",
+        'import os\n\nA = os.sep\nTARGET = "app.main"\n',
+        False,
+    ),
+    "a root-level test reading the app package as a root": (
+        "tests/test_app_root.py",
+        'import os\n\nA = os.sep\nwith mock.patch("util.helper"):\n    pass\n',
+        False,
+    ),
+}
+
 
 @pytest.mark.parametrize(("path", "text", "narrower"), list(ROWS.values()), ids=list(ROWS))
 def test_own_needles_write_what_every_needle_writes(path: str, text: str, narrower: bool) -> None:
-    relocation = _relocation()
-    everything = sorted(relocation.needles())
-    own = _PythonNeedles(relocation, everything).of(path, text)
+    prefixes = next((p for name, p in PREFIXES.items() if ROWS[name][0] == path), ())
+    base = _relocation()
+    relocation = base.rooted(prefixes)
+    everything = sorted({*base.needles(), *_written_from(base, prefixes)})  # what a full scan must see
+    own = _PythonNeedles(base, sorted(base.needles())).of(path, text, prefixes)
     wide = rewrite_python_source(text, path, path, relocation, TextRewriter(relocation), everything)
     narrow = rewrite_python_source(text, path, path, relocation, TextRewriter(relocation), own)
     assert wide is not None and narrow is not None
@@ -76,13 +98,20 @@ def test_own_needles_write_what_every_needle_writes(path: str, text: str, narrow
         assert own == everything or narrow.fragments == wide.fragments
 
 
+def _written_from(relocation: RelocationMap, prefixes: tuple[str, ...]) -> set[str]:
+    return {m[len(p) + 1 :] for p in prefixes for m in relocation.old_dotted_names() if m.startswith(p + ".")}
+
+
 def test_rows_cover_a_rewrite() -> None:
     """Rows where the file changes at all: the comparison above is not between two no-ops."""
-    relocation = _relocation()
-    everything = sorted(relocation.needles())
-    changed = 0
-    for path, text, _ in ROWS.values():
-        own = _PythonNeedles(relocation, everything).of(path, text)
+    changed = set()
+    for name, (path, text, _) in ROWS.items():
+        prefixes = PREFIXES.get(name, ())
+        base = _relocation()
+        relocation = base.rooted(prefixes)
+        own = _PythonNeedles(base, sorted(base.needles())).of(path, text, prefixes)
         result = rewrite_python_source(text, path, path, relocation, TextRewriter(relocation), own)
-        changed += result is not None and result.code != text
-    assert changed >= 4
+        if result is not None and result.code != text:
+            changed.add(name)
+    assert len(changed) >= 5
+    assert set(PREFIXES) <= changed, "a name written from a root is rewritten"
