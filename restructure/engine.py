@@ -402,7 +402,9 @@ class _PythonNeedles:
     ``app/router.py``) are references in that service's files, as the text rewriter applies
     them, or in a string that ``cd``s into a service first; anywhere else a dotted name is
     rewritten only when it is written from one of the file's import roots (``app.main`` read
-    from ``services/x_service``), and then its needle is the old name less that root. Another
+    from ``services/x_service``), and then its needle is the old name less that root, when that
+    still has a dot (one word, ``router``, is in every route decorator: as for the relative
+    forms, a name of one word is not searched for on its own). Another
     service's forms would only make the reference pass parse statements it cannot change (a
     generated docstring saying ``Split from router.py`` in every service, say)."""
 
@@ -428,7 +430,10 @@ class _PythonNeedles:
     def _written_from(self, prefix: str) -> list[str]:
         found = self._from_root.get(prefix)
         if found is None:
-            found = self._from_root[prefix] = [m[len(prefix) + 1 :] for m in self.olds if m.startswith(prefix + ".")]
+            start = len(prefix) + 1
+            found = self._from_root[prefix] = [
+                m[start:] for m in self.olds if m.startswith(prefix + ".") and "." in m[start:]
+            ]
         return found
 
 
