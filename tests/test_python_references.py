@@ -569,6 +569,28 @@ CUT_CASES = [
         "from .helpers import one\nfrom services.x_service.app.main import app\n",
         "from .helpers import one\nfrom services.x_service.main import app\n",
     ),
+    # a function whose nested import is left alone is not parsed; one whose import moves is
+    (
+        "def f():\n    import os\n    return os\n\n\ny = 2\n\n\ndef g():\n"
+        "    from services.x_service.app.main import app\n    return app\n",
+        "def f():\n    import os\n    return os\n\n\ny = 2\n\n\ndef g():\n"
+        "    from services.x_service.main import app\n    return app\n",
+    ),
+    # a nested import that names no needle but imports a moved module as a name is parsed
+    (
+        "def g():\n    from services.x_service.app import main\n    return main\n\n\ny = 2\n",
+        "def g():\n    from services.x_service import main\n    return main\n\n\ny = 2\n",
+    ),
+    # a nested ``import services`` left alone still counts for a later attribute chain
+    (
+        "def f():\n    import services\n\n\ny = 2\nx = services.x_service.app.main.app\n",
+        "def f():\n    import services\n\n\ny = 2\nx = services.x_service.main.app\n",
+    ),
+    # the word import in a docstring: a hit, left alone
+    (
+        '"""How to import data."""\n\ny = 2\nfrom services.x_service.app.main import app\n',
+        '"""How to import data."""\n\ny = 2\nfrom services.x_service.main import app\n',
+    ),
 ]
 
 

@@ -74,18 +74,26 @@ _SYS_PATH_CALLS = frozenset({"insert", "append"})
 _CALLS = PATCHERS | _SYS_PATH_CALLS
 
 
-def _imports_in(node: ast.AST, found: list[Site]) -> None:
-    """The import sites of ``node`` and of the statements nested in it, at any depth."""
+def import_statements(node: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of ``node`` and of the statements nested in it, at any depth
+    (walked through statement blocks only: an import is never inside an expression)."""
+    found: list[ast.Import | ast.ImportFrom] = []
     stack = [node]
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Import | ast.ImportFrom):
-            _site(node, found)
+            found.append(node)
             continue
         for name in _BLOCKS:
             block = getattr(node, name, None)
             if isinstance(block, list):
                 stack.extend(block)
+    return found
+
+
+def _imports_in(node: ast.AST, found: list[Site]) -> None:
+    for statement in import_statements(node):
+        _site(statement, found)
 
 
 def _everything_in(node: ast.AST, found: list[Site]) -> None:

@@ -30,6 +30,7 @@ from restructure.python import syntax
 from restructure.python.imports import ImportContext, dotted_expr, left_alone, rewrite_import, rewrite_import_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, from_evidence, retarget
+from restructure.python.reference_sites import import_statements
 from restructure.python.scopes import first_line
 from restructure.python.statement_text import source_lines, statement_spans
 from restructure.python.strings import rewrite_dotted_string, string_kind
@@ -384,10 +385,11 @@ def rewrite_python_source(
             out.append(fragment)
             continue
         inside = tree.body[bisect.bisect_left(statement_starts, first) : bisect.bisect_right(statement_starts, last)]
-        if _imports_left_alone(inside, fragment, needles, ctx):
+        imports = [i for n in inside for i in import_statements(n)]
+        if _left_alone(imports, fragment, needles, ctx):
             # what visiting them would have recorded: the modules later attribute chains start from
             rewriter.imported_modules.update(
-                a.name for n in inside if isinstance(n, ast.Import) for a in n.names if a.asname is None
+                a.name for n in imports if isinstance(n, ast.Import) for a in n.names if a.asname is None
             )
             out.append(fragment)
             continue
@@ -403,15 +405,13 @@ def rewrite_python_source(
     return RewriteResult(result, rewriter.counts, _ambiguities(rewriter, new_path, source), parsed)
 
 
-def _imports_left_alone(statements: list[ast.stmt], fragment: str, needles: Iterable[str], ctx: ImportContext) -> bool:
-    """A run of import statements (and comments) that the rewriter would leave as it is: no
-    needle in its text (so no comment changes) and no import the relocation maps."""
-    return (
-        bool(statements)
-        and all(isinstance(n, ast.Import | ast.ImportFrom) for n in statements)
-        and not any(n in fragment for n in needles)
-        and all(left_alone(n, ctx) for n in statements)  # type: ignore[arg-type]
-    )
+def _left_alone(
+    imports: list[ast.Import | ast.ImportFrom], fragment: str, needles: Iterable[str], ctx: ImportContext
+) -> bool:
+    """A run of statements the rewriter would leave as it is: no needle in its text (a
+    comment, a string, a dotted name or an attribute chain changes only where one is) and no
+    import in it, at any depth, that the relocation maps (``imports``: all of them)."""
+    return not any(n in fragment for n in needles) and all(left_alone(n, ctx) for n in imports)
 
 
 def _runs(regions: list[tuple[int, int]], marked: set[int], statement_starts: set[int]) -> list[tuple[int, int, bool]]:
