@@ -234,10 +234,13 @@ class _Backup:
                 self.keep(f"{rel}/{name}")
             del dirnames[:0]
 
-    def keep_git(self, repo: GitRepo) -> None:
-        """The index, HEAD with its branch and their reflogs, the last commit message."""
-        self.head = repo.head_state()
-        names = list(_GIT_FILES) + ([f"logs/{self.head.ref}"] if self.head.ref else [])
+    def keep_git(self, repo: GitRepo, commits: bool = True) -> None:
+        """The index, HEAD with its branch and their reflogs, the last commit message; only the
+        index when the transaction makes no commit (nothing else in ``.git`` changes then)."""
+        names = ["index"]
+        if commits:
+            self.head = repo.head_state()
+            names = list(_GIT_FILES) + ([f"logs/{self.head.ref}"] if self.head.ref else [])
         for path in repo.git_paths(names):
             self.git_files[path] = path.read_bytes() if path.is_file() else None
 
@@ -370,7 +373,7 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
     """
     root = repo.root
     backup = _Backup(root)
-    backup.keep_git(repo)
+    backup.keep_git(repo, commits=commit_message is not None)
     counter = _WriteCounter()
     touched_dirs = _parents([p for pair in changes.moves for p in pair] + changes.deletes)
     for source, dest in changes.moves:

@@ -312,6 +312,29 @@ def test_a_fault_at_every_step_leaves_everything_as_it_was(steps: list[str], tmp
     assert result.returncode == 0, result.stderr
 
 
+def test_a_fault_after_each_git_command_of_a_phase_without_commit_leaves_everything_as_it_was(
+    steps: list[str], tmp_path: Path
+) -> None:
+    """Without ``--commit`` the transaction keeps only the index of ``.git`` (HEAD cannot
+    move): a fault after each of its git commands still puts the index and the tree back."""
+    git_steps = [(n, what) for n, what in enumerate(steps, start=1) if what.startswith("git ")]
+    git_steps = [(n, what) for n, what in git_steps if "commit" not in what]
+    assert git_steps, steps
+    problems = []
+    for number, what in git_steps:
+        repo, plan = make_repo(tmp_path / f"fault-{number}")
+        before = snapshot(repo)
+        env = {"RESTRUCTURE_FAULT_AT_WRITE": str(number)}
+        result = invoke(repo, "phase1", "--repo", str(repo), "--plan", str(plan), env=env)
+        if result.returncode == 0 or f"injected failure at write {number} ({what})" not in result.stderr:
+            problems.append(f"step {number} ({what}): exit {result.returncode}, {result.stderr[-300:]}")
+            continue
+        after = snapshot(repo)
+        if after != before:
+            problems.append(f"step {number} ({what}): {changed(before, after)}")
+    assert problems == []
+
+
 INTERRUPTED = ["move", "git rm --cached", "git add", "renames commit", "git commit"]
 
 
