@@ -398,13 +398,14 @@ def rewrite_references(ctx: PhaseContext) -> None:
 
 
 class _PythonNeedles:
-    """The needles that can change a Python file. A service's relative forms (``app.main``,
-    ``app/router.py``) are references in that service's files, as the text rewriter applies
-    them, or in a string that ``cd``s into a service first; anywhere else a dotted name is
-    rewritten only when it is written from one of the file's import roots (``app.main`` read
-    from ``services/x_service``), and then its needle is the old name less that root, when that
-    still has a dot (one word, ``router``, is in every route decorator: as for the relative
-    forms, a name of one word is not searched for on its own). Another
+    """The needles that can change a Python file.
+
+    A service's relative forms (``app.main``, ``app/router.py``) are references in that
+    service's files, as the text rewriter applies them, or in a string that ``cd``s into a
+    service first. Anywhere else a dotted name is rewritten only when it is written from one of
+    the file's import roots (``app.main`` read from ``services/x_service``): its needle is the
+    old name less that root, while that keeps a dot (``router`` alone is in every route
+    decorator; as with the relative forms, one word is not searched for on its own). Another
     service's forms would only make the reference pass parse statements it cannot change (a
     generated docstring saying ``Split from router.py`` in every service, say)."""
 

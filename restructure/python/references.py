@@ -32,7 +32,7 @@ from restructure.python.modules import ModuleLocation
 from restructure.python.patch_targets import Ambiguous, find_lines, from_evidence, retarget
 from restructure.python.reference_sites import import_statements
 from restructure.python.scopes import first_line
-from restructure.python.statement_text import source_lines, statement_spans
+from restructure.python.statement_text import last_line, source_lines, statement_spans
 from restructure.python.strings import rewrite_dotted_string, string_kind
 from restructure.relocation import RelocationMap
 from restructure.text.references import TextRewriter
@@ -247,10 +247,6 @@ def _hit_lines(source: str, needles: Iterable[str]) -> list[int]:
     return sorted({bisect.bisect_right(starts, offset) for offset in offsets})
 
 
-def _last_line(node: ast.stmt) -> int:
-    return node.end_lineno or node.lineno
-
-
 def _relevant_statements(spans: list[tuple[int, int]] | None, hits: list[int]) -> set[int] | None:
     """Indexes of the top-level statements (their ``spans``) whose lines, or the comment lines
     around them, hold one of the ``hits``.
@@ -327,7 +323,7 @@ def _regions(source: str, tree: ast.Module) -> list[tuple[int, int]]:
     comment and blank lines between them, as (first, last) line numbers covering every line."""
     groups: list[list[int]] = []
     for node in tree.body:
-        start, end = first_line(node), _last_line(node)
+        start, end = first_line(node), last_line(node)
         if groups and start <= groups[-1][1]:
             groups[-1][1] = max(groups[-1][1], end)
         else:
@@ -355,7 +351,9 @@ def rewrite_python_source(
 ) -> RewriteResult | None:
     """Like :func:`rewrite_python` for a file the phase has not parsed: only the top-level
     statements (and comment lines) that mention a needle or an ``import`` are parsed, each on
-    its own, rewritten and put back in place; every other line stays as it was.
+    its own, rewritten and put back in place; every other line stays as it was. Of those, a
+    run that names no needle and whose imports the relocation leaves alone (decided on the
+    ``ast`` tree: :func:`~restructure.python.imports.left_alone`) is kept without a parse.
 
     None when the file cannot be cut safely (a syntax error, a lone carriage return, a byte
     order mark): the caller then parses it whole.

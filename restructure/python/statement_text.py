@@ -15,6 +15,7 @@ whose cuts do not check out (or whose line ends ``ast`` and LibCST count differe
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 from collections.abc import Sequence
@@ -34,6 +35,11 @@ def source_lines(source: str) -> list[str]:
     return [piece + "\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
 
 
+def last_line(node: ast.stmt) -> int:
+    """Where a statement ends (``ast`` gives no end for a few synthetic nodes: its start)."""
+    return node.end_lineno or node.lineno
+
+
 def statement_spans(module: cst.Module, source: str) -> list[tuple[int, int]] | None:
     """First and last line (``ast``'s, decorators included) of each LibCST top-level statement;
     None when the two parsers do not line up."""
@@ -49,7 +55,7 @@ def statement_spans(module: cst.Module, source: str) -> list[tuple[int, int]] | 
         position += count
         if not parts:
             return None
-        spans.append((first_line(parts[0]), parts[-1].end_lineno or parts[-1].lineno))
+        spans.append((first_line(parts[0]), last_line(parts[-1])))
     return spans if position == len(tree.body) else None
 
 
