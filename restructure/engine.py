@@ -7,6 +7,7 @@ Nothing touches the disk until every changed file has been re-parsed; then
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import time
 from collections import Counter
@@ -259,9 +260,9 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
     origin = tree.files[path]
     if path in tree.texts or origin is None:
         return tree.read(path)
-    full = tree.root / origin
-    if full.is_symlink():
-        target = full.resolve()
+    full = os.path.join(tree.root, origin)  # no Path: this runs for every file in every phase
+    if os.path.islink(full):
+        target = Path(full).resolve()
         if not target.is_relative_to(tree.root):
             data = target.read_bytes() if target.is_file() else b""
             if any(n in data for n in needles_bytes):
@@ -270,7 +271,8 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
                     "the tool will not edit through it: replace it with a file or remove it"
                 )
             return None
-    data = full.read_bytes()
+    with open(full, "rb") as handle:
+        data = handle.read()
     if b"\0" in data[:8192]:
         return None
     try:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from restructure.disk import is_file
+
 #: Called once the git process has started (fault injection delivers Ctrl-C "during" it).
 Started = Callable[[], None] | None
 
@@ -194,7 +196,8 @@ class GitRepo:
     def tracked_files(self) -> list[str]:
         """Tracked paths plus untracked ones that are not ignored, as posix relative paths."""
         out = _git(self.root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
-        return sorted({p for p in out.split("\0") if p and (self.root / p).is_file()})
+        root = str(self.root)
+        return sorted({p for p in out.split("\0") if p and is_file(os.path.join(root, p))})
 
     def check_move_targets(self, moves: list[tuple[str, str]]) -> None:
         """Refuse before anything moves when a destination is already on disk (a file there

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from restructure.disk import read_file
 from restructure.editset import VirtualTree
 
 UTF8_BOM = "\ufeff"
@@ -113,12 +114,8 @@ def from_virtual(tree: VirtualTree) -> FileTree:
     def reader(path: str) -> str | None:
         if path in tree.texts:
             return tree.texts[path].removeprefix(UTF8_BOM)
-        origin = tree.files.get(path)
-        full = tree.root / (origin or path)
-        try:
-            return decode(full.read_bytes()) if full.is_file() else None
-        except OSError:
-            return None
+        data = read_file(tree.root, tree.files.get(path) or path)
+        return decode(data) if data is not None else None
 
     moved = {p: o for p, o in tree.files.items() if o is not None and o != p}
     return FileTree(frozenset(tree.files), reader, moved)
@@ -126,11 +123,8 @@ def from_virtual(tree: VirtualTree) -> FileTree:
 
 def from_disk(root: Path, paths: list[str]) -> FileTree:
     def reader(path: str) -> str | None:
-        full = root / path
-        try:
-            return decode(full.read_bytes()) if full.is_file() else None
-        except OSError:
-            return None
+        data = read_file(root, path)
+        return decode(data) if data is not None else None
 
     return FileTree(frozenset(paths), reader)
 
