@@ -310,10 +310,10 @@ def _prefixes(ctx: PhaseContext, origin: str) -> tuple[str, ...]:
     return tuple(d for c in import_roots(ctx).candidates(origin) if c and (d := dotted_of_dir(c)))
 
 
-def _rooted(ctx: PhaseContext, origin: str) -> RelocationMap:
-    """The relocation map for a file, with the roots its imports may be written from."""
+def _rooted(ctx: PhaseContext, origin: str, prefixes: tuple[str, ...]) -> RelocationMap:
+    """The relocation map for a file, with the roots its imports may be written from
+    (``prefixes``: :func:`_prefixes` of ``origin``)."""
     roots = import_roots(ctx)
-    prefixes = _prefixes(ctx, origin)
     service = roots.service_of(origin)
     evidenced = roots.services.get(service, {}) if service else {}
     top_level = tuple(d for r in evidenced if r and (d := dotted_of_dir(r)))
@@ -352,7 +352,8 @@ def rewrite_references(ctx: PhaseContext) -> None:
         loads_by_path = is_python and (
             file_paths.mentions_loader(text) or (moved and file_paths.mentions_file_anchor(text))
         )
-        file_needles = python_needles.of(path, text, _prefixes(ctx, origin)) if is_python else needles
+        prefixes = _prefixes(ctx, origin) if is_python else ()
+        file_needles = python_needles.of(path, text, prefixes) if is_python else needles
         relevant = (
             any(n in text for n in file_needles)
             or (is_python and any(path.startswith(a) for a in affected) and (moved or relative))
@@ -364,7 +365,7 @@ def rewrite_references(ctx: PhaseContext) -> None:
         counts: Counter[str] = Counter()
         if is_python:
             new = None
-            rooted = _rooted(ctx, origin)
+            rooted = _rooted(ctx, origin, prefixes)
             if not ctx.parsed.has(path, text):  # not parsed by a step: parse only what mentions a needle
                 new = rewrite_python_source(text, origin, path, rooted, text_rewriter, file_needles)
             if new is None:
