@@ -22,6 +22,7 @@ import yaml
 from restructure import entrypoints
 from restructure.resolve import Space, join
 from restructure.text import dockerfile
+from restructure.text.yaml_load import Loaders
 from restructure.trees import FileTree
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
@@ -255,11 +256,8 @@ class ComposeService:
     args: list[tuple[int, str, str]]  # (line, name, value)
 
 
-class _Loader(yaml.SafeLoader):
+def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     """Records the line of every mapping key, so a reference is reported where it is written."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
     mapping = _Lines(loader.construct_mapping(node, deep=True))
     mapping.lines = {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
     return mapping
@@ -269,7 +267,7 @@ class _Lines(dict):
     lines: dict[str, int]
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LOADERS = Loaders("ComposeLoader", {yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG: _mapping})
 
 
 def _line(mapping: object, key: str, default: int = 1) -> int:
@@ -281,7 +279,7 @@ def _load_compose(text: str) -> object:
     """A compose file's data, parsed once per text: a phase asks for the same files many times
     (the import roots, the build contexts, the gate's old and new trees). Callers only read it."""
     try:
-        return yaml.load(text, Loader=_Loader)
+        return _LOADERS.load(text)
     except yaml.YAMLError:
         return None
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from restructure.text.yaml_load import Loaders
+
 DEFAULT_PLAN = Path(str(resources.files("restructure") / "plans" / "default.yaml"))
 
 
@@ -115,11 +117,7 @@ class Plan:
         return self.phases[number]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader that records the line of every mapping and sequence item."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
     first: dict[str, int] = {}
     for key, _ in node.value:
         if isinstance(key, yaml.ScalarNode):
@@ -139,7 +137,7 @@ class _LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list[Any]:
+def _construct_sequence(loader: yaml.SafeLoader, node: yaml.SequenceNode) -> list[Any]:
     items = _LineList(loader.construct_sequence(node, deep=True))
     items.item_lines = [item.start_mark.line + 1 for item in node.value]
     return items
@@ -153,8 +151,14 @@ def _item_line(items: Any, index: int) -> int:
     return items.item_lines[index] if isinstance(items, _LineList) else 1
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# a YAML loader that records the line of every mapping and sequence item
+_LINE_LOADERS = Loaders(
+    "PlanLoader",
+    {
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG: _construct_mapping,
+        yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG: _construct_sequence,
+    },
+)
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
@@ -164,14 +168,26 @@ def load_plan(path: Path | str | None = None) -> Plan:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlanError(f"{path}: cannot read plan file: {exc.strerror}") from exc
+    key = (str(path), text)  # the path as given: messages name it so
+    if key in _LOADED:
+        return _LOADED[key]
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = _LINE_LOADERS.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PlanError(f"{path}:{line}: malformed YAML: {problem}") from exc
-    return _validate(path, data)
+    plan = _validate(path, data)
+    if len(_LOADED) >= 16:
+        _LOADED.clear()
+    _LOADED[key] = plan
+    return plan
+
+
+# Plans read in this process, by file and text: ``invoke all`` asks for the plan's phase
+# numbers, the task titles and the plan itself (a frozen value: sharing it is safe).
+_LOADED: dict[tuple[str, str], Plan] = {}
 
 
 def _fail(path: Path, line: int, reason: str) -> PlanError:

@@ -180,3 +180,15 @@ def test_a_move_onto_an_existing_file_is_one_clear_error() -> None:
         match=r"^services/x_service/app/main\.py: cannot move to services/x_service/main\.py, which already exists",
     ):
         operations.move(tree, RelocationMap(), operations.Scope("services/x_service", "x"), "app/main.py", "main.py")
+
+
+def test_a_plan_is_read_again_when_its_text_changes(tmp_path: Path) -> None:
+    """Loaded once per text in a process (``invoke all`` asks three times), never stale."""
+    path = tmp_path / "plan.yaml"
+    path.write_text(DEFAULT_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    first = load_plan(path)
+    assert load_plan(path) is first
+    assert load_plan(str(path)).path == first.path
+    path.write_text(path.read_text(encoding="utf-8").replace("  - phase: 15\n", "  - phase: 16\n", 1), encoding="utf-8")
+    changed = load_plan(path)
+    assert changed is not first and 16 in changed.phases and 15 not in changed.phases

@@ -42,6 +42,7 @@ from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Placed, function_routes, order_pieces, router_objects
 from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
 from restructure.relocation import RelocationMap, module_of
+from restructure.text.yaml_load import SAFE
 
 ASSEMBLED = "api_router"
 
@@ -829,7 +830,7 @@ def _paths_order(routes: list[Placed]) -> list[str]:
 
 def _document_paths(text: str, path: str) -> list[str] | None:
     try:
-        data = json.loads(text) if path.endswith(".json") else yaml.safe_load(text)
+        data = json.loads(text) if path.endswith(".json") else SAFE.load(text)
     except (ValueError, yaml.YAMLError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("paths"), dict):

@@ -25,6 +25,7 @@ from functools import cached_property
 import yaml
 
 from restructure.relocation import RelocationMap, dotted_of_dir, module_of
+from restructure.text.yaml_load import SAFE
 
 _DOTTED_TAIL = r"(?:\.[A-Za-z_]\w*)*"
 # A path ends where no word goes on: ``main.py.`` ends a sentence, ``main.pyc`` is another file.
@@ -260,7 +261,7 @@ def compose_entry_folders(text: str) -> list[tuple[int, int, str]]:
     of the repository: its build context, or a volume's host folder mounted at its
     ``working_dir``. Lines are 0-based; folders as written, relative to the compose file."""
     try:
-        root = yaml.compose(text)
+        root = SAFE.compose(text)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from restructure.text import dockerfile
+from restructure.text.yaml_load import SAFE
 
 
 class InvalidResult(ValueError):
@@ -51,7 +52,7 @@ def check(path: str, text: str) -> None:
         if kind == "python":
             compile(text, path, "exec", dont_inherit=True)
         elif kind in {"yaml", "compose"}:
-            documents = list(yaml.safe_load_all(text))
+            documents = SAFE.load_all(text)
             if kind == "compose" and documents and not isinstance(documents[0], dict):
                 raise InvalidResult(f"{path}: a compose file must be a mapping")
         elif kind == "dockerfile":
