@@ -241,7 +241,7 @@ class _Backup:
         if commits:
             self.head = repo.head_state()
             names = list(_GIT_FILES) + ([f"logs/{self.head.ref}"] if self.head.ref else [])
-        for path in repo.git_paths(names):
+        for path in repo.state_paths(names):
             self.git_files[path] = path.read_bytes() if path.is_file() else None
 
     def restore(self, repo: GitRepo) -> None:
@@ -392,7 +392,8 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
     commits: list[str] = []
     with _sigint_as_exception():
         try:
-            tracked = set(repo.tracked_index_files())
+            entries = repo.index_entries()
+            tracked = set(entries)
             # a file deleted to make room for a move onto its path goes first
             destinations = {dest for _, dest in changes.moves}
             cleared = [p for p in changes.deletes if p in destinations]
@@ -406,7 +407,7 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
             in_index = [(source, dest) for source, dest in changes.moves if source in tracked]
             if in_index:  # what ``git mv`` does to the index, for every move at once
                 with counter.git(f"git update-index ({len(in_index)} moves)") as started:
-                    repo.move_in_index(in_index, started=started)
+                    repo.move_in_index(in_index, started=started, entries=entries)
             for source, dest in changes.moves:
                 counter.tick(f"move {source}")
                 repo.rename_on_disk(source, dest)

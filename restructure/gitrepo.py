@@ -141,6 +141,11 @@ class HeadState:
 _OPENED: dict[Path, GitRepo] = {}
 
 
+#: :meth:`GitRepo.state_paths` already asked, and the variables that would move them.
+_STATE_PATHS: dict[tuple[object, ...], list[Path]] = {}
+_STATE_VARIABLES = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY")
+
+
 @dataclass(frozen=True)
 class GitRepo:
     root: Path
@@ -174,6 +179,16 @@ class GitRepo:
         args = [arg for name in names for arg in ("--git-path", name)]
         out = _git(self.root, "rev-parse", *args).stdout.splitlines()
         return [Path(line) if Path(line).is_absolute() else self.root / line for line in out]
+
+    def state_paths(self, names: list[str]) -> list[Path]:
+        """:meth:`git_paths` of git's own state files (``index``, ``logs/HEAD``), asked once per
+        work tree and set of names: a run backs them up before each phase's write, and where
+        git keeps them changes only with the variables that move them (part of the key)."""
+        key = (self.root, tuple(names), *(os.environ.get(v) for v in _STATE_VARIABLES))
+        found = _STATE_PATHS.get(key)
+        if found is None or not os.path.lexists(self.root / ".git"):
+            found = _STATE_PATHS[key] = self.git_paths(names)
+        return list(found)
 
     def state_dir(self) -> Path:
         """Where the tool keeps reports and snapshots: inside ``.git``, so never in the tree."""
@@ -214,32 +229,47 @@ class GitRepo:
         if os.path.lexists(target):
             raise GitError(f"{target}: already exists on disk; move it out of the way, then run the phase again")
 
-    def move_in_index(self, moves: list[tuple[str, str]], started: Started = None) -> None:
+    def index_entries(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Every index entry: path -> (mode, blob, stage) of each of its stages (one ``git
+        ls-files -s``: the paths git tracks and what a move needs to know about them)."""
+        listed = _git(self.root, "ls-files", "-s", "-z").stdout
+        entries: dict[str, list[tuple[str, str, str]]] = {}
+        for record in filter(None, listed.split("\0")):
+            meta, path = record.split("\t", 1)
+            mode, blob, stage = meta.split()
+            entries.setdefault(path, []).append((mode, blob, stage))
+        return entries
+
+    def move_in_index(
+        self,
+        moves: list[tuple[str, str]],
+        started: Started = None,
+        entries: dict[str, list[tuple[str, str, str]]] | None = None,
+    ) -> None:
         """Move tracked files' index entries as ``git mv`` does, for all ``moves`` in two git
         commands instead of one per file: each destination gets its source's staged blob and
         mode (an executable stays executable, a symlink a symlink), the source's entry goes.
         The files themselves are renamed on disk by :meth:`rename_on_disk`.
 
         Read first, written after: a chain (``a`` to ``b`` and ``b`` to ``c``) moves the staged
-        content of each. A file with merge conflicts is refused, as ``git mv`` refuses it."""
+        content of each. A file with merge conflicts is refused, as ``git mv`` refuses it.
+        ``entries``: the index as :meth:`index_entries` listed it just before (else listed here)."""
         if not moves:
             return
-        literal = (f":(literal){source}" for source, _ in moves)  # a file named ``x[1].py`` is no glob
-        listed = _git(self.root, "ls-files", "-s", "-z", "--", *literal).stdout
-        entries: dict[str, tuple[str, str]] = {}
-        for record in filter(None, listed.split("\0")):
-            meta, path = record.split("\t", 1)
-            mode, blob, stage = meta.split()
-            if stage != "0":
-                raise GitError(
-                    f"{self.root / path}: has merge conflicts in the index; resolve them, then run the phase again"
-                )
-            entries[path] = (mode, blob)
-        missing = [source for source, _ in moves if source not in entries]
+        if entries is None:
+            entries = self.index_entries()
+        staged: dict[str, tuple[str, str]] = {}
+        for source, _ in moves:
+            for mode, blob, stage in entries.get(source, []):
+                if stage != "0":
+                    where = self.root / source
+                    raise GitError(f"{where}: has merge conflicts in the index; resolve them, then run the phase again")
+                staged[source] = (mode, blob)
+        missing = [source for source, _ in moves if source not in staged]
         if missing:
             raise GitError(f"{self.root / missing[0]}: not in the index; add it with git add or move it yourself first")
-        removals = "".join(f"0 {entries[source][1]}\t{source}\0" for source, _ in moves)  # mode 0: remove
-        additions = "".join(f"{entries[source][0]} {entries[source][1]}\t{dest}\0" for source, dest in moves)
+        removals = "".join(f"0 {staged[source][1]}\t{source}\0" for source, _ in moves)  # mode 0: remove
+        additions = "".join(f"{staged[source][0]} {staged[source][1]}\t{dest}\0" for source, dest in moves)
         _git(self.root, "update-index", "-z", "--index-info", stdin=removals + additions, started=started)
 
     def rename_on_disk(self, source: str, dest: str) -> None:

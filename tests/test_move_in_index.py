@@ -80,13 +80,18 @@ ROWS = [
 ]
 
 
+# the transaction lists the index once (``index_entries``) and hands it to the move
+LISTED = {"index listed by the move": False, "index listed before, by the transaction": True}
+
+
+@pytest.mark.parametrize("listed_before", LISTED.values(), ids=LISTED.keys())
 @pytest.mark.parametrize("row", ROWS, ids=[r.name for r in ROWS])
-def test_moves_leave_what_git_mv_leaves(row: Row, tmp_path: Path) -> None:
+def test_moves_leave_what_git_mv_leaves(row: Row, listed_before: bool, tmp_path: Path) -> None:
     ours = make(tmp_path / "ours", row.arrange)
     theirs = make(tmp_path / "theirs", row.arrange)
     repo = GitRepo.open(ours)
     repo.check_move_targets(row.moves)
-    repo.move_in_index(row.moves)
+    repo.move_in_index(row.moves, entries=repo.index_entries() if listed_before else None)
     for source, dest in row.moves:
         repo.rename_on_disk(source, dest)
     for source, dest in row.moves:
@@ -107,7 +112,8 @@ def test_an_existing_destination_is_refused_before_anything_moves(tmp_path: Path
     assert git(repo.root, "ls-files", "-s") == index and not (repo.root / "pkg").exists()
 
 
-def test_a_file_with_merge_conflicts_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("listed_before", LISTED.values(), ids=LISTED.keys())
+def test_a_file_with_merge_conflicts_is_refused(listed_before: bool, tmp_path: Path) -> None:
     root = make(tmp_path / "r", nothing)
     git(root, "checkout", "-qb", "other")
     (root / "a.py").write_text("A = 'other'\n")
@@ -116,12 +122,15 @@ def test_a_file_with_merge_conflicts_is_refused(tmp_path: Path) -> None:
     (root / "a.py").write_text("A = 'main'\n")
     git(root, "commit", "-qam", "main")
     subprocess.run(["git", "merge", "-q", "other"], cwd=root, capture_output=True)
+    repo = GitRepo.open(root)
     with pytest.raises(GitError, match=r"a\.py: has merge conflicts"):
-        GitRepo.open(root).move_in_index([("a.py", "pkg/a.py")])
+        repo.move_in_index([("a.py", "pkg/a.py")], entries=repo.index_entries() if listed_before else None)
 
 
-def test_an_untracked_source_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("listed_before", LISTED.values(), ids=LISTED.keys())
+def test_an_untracked_source_is_refused(listed_before: bool, tmp_path: Path) -> None:
     root = make(tmp_path / "r", nothing)
     (root / "new.py").write_text("")
+    repo = GitRepo.open(root)
     with pytest.raises(GitError, match=r"new\.py: not in the index"):
-        GitRepo.open(root).move_in_index([("new.py", "pkg/new.py")])
+        repo.move_in_index([("new.py", "pkg/new.py")], entries=repo.index_entries() if listed_before else None)
