@@ -50,13 +50,87 @@ class Violation:
         return f"{self.path}:{self.line}: CONV{self.rule} {self.message}"
 
 
-def load_config(repo: Path) -> tuple[int, set[str]]:
+class Files:
+    """The files the checker reads, by repository-relative posix path: a directory on disk
+    (``invoke conventions``, the verify harness) or a tree held in memory (the conventions
+    document states what the check says of the tree a phase leaves, before it is written)."""
+
+    def is_dir(self, rel: str) -> bool:
+        raise NotImplementedError
+
+    def is_file(self, rel: str) -> bool:
+        raise NotImplementedError
+
+    def below(self, rel: str) -> list[tuple[str, bool]]:
+        """(path, is a directory) of everything under the directory ``rel``, ordered as
+        ``sorted(Path(rel).rglob("*"))`` orders them (by path parts)."""
+        raise NotImplementedError
+
+    def subdirs(self, rel: str) -> list[str]:
+        """The directories directly in ``rel``."""
+        raise NotImplementedError
+
+    def read(self, rel: str) -> str:
+        """The text as ``Path.read_text(encoding="utf-8", errors="replace")`` reads it
+        (universal newlines)."""
+        raise NotImplementedError
+
+
+class DiskFiles(Files):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def is_dir(self, rel: str) -> bool:
+        return (self.root / rel).is_dir()
+
+    def is_file(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def below(self, rel: str) -> list[tuple[str, bool]]:
+        return [(p.relative_to(self.root).as_posix(), p.is_dir()) for p in sorted((self.root / rel).rglob("*"))]
+
+    def subdirs(self, rel: str) -> list[str]:
+        base = self.root / rel
+        return [f"{rel}/{p.name}" if rel else p.name for p in base.iterdir() if p.is_dir()] if base.is_dir() else []
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8", errors="replace")
+
+
+class MemoryFiles(Files):
+    """Files given as texts; a directory is any leading part of a file's path."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+        self.dirs = {path.rsplit("/", cut)[0] for path in texts for cut in range(1, path.count("/") + 1)}
+
+    def is_dir(self, rel: str) -> bool:
+        return rel in self.dirs
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.texts
+
+    def below(self, rel: str) -> list[tuple[str, bool]]:
+        prefix = rel + "/"
+        found = [(p, False) for p in self.texts if p.startswith(prefix)]
+        found += [(d, True) for d in self.dirs if d.startswith(prefix)]
+        return sorted(found, key=lambda entry: entry[0].split("/"))
+
+    def subdirs(self, rel: str) -> list[str]:
+        prefix = rel + "/" if rel else ""
+        return [d for d in self.dirs if d.startswith(prefix) and "/" not in d[len(prefix) :]]
+
+    def read(self, rel: str) -> str:
+        return self.texts[rel].replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_config(repo: Path | Files) -> tuple[int, set[str]]:
     """The line limit and the accepted exceptions (``path:CONVn``, or a bare path for every
     rule) from ``[tool.restructure.conventions]`` of the target's ``pyproject.toml``."""
-    pyproject = repo / "pyproject.toml"
-    if not pyproject.is_file():
+    files = DiskFiles(repo) if isinstance(repo, Path) else repo
+    if not files.is_file("pyproject.toml"):
         return 300, set()
-    data = tomllib.loads(pyproject.read_text())
+    data = tomllib.loads(files.read("pyproject.toml"))
     conf = data.get("tool", {}).get("restructure", {}).get("conventions", {})
     allowed = set(conf.get("allow", [])) | {f"{p}:CONV2" for p in conf.get("allow-long", [])}
     return int(conf.get("line-limit", 300)), allowed
@@ -66,9 +140,9 @@ def is_allowed(violation: Violation, allowed: set[str]) -> bool:
     return violation.path in allowed or f"{violation.path}:CONV{violation.rule}" in allowed
 
 
-def _is_layer_file(rel: Path) -> bool:
-    name = rel.name
-    parent = rel.parent.name
+def _is_layer_file(local: tuple[str, ...]) -> bool:
+    name = local[-1]
+    parent = local[-2] if len(local) > 1 else ""
     return (
         name in LAYER_FILES
         or name.endswith("_router.py")
@@ -78,30 +152,30 @@ def _is_layer_file(rel: Path) -> bool:
 
 def check_service(repo: Path, service: Path, limit: int, allowed: set[str]) -> list[Violation]:
     """Every violation in one service directory, less the accepted exceptions."""
-    return [v for v in _violations(repo, service, limit) if not is_allowed(v, allowed)]
+    files = DiskFiles(repo)
+    return [v for v in _violations(files, service.relative_to(repo).as_posix(), limit) if not is_allowed(v, allowed)]
 
 
-def _violations(repo: Path, service: Path, limit: int) -> list[Violation]:
+def _violations(files: Files, rel: str, limit: int) -> list[Violation]:
     out: list[Violation] = []
-    rel = service.relative_to(repo).as_posix()
-    if (service / "app").is_dir():
+    if files.is_dir(f"{rel}/app"):
         out.append(Violation(f"{rel}/app", 0, 4, "app/ wrapper directory: move its contents to the service root"))
-    if not (service / "main.py").is_file():
+    if not files.is_file(f"{rel}/main.py"):
         out.append(Violation(rel, 0, 1, "no main.py at the service root"))
-    if (service / "app" / "tests").is_dir():
+    if files.is_dir(f"{rel}/app/tests"):
         out.append(Violation(f"{rel}/app/tests", 0, 5, "tests nested in app/: move them to tests/"))
-    for path in sorted(service.rglob("*")):
-        if "__pycache__" in path.parts or "alembic" in path.relative_to(service).parts:
+    for relpath, is_dir in files.below(rel):
+        local = tuple(relpath[len(rel) + 1 :].split("/"))
+        name = local[-1]
+        if "__pycache__" in relpath.split("/") or "alembic" in local:
             continue
-        relpath = path.relative_to(repo).as_posix()
-        if path.is_dir() and path.name in VARIANT_NAMES:
-            out.append(Violation(relpath, 0, 7, f"directory named {path.name}/: use {VARIANT_NAMES[path.name]}/"))
-        if path.suffix != ".py" or not path.is_file():
+        if is_dir and name in VARIANT_NAMES:
+            out.append(Violation(relpath, 0, 7, f"directory named {name}/: use {VARIANT_NAMES[name]}/"))
+        if is_dir or not name.endswith(".py") or name == ".py" or not files.is_file(relpath):
             continue
-        local = path.relative_to(service)
-        if local.parts[0] == "tests":
+        if local[0] == "tests":
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = files.read(relpath)
         lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
         if _is_layer_file(local) and lines > limit:
             out.append(
@@ -117,7 +191,7 @@ def _violations(repo: Path, service: Path, limit: int) -> list[Violation]:
         except SyntaxError as exc:
             out.append(Violation(relpath, exc.lineno or 0, 1, f"does not parse: {exc.msg}"))
             continue
-        if local.name == "router.py" or local.name.endswith("_router.py") or "routers" in local.parts:
+        if name == "router.py" or name.endswith("_router.py") or "routers" in local:
             for node in tree.body:
                 if isinstance(node, ast.ClassDef):
                     bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
@@ -131,8 +205,8 @@ def _violations(repo: Path, service: Path, limit: int) -> list[Violation]:
                                 f"{kind} class {node.name} defined in a router: move it to {kind}s",
                             )
                         )
-        if local.name == "__init__.py" and local.parent.name in {"models", "schemas"} and len(local.parts) == 2:
-            out.extend(_check_reexports(repo, path, tree))
+        if name == "__init__.py" and local[0] in {"models", "schemas"} and len(local) == 2:
+            out.extend(_check_reexports(files, relpath, tree))
     return out
 
 
@@ -144,7 +218,7 @@ def _public_names(tree: ast.Module) -> list[tuple[str, int]]:
     return names
 
 
-def _check_reexports(repo: Path, init: Path, tree: ast.Module) -> list[Violation]:
+def _check_reexports(files: Files, rel: str, tree: ast.Module) -> list[Violation]:
     exported: set[str] = set()
     for node in tree.body:
         is_all = isinstance(node, ast.Assign) and any(
@@ -153,29 +227,32 @@ def _check_reexports(repo: Path, init: Path, tree: ast.Module) -> list[Violation
         if is_all and isinstance(node.value, ast.List | ast.Tuple):  # type: ignore[union-attr]
             elts = node.value.elts  # type: ignore[union-attr]
             exported = {e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-    rel = init.relative_to(repo).as_posix()
     out = []
     if not exported:
         out.append(Violation(rel, 1, 6, "no __all__: re-export every public name of the package"))
-    for module in sorted(init.parent.glob("*.py")):
-        if module.name == "__init__.py":
+    package = rel.rsplit("/", 1)[0]
+    siblings = [
+        p for p, is_dir in files.below(package) if not is_dir and "/" not in p[len(package) + 1 :] and p.endswith(".py")
+    ]
+    for module in siblings:
+        if module.endswith("/__init__.py"):
             continue
-        for name, line in _public_names(syntax.parse(module.read_text(encoding="utf-8"))):
+        for name, line in _public_names(syntax.parse(files.read(module))):
             if name not in exported:
-                out.append(
-                    Violation(module.relative_to(repo).as_posix(), line, 6, f"{name} is not re-exported by {rel}")
-                )
+                out.append(Violation(module, line, 6, f"{name} is not re-exported by {rel}"))
     return out
 
 
-def check_repo(repo: Path, services_dir: str = "services", suffix: str = "_service") -> list[Violation]:
-    limit, allowed = load_config(repo)
-    base = repo / services_dir
+def check_repo(repo: Path | Files, services_dir: str = "services", suffix: str = "_service") -> list[Violation]:
+    """Every violation of every service of ``repo`` (a directory, or files held in memory)."""
+    files = DiskFiles(repo) if isinstance(repo, Path) else repo
+    limit, allowed = load_config(files)
+    base = services_dir.strip("/")
     out: list[Violation] = []
-    if not base.is_dir():
+    if not files.is_dir(base):
         return out
-    for service in sorted(p for p in base.iterdir() if p.is_dir() and p.name.endswith(suffix)):
-        out.extend(check_service(repo, service, limit, allowed))
+    for service in sorted(d for d in files.subdirs(base) if d.rsplit("/", 1)[-1].endswith(suffix)):
+        out.extend(v for v in _violations(files, service, limit) if not is_allowed(v, allowed))
     return out
 
 

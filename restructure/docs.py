@@ -6,12 +6,11 @@ replaces them in place instead of adding a second copy.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
-from restructure.conventions import RULES, check_repo
+from restructure.conventions import RULES, MemoryFiles, check_repo
 from restructure.editset import VirtualTree
 from restructure.plan import ConventionException, Plan
 from restructure.report import ALREADY_DONE, DONE, FAILED, NOT_FOUND, HumanItem, PhaseReport
@@ -157,21 +156,19 @@ def _upsert_pyproject(
 
 
 def conventions_state(plan: Plan, tree: VirtualTree) -> list[str]:
-    """What ``invoke conventions`` reports on the tree as the phase leaves it: the check runs
-    on a scratch copy of the services and the pyproject, so the document states a fact."""
+    """What ``invoke conventions`` reports on the tree as the phase leaves it: the same check
+    runs on the services and the pyproject as the phase holds them in memory, so the document
+    states a fact (before, they were written to a scratch directory first: 0.4 s a phase)."""
     prefix = plan.services_dir.rstrip("/") + "/"
-    with tempfile.TemporaryDirectory(prefix="restructure-conventions-") as tmp:
-        root = Path(tmp)
-        for path in tree.files:
-            if not (path.startswith(prefix) or path == "pyproject.toml"):
-                continue
-            try:
-                text = tree.read(path)
-            except (UnicodeDecodeError, OSError):
-                text = ""
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_text(text, encoding="utf-8")
-        return [str(v) for v in check_repo(root, plan.services_dir, plan.service_suffix)]
+    texts: dict[str, str] = {}
+    for path in tree.files:
+        if not (path.startswith(prefix) or path == "pyproject.toml"):
+            continue
+        try:
+            texts[path] = tree.read(path)
+        except (UnicodeDecodeError, OSError):
+            texts[path] = ""
+    return [str(v) for v in check_repo(MemoryFiles(texts), plan.services_dir, plan.service_suffix)]
 
 
 def _state_markdown(violations: list[str]) -> str:
