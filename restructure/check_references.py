@@ -29,7 +29,7 @@ from restructure import roots as import_roots
 from restructure.editset import VirtualTree
 from restructure.python import file_paths
 from restructure.python.reference_sites import Site
-from restructure.resolve import ChangedModules, Space, join
+from restructure.resolve import ChangedModules, Space, join, looked_at
 from restructure.trees import FileTree
 
 SCRIPT_SUFFIXES = (".sh", ".bash")
@@ -516,9 +516,31 @@ def unaffected(
         if text is not None and file_paths.mentions_loader(text):
             continue
         sites = roots.read_sites(text) if text is not None and changes.bases else None
-        if not sites or not any(changes.touches(*lookup) for lookup in _lookups(roots, path, sites)):
+        if not sites or not changes.reads_changed(_file_reads(roots, path, text or "", sites)):
             found.add(path)
     return frozenset(found)
+
+
+# What each file's lookups read, by file, text and the roots it is read from: the gate of every
+# phase asks it again for every unchanged file, and few of them changed. Bounded like the sites.
+_READS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], frozenset[str]] = {}
+_READS_BOUND = 200_000
+
+
+def _file_reads(roots: import_roots.ImportRoots, path: str, text: str, sites: list[Site]) -> frozenset[str]:
+    """Every base (:func:`~restructure.resolve.looked_at`) the scan of ``path`` reads for ``sites``."""
+    key = (path, text, tuple(roots.candidates(path)), tuple(roots.packages(path)))
+    found = _READS.get(key)
+    if found is None:
+        if len(_READS) > _READS_BOUND:
+            _READS.clear()
+        found = _READS[key] = frozenset(
+            base
+            for lookup_roots, dotted, names in _lookups(roots, path, sites)
+            for root in lookup_roots
+            for base in looked_at(root, dotted, names)
+        )
+    return found
 
 
 def _lookups(

@@ -177,6 +177,25 @@ class Space:
         return self.module(root, dotted.split(".")[0]) is not None
 
 
+def looked_at(root: str, dotted: str, names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The bases a lookup of ``dotted`` (and of its ``names``) from ``root`` reads: ``root/a``,
+    ``root/a/b``, ... and ``root/a/b/name``. :meth:`ChangedModules.touches` asks whether any of
+    them changed, one lookup at a time; a caller that keeps these per lookup or per file asks
+    :meth:`ChangedModules.reads_changed` with a set operation instead (it only leaves out the
+    shortcut for a root no change lies under, which cannot change the answer for a path that
+    stays under its root)."""
+    found = []
+    head = dotted
+    while True:
+        found.append(join(root, head.replace(".", "/")))
+        head = head.rpartition(".")[0]
+        if not head:
+            break
+    if dotted:
+        found.extend(f"{found[0]}/{n}" for n in names)
+    return tuple(found)
+
+
 class ChangedModules:
     """Which module lookups two states of a tree can answer differently.
 
@@ -236,6 +255,11 @@ class ChangedModules:
             found = any(self._below(r) and (self.hit(r, dotted) or self._names_hit(r, dotted, names)) for r in roots)
             self._touched[key] = found
         return found
+
+    def reads_changed(self, looked: frozenset[str] | tuple[str, ...]) -> bool:
+        """Does a lookup (or a file's lookups) reading the bases ``looked`` (:func:`looked_at`)
+        read a changed one?"""
+        return not self.bases.isdisjoint(looked)
 
     def _names_hit(self, root: str, dotted: str, names: tuple[str, ...]) -> bool:
         """``hit(root, f"{dotted}.{name}")`` for any of ``names`` once ``hit(root, dotted)`` is

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from restructure import entrypoints, images
 from restructure.python.reference_sites import Site, sites
-from restructure.resolve import ChangedModules, Space, join
+from restructure.resolve import ChangedModules, Space, join, looked_at
 from restructure.trees import FileTree
 
 EVIDENCE_SHOWN = 3
@@ -132,7 +132,7 @@ def infer(
     space = Space(tree)
     # the same module is named from the same root by many files: resolved once per question,
     # and carried over from the tree inferred before where no lookup of it changed since
-    answers = _carried_answers(tree)
+    answers, readers = _carried_answers(tree)
     for path in sorted(tree.paths):
         if not path.endswith(".py"):
             continue
@@ -152,38 +152,49 @@ def infer(
                 key = (root, site.kind, module, site.names if site.kind == "from" else ())
                 if key not in answers:
                     answers[key] = _resolves(space, root, site, module)
+                    for base in looked_at(root, module, key[3]):
+                        readers.setdefault(base, set()).add(key)
                 resolved = answers[key]
                 if resolved:
                     _note(roots, root, resolved, f"{path}:{site.line}: {site.text}")
     _image_roots(tree, roots)
-    _LAST_ANSWERS[:] = [(tree, answers)]
+    _LAST_ANSWERS[:] = [(tree, answers, readers)]
     return roots
 
 
-Answers = dict[tuple[str, str, str, tuple[str, ...]], str | None]  # (root, kind, module, names) -> file
+AnswerKey = tuple[str, str, str, tuple[str, ...]]  # (root, kind, module, names)
+Answers = dict[AnswerKey, str | None]  # -> the file found
+Readers = dict[str, set[AnswerKey]]  # base (``root/a/b``) -> the answers whose lookup reads it
 
 # The answers of the last inference and its tree: the next phase infers on a tree that differs
 # by what one phase wrote, and an answer none of whose lookups can have changed still holds.
-_LAST_ANSWERS: list[tuple[FileTree, Answers]] = []
+# With them, which answers read each base (every answer of the lineage, dropped or not).
+_LAST_ANSWERS: list[tuple[FileTree, Answers, Readers]] = []
 
 
-def _carried_answers(tree: FileTree) -> Answers:
-    """The last inference's answers that ``tree`` gives too: those whose lookups touch no
+def _carried_answers(tree: FileTree) -> tuple[Answers, Readers]:
+    """The last inference's answers that ``tree`` gives too: those whose lookups read no
     module file added, removed or rewritten and no directory that came or went since
-    (:class:`~restructure.resolve.ChangedModules`). The earlier tree's texts are the ones it
-    read then (every Python file: the inference reads them all)."""
+    (:class:`~restructure.resolve.ChangedModules`; the bases each answer reads are indexed when
+    it is made, so the answers dropped are found from the changed bases, not by testing every
+    answer). The earlier tree's texts are the ones it read then (every Python file: the
+    inference reads them all)."""
     if not _LAST_ANSWERS:
-        return {}
-    old, answers = _LAST_ANSWERS[0]
+        return {}, {}
+    old, answers, readers = _LAST_ANSWERS[0]
     if old is tree:
-        return answers
+        return answers, readers
     known = old.texts_read()
     both = old.paths & tree.paths
     changed = (old.paths ^ tree.paths) | {
         p for p in both if p.endswith(".py") and (p not in known or known[p] != tree.read(p))
     }
     changes = ChangedModules(old, tree, changed)
-    return {key: found for key, found in answers.items() if not changes.touches((key[0],), key[2], key[3])}
+    carried = dict(answers)
+    for base in changes.bases:
+        for key in readers.get(base, ()):
+            carried.pop(key, None)
+    return carried, readers
 
 
 def _resolves(space: Space, root: str, site: Site, module: str) -> str | None:

@@ -8,7 +8,7 @@ import posixpath
 
 import pytest
 
-from restructure.resolve import ChangedModules, join
+from restructure.resolve import ChangedModules, join, looked_at
 from restructure.trees import FileTree
 
 
@@ -76,3 +76,34 @@ def test_touches_follows_its_definition(row: str) -> None:
                     wrong.append((roots, dotted, names))
     assert not wrong
     assert touched, "some lookup is touched"
+
+
+@pytest.mark.parametrize("row", list(ROWS), ids=list(ROWS))
+def test_the_bases_a_lookup_reads_give_touches(row: str) -> None:
+    """``looked_at`` + ``reads_changed`` (kept per answer by the import roots, per file by the
+    gate) against ``touches`` for every root, name and module of the table; also as one set
+    for several lookups, as the gate asks it for a whole file."""
+    old, new = ROWS[row]
+    changes = ChangedModules.between(old, new)
+    wrong = []
+    for roots in ROOT_SETS:
+        for dotted in [*DOTTED, ""]:
+            for names in NAMES:
+                read = frozenset(b for r in roots for b in looked_at(r, dotted, names))
+                if changes.reads_changed(read) != changes.touches(roots, dotted, names):
+                    wrong.append((roots, dotted, names))
+    assert not wrong
+    whole_file = [(("svc",), "app.models", ("Cohort",)), (("", "lib"), "util", ()), (("svc/app",), "main", ())]
+    read = frozenset(b for roots, d, n in whole_file for r in roots for b in looked_at(r, d, n))
+    assert changes.reads_changed(read) == any(changes.touches(*lookup) for lookup in whole_file)
+
+
+def test_looked_at_lists_every_leading_part_and_each_name() -> None:
+    assert looked_at("svc", "app.models", ("Cohort", "Base")) == (
+        "svc/app/models",
+        "svc/app",
+        "svc/app/models/Cohort",
+        "svc/app/models/Base",
+    )
+    assert looked_at("", "top") == ("top",)
+    assert looked_at("svc/./app", "", ("x",)) == ("svc/app",)  # ``.x`` is no module path

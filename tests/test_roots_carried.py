@@ -14,6 +14,7 @@ BASE = {
     "services/a/app/main.py": "from app.models import Cohort\nfrom app import routes\n",
     "services/a/app/models.py": "Cohort = 1\n",
     "services/a/app/routes.py": "import app.models\n",
+    "services/a/app/worker.py": "from app import jobs\n",  # no such module yet
     "services/a/tests/test_main.py": "from app.main import app\nfrom services.a.app.models import Cohort\n",
     "services/b/main.py": "from models import Member\n",
     "services/b/models.py": "Member = 1\n",
@@ -34,6 +35,7 @@ ROWS = {
     "a package's __init__ deleted": {k: v for k, v in BASE.items() if k != "services/a/app/__init__.py"},
     "a new module where an import looked": {**BASE, "services/b/app.py": "X = 1\n"},
     "a new directory shadows a name": {**BASE, "services/b/models/__init__.py": ""},
+    "a submodule a from-import names appears": {**BASE, "services/a/app/jobs.py": "X = 1\n"},
     "a whole service gone": {k: v for k, v in BASE.items() if not k.startswith("services/b/")},
 }
 
@@ -56,8 +58,8 @@ def test_a_second_inference_says_what_one_from_scratch_says(row: str) -> None:
 def test_the_rows_catch_answers_carried_without_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """Carrying every answer over, changed lookups included, must break some row."""
 
-    def everything(_tree: FileTree) -> roots.Answers:
-        return dict(roots._LAST_ANSWERS[0][1]) if roots._LAST_ANSWERS else {}
+    def everything(_tree: FileTree) -> tuple[roots.Answers, roots.Readers]:
+        return (dict(roots._LAST_ANSWERS[0][1]), roots._LAST_ANSWERS[0][2]) if roots._LAST_ANSWERS else ({}, {})
 
     monkeypatch.setattr(roots, "_carried_answers", everything)
     differ = []
