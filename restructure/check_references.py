@@ -112,11 +112,12 @@ class Scanner:
     def scan(self) -> list[Finding]:
         found: list[Finding] = []
         for path in sorted(self.tree.paths):
-            name = posixpath.basename(path)
             if path.endswith(".py"):
                 if path not in self.skip:
                     found.extend(self._python(path))
-            elif images.is_dockerfile(path):
+                continue
+            name = path.rpartition("/")[2]  # a tree's paths are normalised: no trailing slash
+            if images.is_dockerfile(path):
                 found.extend(self._dockerfile(path))
             elif images.is_compose(path):
                 found.extend(self._compose(path))
