@@ -24,7 +24,7 @@ TITLES = cli.default_titles()
 
 def _run(numbers, repo, plan, dry_run, commit, allow_dirty, keep_going=False) -> None:
     try:
-        cli.run_phases(repo, numbers, plan, dry_run, commit, allow_dirty, keep_going)
+        cli.run_phases(repo, numbers, plan, dry_run, commit, allow_dirty, keep_going, process_ends=True)
     except cli.UserError as exc:
         raise Exit(f"error: {exc}", code=1) from exc
 

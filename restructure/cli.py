@@ -31,8 +31,10 @@ def run_phases(
     commit: bool,
     allow_dirty: bool,
     keep_going: bool = False,
+    process_ends: bool = False,
 ) -> None:
     """Run phases in order; the first failing phase stops the run unless ``keep_going``.
+    ``process_ends``: the caller exits right after (see :func:`fewer_collections`).
 
     Several phases are pre-flighted first (:mod:`restructure.preflight`): every problem of
     every phase is listed and nothing is written unless all of them pass. ``keep_going``
@@ -40,7 +42,7 @@ def run_phases(
     phases is the pre-flight plus its diff. Either way the error names every phase that
     failed and every phase that did not run.
     """
-    with fewer_collections():
+    with fewer_collections(process_ends=process_ends):
         _run_phases(repo, list(numbers), plan, dry_run, commit, allow_dirty, keep_going)
 
 

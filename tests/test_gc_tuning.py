@@ -45,3 +45,21 @@ def test_the_exit_skips_the_final_collection_but_runs_finalizers() -> None:
     done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, check=True)
     assert "frozen at exit: True" in done.stdout
     assert "finalizer ran" in done.stdout
+
+
+ENDING_SCRIPT = """
+import gc
+from restructure.gc_tuning import YOUNG_COLLECTION_EVERY, fewer_collections
+made = []
+with fewer_collections(process_ends=True):
+    made = [[i] for i in range(1000)]
+print("frozen after:", gc.get_freeze_count() >= 1000)
+print("young threshold kept:", gc.get_threshold()[0] == YOUNG_COLLECTION_EVERY)
+"""
+
+
+def test_a_run_that_ends_the_process_leaves_its_objects_frozen() -> None:
+    """``invoke`` exits after the run: no collection walks the run's objects on the way out."""
+    done = subprocess.run([sys.executable, "-c", ENDING_SCRIPT], capture_output=True, text=True, check=True)
+    assert "frozen after: True" in done.stdout
+    assert "young threshold kept: True" in done.stdout
