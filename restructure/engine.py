@@ -19,6 +19,7 @@ import libcst as cst
 
 from restructure import build_context, check_references, docs, drift, images, operations, splitting, trees
 from restructure import roots as roots_module
+from restructure.disk import read_bytes
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
 from restructure.gitrepo import GitRepo
 from restructure.operations import OperationError, Scope
@@ -271,8 +272,7 @@ def _read(tree: VirtualTree, path: str, needles_bytes: list[bytes]) -> str | Non
                     "the tool will not edit through it: replace it with a file or remove it"
                 )
             return None
-    with open(full, "rb") as handle:
-        data = handle.read()
+    data = read_bytes(full)
     if b"\0" in data[:8192]:
         return None
     try:
