@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from restructure.disk import universal_newlines
 from restructure.python import syntax
 
 RULES = [
@@ -121,7 +122,7 @@ class MemoryFiles(Files):
         return [d for d in self.dirs if d.startswith(prefix) and "/" not in d[len(prefix) :]]
 
     def read(self, rel: str) -> str:
-        return self.texts[rel].replace("\r\n", "\n").replace("\r", "\n")
+        return universal_newlines(self.texts[rel])
 
 
 def load_config(repo: Path | Files) -> tuple[int, set[str]]:

@@ -42,6 +42,12 @@ def read_file(root: Path | str, path: str) -> bytes | None:
         return None
 
 
+def universal_newlines(text: str) -> str:
+    """``text`` as a file opened in text mode reads it (``Path.read_text``): ``\\r\\n`` and a
+    lone ``\\r`` become ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def read_bytes(full: str) -> bytes:
     """``open(full, "rb").read()``, raising what it raises."""
     return _read(full, os.stat(full))

@@ -53,6 +53,7 @@ class ImportRoots:
     # answers per path: the gate and the rewriters ask about every file many times per phase
     _service: dict[str, str | None] = field(default_factory=dict, repr=False)
     _candidates: dict[str, list[str]] = field(default_factory=dict, repr=False)  # emptied by add_extra
+    _order: dict[str, int] = field(default_factory=dict, repr=False)  # extra's directories, as added
 
     def service_of(self, path: str) -> str | None:
         """The service directory ``path`` lies in (the services are fixed once inferred)."""
@@ -80,9 +81,13 @@ class ImportRoots:
             if not directory:
                 break
             directory = posixpath.dirname(directory)
-        for base, roots in self.extra.items():
-            if not base or path.startswith(base + "/"):
-                found.extend(r for r in roots if r not in found)
+        # the entries of the directories above the file, in the order they were added (a
+        # lookup per ancestor: a generated 5x tree has an entry for each of its 62 services)
+        if len(self._order) != len(self.extra):
+            self._order = {base: index for index, base in enumerate(self.extra)}
+        above = [d for d in found if d in self.extra]
+        for base in sorted(above, key=self._order.__getitem__):
+            found.extend(r for r in self.extra[base] if r not in found)
         return found
 
     def packages(self, path: str) -> list[str]:

@@ -7,6 +7,7 @@ Nothing here formats or lints: moved statements keep their exact source text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from restructure import drift
+from restructure.disk import read_bytes, universal_newlines
 from restructure.placement import Decision, finer_split
 from restructure.python import merge as merging
 from restructure.python import patch_targets
@@ -228,8 +230,8 @@ def _python_texts(ctx: PhaseContext, skip: set[str]) -> Iterator[tuple[str, str]
         if origin is None:
             continue
         if origin not in cache:
-            try:
-                cache[origin] = (ctx.tree.root / origin).read_text(encoding="utf-8")
+            try:  # as ``Path.read_text`` reads it (universal newlines), from the shared reads
+                cache[origin] = universal_newlines(read_bytes(os.path.join(ctx.tree.root, origin)).decode("utf-8"))
             except (OSError, UnicodeDecodeError):
                 cache[origin] = None
         text = cache[origin]

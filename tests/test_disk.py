@@ -199,3 +199,12 @@ def test_a_settled_unchanged_file_is_not_opened_again(tmp_path: Path, monkeypatc
     fresh.write_bytes(b"new\n")  # changed just now: read every time until it settles
     assert read_file(tmp_path, "fresh") == read_file(tmp_path, "fresh") == b"new\n"
     assert opened == [str(fresh), str(fresh)]
+
+
+LINE_ENDS = [b"a\r\nb\rc\n", b"\xef\xbb\xbfbom\r\n", b"plain\n", b"", b"\r", b"\r\r\n\n", b"no end\r", b"\n\r"]
+
+
+@pytest.mark.parametrize("data", LINE_ENDS, ids=[repr(d) for d in LINE_ENDS])
+def test_universal_newlines_reads_as_read_text(data: bytes, tmp_path: Path) -> None:
+    (tmp_path / "f").write_bytes(data)
+    assert disk.universal_newlines(data.decode("utf-8")) == (tmp_path / "f").read_text(encoding="utf-8")
