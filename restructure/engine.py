@@ -686,10 +686,16 @@ class _Words:
 
 
 def mentions_any(text: str, needles: list[str]) -> bool:
-    """``any(n in text for n in needles)`` in one pass over ``text``: the reference pass asks
-    it of every file in every phase, for tens to hundreds of needles (one substring search
-    each made it grow with their number)."""
+    """``any(n in text for n in needles)``: the reference pass asks it of every file in every
+    phase. Up to ``FEW_NEEDLES`` needles one substring search each is fastest; beyond, one pass
+    of a trie regex over the text (its cost does not grow with their number: on the 5x tree's
+    files 1.5 microseconds per needle and text against 39 for the whole pass)."""
+    if len(needles) <= FEW_NEEDLES:
+        return any(n in text for n in needles)
     return _needles_pattern(tuple(needles)).search(text) is not None
+
+
+FEW_NEEDLES = 24
 
 
 @functools.lru_cache(maxsize=256)

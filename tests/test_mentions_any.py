@@ -1,15 +1,14 @@
 """``mentions_any``: one trie regex pass against ``any(n in text for n in needles)``, one row
 per shape of needle set, and a seeded sweep of random texts and needles."""
 
-# ruff: noqa: E501  (table rows read best one per line)
-
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 import pytest
 
-from restructure.engine import mentions_any
+from restructure.engine import FEW_NEEDLES, _needles_pattern, mentions_any
 
 ROWS: list[tuple[str, list[str], list[str]]] = [
     ("no needles", [], ["", "app.main", "anything"]),
@@ -37,10 +36,32 @@ ROWS: list[tuple[str, list[str], list[str]]] = [
 ]
 
 
+def trie(text: str, needles: list[str]) -> bool:
+    """The trie regex alone (``mentions_any`` takes it beyond ``FEW_NEEDLES`` needles)."""
+    return _needles_pattern(tuple(needles)).search(text) is not None
+
+
+WAYS = {"mentions_any": mentions_any, "the trie regex alone": trie}
+
+
+@pytest.mark.parametrize("way", WAYS.values(), ids=WAYS.keys())
 @pytest.mark.parametrize(("label", "needles", "texts"), ROWS, ids=[r[0] for r in ROWS])
-def test_mentions_any_is_any_substring(label: str, needles: list[str], texts: list[str]) -> None:
+def test_mentions_any_is_any_substring(
+    way: Callable[[str, list[str]], bool], label: str, needles: list[str], texts: list[str]
+) -> None:
     for text in texts:
-        assert mentions_any(text, needles) == any(n in text for n in needles), (label, text)
+        assert way(text, needles) == any(n in text for n in needles), (label, text)
+
+
+MANY = [f"services/s{i}_service/app/main.py" for i in range(40)] + [f"s{i}_service.app.router" for i in range(40)]
+MANY_TEXTS = ["", "services/s39_service/app/main.py", "x s7_service.app.router", "services/s40_service/app/main.py"]
+
+
+def test_many_needles_take_the_trie_regex() -> None:
+    assert len(MANY) > FEW_NEEDLES
+    for text in MANY_TEXTS:
+        assert mentions_any(text, MANY) == any(n in text for n in MANY), text
+    assert [mentions_any(t, MANY) for t in MANY_TEXTS] == [False, True, True, False]
 
 
 def test_rows_hold_hits_and_misses() -> None:
@@ -48,10 +69,11 @@ def test_rows_hold_hits_and_misses() -> None:
     assert answers == {True, False}
 
 
-def test_random_needle_sets_and_texts() -> None:
+@pytest.mark.parametrize("way", WAYS.values(), ids=WAYS.keys())
+def test_random_needle_sets_and_texts(way: Callable[[str, list[str]], bool]) -> None:
     rng = random.Random(7)
     alphabet = "ab./_\n"
     for _ in range(400):
-        needles = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(0, 30))]
+        needles = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(0, 60))]
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
-        assert mentions_any(text, needles) == any(n in text for n in needles), (needles, text)
+        assert way(text, needles) == any(n in text for n in needles), (needles, text)
