@@ -354,7 +354,7 @@ def _compose_image(
     shared = tree.derive(key, lambda: _build(tree, dockerfile_path, context, build_args))
     if shared is None:
         return None
-    return replace(shared, space=Space(tree, shared.space.files, label))
+    return replace(shared, space=shared.space.relabelled(label))
 
 
 def _mount(tree: FileTree, image: Image, spec: dict, here: str) -> None:

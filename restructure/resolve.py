@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import functools
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -111,14 +112,19 @@ class Space:
     def module_files(self) -> frozenset[str]:
         """Every path of the space that ``module`` finds as a file, without ``.py`` (and a
         package's ``__init__`` under its directory's name too): whether a dotted name is a
-        module file of a root is then one set lookup, which the gate asks of every reference."""
-        found: set[str] = set()
-        for path in self.tree.paths if self.files is None else self.files:
-            if path.endswith(".py"):
-                found.add(path[:-3])
-                if path.endswith("/__init__.py"):
-                    found.add(path[:-12])
-        return frozenset(found)
+        module file of a root is then one set lookup, which the gate asks of every reference.
+        The tree's own space computes it once per tree (the gate's scanners and the import
+        roots each make one)."""
+        if self.files is None:
+            return self.tree.derive(("module files",), lambda: _module_files(self.tree.paths))  # type: ignore[no-any-return]
+        return _module_files(self.files)
+
+    def relabelled(self, label: str) -> Space:
+        """The same space under another name (an image that several compose services run):
+        its lookups and names are shared, only its messages differ."""
+        twin = Space(self.tree, self.files, label, self._names, self._modules)
+        twin.__dict__["dirs"], twin.__dict__["module_files"] = self.dirs, self.module_files
+        return twin
 
     def module(self, root: str, dotted: str) -> str | None:
         """The path (file, or directory of a namespace package) of ``dotted`` under ``root``.
@@ -194,6 +200,16 @@ def looked_at(root: str, dotted: str, names: tuple[str, ...] = ()) -> tuple[str,
     if dotted:
         found.extend(f"{found[0]}/{n}" for n in names)
     return tuple(found)
+
+
+def _module_files(paths: Iterable[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for path in paths:
+        if path.endswith(".py"):
+            found.add(path[:-3])
+            if path.endswith("/__init__.py"):
+                found.add(path[:-12])
+    return frozenset(found)
 
 
 class ChangedModules:
