@@ -126,8 +126,8 @@ def _build(
     text = tree.read(path)
     if text is None:
         return None
-    problems: list[str] = []
-    instructions = dockerfile.parse(text, path, problems)
+    instructions, noted = dockerfile.parsed(text, path)
+    problems = list(noted)
     values: dict[str, str] = {}
     for instruction in instructions:  # ARG defaults, then the build's own values
         if instruction.keyword == "ARG":

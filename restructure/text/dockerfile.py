@@ -6,6 +6,7 @@ find the ``CMD`` and ``COPY`` lines the restructure rewrites.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -34,6 +35,14 @@ class Instruction:
         if not text.startswith("["):
             return None
         return json.loads(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def parsed(text: str, path: str) -> tuple[tuple[Instruction, ...], tuple[str, ...]]:
+    """:func:`parse` with a problems list, once per text and path: the images of every tree
+    a phase looks at are built from the same few Dockerfiles (instructions are frozen)."""
+    problems: list[str] = []
+    return tuple(parse(text, path, problems)), tuple(problems)
 
 
 def parse(text: str, path: str = "Dockerfile", problems: list[str] | None = None) -> list[Instruction]:
