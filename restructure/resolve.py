@@ -185,11 +185,9 @@ class Space:
 
 def looked_at(root: str, dotted: str, names: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The bases a lookup of ``dotted`` (and of its ``names``) from ``root`` reads: ``root/a``,
-    ``root/a/b``, ... and ``root/a/b/name``. :meth:`ChangedModules.touches` asks whether any of
-    them changed, one lookup at a time; a caller that keeps these per lookup or per file asks
-    :meth:`ChangedModules.reads_changed` with a set operation instead (it only leaves out the
-    shortcut for a root no change lies under, which cannot change the answer for a path that
-    stays under its root)."""
+    ``root/a/b``, ... and ``root/a/b/name``: a lookup answers the same in two trees when none of
+    them is a changed base (:meth:`ChangedModules.reads_changed`; a caller that keeps them per
+    lookup or per file asks it with one set operation)."""
     found = []
     head = dotted
     while True:
@@ -226,9 +224,6 @@ class ChangedModules:
     def __init__(self, old: FileTree, new: FileTree, changed: set[str]) -> None:
         bases = {p[:-12] if p.endswith("/__init__.py") else p[:-3] for p in changed if p.endswith(".py")}
         self.bases = frozenset(bases | (old.dirs ^ new.dirs))
-        self._hits: dict[tuple[str, str], bool] = {}
-        self._touched: dict[tuple[tuple[str, ...], str, tuple[str, ...]], bool] = {}
-        self._roots: dict[str, bool] = {}  # root -> does any changed base lie under it
 
     @classmethod
     def between(cls, old: FileTree, new: FileTree, unchanged: frozenset[str] | None = None) -> ChangedModules:
@@ -243,44 +238,13 @@ class ChangedModules:
 
     def hit(self, root: str, dotted: str) -> bool:
         """Is ``root/a``, ``root/a/b``, ... of ``a.b...`` a changed base?"""
-        if not self._below(root):  # most roots: a phase changes one service, not theirs
-            return False
-        key = (root, dotted)
-        found = self._hits.get(key)
-        if found is None:
-            head = dotted.rpartition(".")[0]
-            found = join(root, dotted.replace(".", "/")) in self.bases or (bool(head) and self.hit(root, head))
-            self._hits[key] = found
-        return found
-
-    def _below(self, root: str) -> bool:
-        """Whether a changed base is ``root`` or lies under it: every path :meth:`hit` builds
-        from ``root`` does (a dotted name has no ``..`` once its dots are slashes)."""
-        found = self._roots.get(root)
-        if found is None:
-            top = join(root)
-            found = any(not top or base == top or base.startswith(top + "/") for base in self.bases)
-            self._roots[root] = found
-        return found
+        return self.reads_changed(looked_at(root, dotted))
 
     def touches(self, roots: tuple[str, ...], dotted: str, names: tuple[str, ...] = ()) -> bool:
         """Can looking ``dotted`` (and its ``names``) up from any of ``roots`` answer differently?"""
-        key = (roots, dotted, names)
-        found = self._touched.get(key)
-        if found is None:
-            found = any(self._below(r) and (self.hit(r, dotted) or self._names_hit(r, dotted, names)) for r in roots)
-            self._touched[key] = found
-        return found
+        return any(self.reads_changed(looked_at(r, dotted, names)) for r in roots)
 
     def reads_changed(self, looked: frozenset[str] | tuple[str, ...]) -> bool:
         """Does a lookup (or a file's lookups) reading the bases ``looked`` (:func:`looked_at`)
-        read a changed one?"""
+        read a changed one? The import roots keep these per answer, the gate per file."""
         return not self.bases.isdisjoint(looked)
-
-    def _names_hit(self, root: str, dotted: str, names: tuple[str, ...]) -> bool:
-        """``hit(root, f"{dotted}.{name}")`` for any of ``names`` once ``hit(root, dotted)`` is
-        False: only the name's own base is left to test (a name has no dot)."""
-        if not dotted:  # ``.name`` is no module path: only ``hit(root, "")``, False already
-            return False
-        base = join(root, dotted.replace(".", "/"))
-        return any(f"{base}/{n}" in self.bases for n in names)
