@@ -185,7 +185,12 @@ def _plan_in(scratch: Path, target: GitRepo, plan: Plan) -> Plan:
 @contextmanager
 def scratch_copy(target: GitRepo) -> Iterator[Path]:
     """A clone of ``target`` at its HEAD holding its work tree as the engine reads it; deleted
-    on exit."""
+    on exit.
+
+    The clone's index is set to HEAD (``read-tree``) without checking the files out: every
+    file the engine reads is copied from the target's work tree next (:func:`_overlay`), so
+    a checkout would write each file once only for the copy to write it again (on the
+    fixture the checkout was 0.3 CPU s, most of the copy's cost)."""
     holder = Path(tempfile.mkdtemp(prefix="restructure-preflight-"))
     scratch = holder / target.root.name
     try:
@@ -195,7 +200,8 @@ def scratch_copy(target: GitRepo) -> Iterator[Path]:
             _git(scratch, "config", key, value)
         head = target.head()
         if head:
-            _git(scratch, "checkout", "-q", "--detach", head)
+            _git(scratch, "read-tree", head)
+            _git(scratch, "update-ref", "--no-deref", "HEAD", head)  # detached at it, as a checkout of it
         _overlay(target, scratch)
         yield scratch
     finally:
@@ -204,10 +210,11 @@ def scratch_copy(target: GitRepo) -> Iterator[Path]:
 
 def _overlay(target: GitRepo, scratch: Path) -> None:
     """Make the scratch work tree and index what the engine sees in the target, and commit
-    any difference from HEAD as the baseline (a diff starts there)."""
+    any difference from HEAD as the baseline (a diff starts there). The index starts as
+    HEAD's tree with no file on disk: staging every copied file gives each entry its stat."""
     wanted = target.tracked_files()  # tracked and untracked-not-ignored, as on disk
     in_index = set(target.tracked_index_files())
-    checked_out = set(_git(scratch, "ls-files", "-z").split("\0")) - {""}
+    checked_out = set(_git(scratch, "ls-files", "-z").split("\0")) - {""}  # HEAD's paths
     for rel in wanted:
         source, dest = target.root / rel, scratch / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
