@@ -610,23 +610,24 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
     if phase.scope != "all" and phase.scope != "repo":  # one service: its own files, and repo-level files
         local_dir = f"{prefix}{phase.scope}{ctx.plan.service_suffix}/"
 
-    def compile_for(forms: set[str], dotted_forms: set[str]) -> list[_Words]:
-        """The path pattern first, then the dotted one (which Python files skip)."""
-        paths = _Words(forms, r"(?!\w|[.-]\w)")
-        return [paths] + ([_Words(dotted_forms, r"(?!\w)")] if dotted_forms else [])
+    def compile_for(forms: list[set[str]], dotted_forms: list[set[str]]) -> tuple[list[_Words], list[_Words]]:
+        """Path patterns, then dotted ones (which Python files skip). Each set is its own
+        pattern: the repository-wide forms are compiled once, not again with each service's
+        own forms (a line mentions any of the union when it mentions any of one set)."""
+        paths = [_words(frozenset(f), r"(?!\w|[.-]\w)") for f in forms if f]
+        return paths, [_words(frozenset(f), r"(?!\w)") for f in dotted_forms if f]
 
     # an all-services phase moved every service alike: outside the services, the relative
     # forms are stale anywhere; inside one, only the forms of what that service lost
-    everywhere = compile_for(full | local, dotted | dotted_local) if phase.scope == "all" else compile_for(full, dotted)
-    outside = compile_for(full | {f for f in local if "/" in f}, dotted | dotted_local) if local_dir else everywhere
-    per_service: dict[str, list[re.Pattern[str]]] = {}
+    everywhere = (
+        compile_for([full, local], [dotted, dotted_local]) if phase.scope == "all" else compile_for([full], [dotted])
+    )
+    outside = compile_for([full, {f for f in local if "/" in f}], [dotted, dotted_local]) if local_dir else everywhere
 
-    def service_patterns(service_dir: str) -> list[_Words]:
-        if service_dir not in per_service:
-            per_service[service_dir] = compile_for(
-                full | local_by_service.get(service_dir, set()), dotted | dotted_by_service.get(service_dir, set())
-            )
-        return per_service[service_dir]
+    def service_patterns(service_dir: str) -> tuple[list[_Words], list[_Words]]:
+        return compile_for(
+            [full, local_by_service.get(service_dir, set())], [dotted, dotted_by_service.get(service_dir, set())]
+        )
 
     in_service = service_patterns(local_dir) if local_dir else everywhere
 
@@ -644,19 +645,25 @@ def find_leftovers(ctx: PhaseContext, phase: Phase) -> None:
             patterns = service_patterns(prefix + path[len(prefix) :].split("/", 1)[0] + "/")
         else:
             patterns = everywhere
-        if path.endswith(".py"):
-            patterns = patterns[:1]
+        path_words, dotted_words = patterns
+        searched = path_words if path.endswith(".py") else path_words + dotted_words
         if path in ctx.tree.texts:
             text = ctx.tree.read(path)
         else:
             text = ctx.read_texts[path] if path in ctx.read_texts else _read(ctx.tree, path, [])
-        if not text or not any(p.search(text) for p in patterns) or _is_migration_document(ctx, path, text):
+        if not text or not any(p.search(text) for p in searched) or _is_migration_document(ctx, path, text):
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if any(p.search(line) for p in patterns):
+            if any(p.search(line) for p in searched):
                 ctx.report.needs_human.append(
                     HumanItem(path, number, line, "prose mentions a path that no longer exists")
                 )
+
+
+@functools.lru_cache(maxsize=256)
+def _words(words: frozenset[str], after: str) -> _Words:
+    """One compiled :class:`_Words` per word set (phases and services share the same sets)."""
+    return _Words(set(words), after)
 
 
 class _Words:
