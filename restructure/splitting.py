@@ -26,7 +26,16 @@ from restructure.python.importers import Importers, names_imported_from
 from restructure.python.modules import ModuleLocation
 from restructure.python.patch_evidence import Verdict, choose
 from restructure.python.routers_init import assemble
-from restructure.python.split import Reexport, SplitError, SplitSpec, imported_reexports, render_reexports, split_module
+from restructure.python.split import (
+    Reexport,
+    SplitError,
+    SplitResult,
+    SplitSpec,
+    imported_reexports,
+    render_reexports,
+    split_module,
+)
+from restructure.python.statement_text import BodiesCut
 from restructure.python.symbols import ImportBinding, analyse, import_bindings, top_level_names
 from restructure.relocation import module_of
 from restructure.report import ALREADY_DONE, DONE, NOT_FOUND, HumanItem
@@ -87,21 +96,58 @@ def _parse(ctx: PhaseContext, path: str, text: str | None = None, outline: bool 
     try:
         return ctx.parsed.outline(path, text) if outline else ctx.parsed.parse(path, text)
     except cst.ParserSyntaxError as exc:
-        origin = ctx.tree.files.get(path) or path
-        raise StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first") from exc
+        raise _syntax_error(ctx, path, exc) from exc
 
 
-def _write_generated(ctx: PhaseContext, texts: dict[str, str], modules: dict[str, cst.Module] | None = None) -> None:
+def _syntax_error(ctx: PhaseContext, path: str, exc: cst.ParserSyntaxError) -> StructureError:
+    origin = ctx.tree.files.get(path) or path
+    return StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first")
+
+
+def _parse_functions_cut(ctx: PhaseContext, path: str, text: str) -> tuple[cst.Module, bool]:
+    """The parse a split needs (:meth:`ParsedFiles.functions_cut`): top-level functions move
+    as text cut from the source, so their bodies need no parse; True when they were cut."""
+    try:
+        return ctx.parsed.functions_cut(path, text)
+    except cst.ParserSyntaxError as exc:
+        raise _syntax_error(ctx, path, exc) from exc
+
+
+def _split_parsed(
+    ctx: PhaseContext,
+    src: str,
+    text: str,
+    module: cst.Module,
+    functions_cut: bool,
+    run: Callable[[cst.Module, bool], SplitResult],
+) -> tuple[SplitResult, bool]:
+    """``run`` (a split of ``src``) on ``module``, the parse :func:`_parse_functions_cut`
+    gave; when a function would have to be generated rather than cut from the source
+    (:class:`BodiesCut`), on the whole parse. Returns the result and whether it was built
+    from the cut parse (its modules are then outlines)."""
+    try:
+        return run(module, functions_cut), functions_cut
+    except BodiesCut:
+        return run(_parse(ctx, src, text), False), False
+
+
+def _write_generated(
+    ctx: PhaseContext, texts: dict[str, str], modules: dict[str, cst.Module] | None = None, outlines: bool = False
+) -> None:
     """Write new module texts (generated heads plus statements moved unchanged).
 
     ``modules`` holds the files built as LibCST modules (path -> module of that text): later
-    steps of the phase use them instead of parsing the text again.
+    steps of the phase use them instead of parsing the text again, as the file's parse or,
+    with ``outlines`` (built from statements whose bodies were cut), as its outline.
     """
     for path, text in texts.items():
         ctx.tree.write(path, text)
         state(ctx).generated.add(path)
         if modules and path in modules:
-            ctx.parsed.remember(path, text, modules[path])
+            if outlines:
+                ctx.parsed.remember_outline(path, text, modules[path])
+            else:
+                ctx.parsed.remember(path, text, modules[path])
 
 
 def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, str]:
@@ -110,7 +156,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not tree.exists(src):
         return drift.split_done_before(tree, scope, args)  # by the tool, or by hand (maybe differently)
     text = tree.read(src)
-    module = _parse(ctx, src, text)
+    module, functions_cut = _parse_functions_cut(ctx, src, text)
     spec = SplitSpec.from_args(args, scope.service)
     old_module = module_of(src) or ""
     patches = _patch_strings(ctx, old_module, skip={src})
@@ -124,9 +170,12 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     bindings = import_bindings(module)
     importers = _importers(ctx, old_module, skip={src}) if bindings else Importers()
     try:
-        result = split_module(
-            text, src, into, spec, init=False, module=module, repo_imports=set(importers.names),
-            style=style(ctx, init_path, src),
+        result, functions_cut = _split_parsed(
+            ctx, src, text, module, functions_cut,
+            lambda module, cut: split_module(
+                text, src, into, spec, init=False, module=module, repo_imports=set(importers.names),
+                style=style(ctx, init_path, src), functions_cut=cut,
+            ),
         )  # fmt: skip
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
@@ -137,7 +186,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not reexport and not tree.exists(init_path):
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
-    _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()})
+    _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()}, functions_cut)
     reexported: set[str] = set()
     if reexport:
         state(ctx).reexports.setdefault(into, []).extend(result.reexports)
@@ -371,7 +420,7 @@ def refresh_init(ctx: PhaseContext, package_dir: str, added: list[str] | None = 
             continue
         if added is not None and tree.files.get(init_path) is not None and path not in added:
             continue
-        module = _parse(ctx, path, tree.read(path))
+        module = _parse(ctx, path, tree.read(path), outline=True)  # its top-level names: the heads suffice
         exports[rel[:-3]] = merging.public_names(module)
     if tree.files.get(init_path) is None:  # new, or written by this phase: ours to write whole
         text = merging.init_text(exports, PurePosixPath(package_dir).name, reexports, style(ctx, init_path))
@@ -486,7 +535,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     if tree.exists(into):
         raise StructureError(f"{src}: cannot extract schemas into {into}: it exists; use a merge step instead")
     text = tree.read(src)
-    module = _parse(ctx, src, text)
+    module, functions_cut = _parse_functions_cut(ctx, src, text)
     schema_classes = merging.schema_classes(module)
     if not schema_classes:
         return ALREADY_DONE, "no inline schema classes"
@@ -495,13 +544,18 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     spec.groups.setdefault(src_group, type(spec.groups[into_group])())
     directory = str(PurePosixPath(src).parent)
     try:
-        result = split_module(text, src, directory, spec, init=False, module=module, style=style(ctx, src, src))
+        result, functions_cut = _split_parsed(
+            ctx, src, text, module, functions_cut,
+            lambda module, cut: split_module(
+                text, src, directory, spec, init=False, module=module, style=style(ctx, src, src), functions_cut=cut
+            ),
+        )  # fmt: skip
     except SplitError as exc:
         raise StructureError(f"{src}: {exc}") from exc
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
     # the module the classes left is split or kept by later steps; the new one is final
     _check_honest(ctx, src, {into: texts[into]} if into in texts else {}, [])
-    _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()})
+    _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()}, functions_cut)
     old_module = module_of(src) or ""
     for name, home in result.homes.items():
         if home != old_module:

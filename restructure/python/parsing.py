@@ -54,6 +54,30 @@ class ParsedFiles:
         self._outlines[path] = (text, module)
         return module
 
+    def functions_cut(self, path: str, text: str) -> tuple[cst.Module, bool]:
+        """A module for a step that needs every top-level statement and the whole of each
+        class, but of a top-level function only its head (its text is cut from the source,
+        :mod:`restructure.python.statement_text`): the whole parse when the phase has it, else
+        the parse of the text with the functions' bodies cut (counted as a parse of the file;
+        kept as its outline). True when bodies were cut."""
+        if self.has(path, text):
+            return self._parsed[path][1], False
+        cut = outline(text, classes=False)
+        if cut is None:
+            return self.parse(path, text), False
+        try:
+            module = cst.parse_module(cut)
+        except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
+            return self.parse(path, text), False
+        self.counts[path] += 1
+        self._outlines[path] = (text, module)
+        return module, True
+
+    def remember_outline(self, path: str, text: str, module: cst.Module) -> None:
+        """``module`` reads like ``text`` at module level and in every definition's head (a
+        file a step built from statements some of whose bodies were cut)."""
+        self._outlines[path] = (text, module)
+
     def has(self, path: str, text: str) -> bool:
         """True when ``text`` at ``path`` is already parsed in this phase."""
         cached = self._parsed.get(path)

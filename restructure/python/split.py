@@ -28,7 +28,7 @@ from restructure.python.compose import generated_module, is_definition, separate
 from restructure.python.import_style import Import, ImportStyle
 from restructure.python.modules import ModuleLocation
 from restructure.python.routes import Route, RouterObject, function_routes, router_objects
-from restructure.python.statement_text import module_code, source_statements
+from restructure.python.statement_text import BodiesCut, module_code, source_statements
 from restructure.python.symbols import ImportBinding, ModuleSymbols, Statement, analyse, is_docstring
 
 MOST_REFERENCED = "most-referenced"
@@ -211,6 +211,7 @@ def split_module(
     module: cst.Module | None = None,
     style: ImportStyle | None = None,
     repo_imports: set[str] | None = None,
+    functions_cut: bool = False,
 ) -> SplitResult:
     """Split ``source`` (the file at ``old_path``) into files under ``package_dir``.
 
@@ -224,6 +225,12 @@ def split_module(
     Imports, ``__all__`` and the docstring of the old module are regenerated, not moved; a
     comment in or above one of them goes above the next statement that moves
     (:func:`carry_comments`), and the old module's header comments head every new file.
+
+    ``functions_cut``: ``module`` is the parse of ``source`` with its top-level functions'
+    bodies cut (:meth:`ParsedFiles.functions_cut`): every function then moves as the text
+    cut from ``source``; raises :class:`BodiesCut` when one would not (the caller parses
+    the whole file and splits again). The result's :attr:`SplitResult.modules` are then
+    outlines of the new files, not their parses.
     """
     module = module if module is not None else cst.parse_module(source)
     ms = analyse(module, source)
@@ -254,6 +261,8 @@ def split_module(
     kept = {st.index for f in files.values() for st in f.units}
     kept |= {routers[r].statement for f in files.values() for r in f.routers}
     known = source_statements(module, source)  # before comments are carried: cut from the source as parsed
+    if functions_cut and any(isinstance(st.node, cst.FunctionDef) and st.index not in kept for st in ms.statements):
+        raise BodiesCut("a function that does not move would give its comments to the next statement")
     left = carry_comments(ms.statements, kept)
     last_group = planner.group_of[max(st.index for st in planner.units)] if planner.units else None
     out: dict[str, str] = {}
@@ -272,7 +281,7 @@ def split_module(
         if group == last_group and (left or ms.module.footer):
             new_module = new_module.with_changes(footer=[*new_module.footer, *left, *ms.module.footer])
         modules[f"{group}.py"] = new_module
-        out[f"{group}.py"] = module_code(new_module, known)
+        out[f"{group}.py"] = module_code(new_module, known, functions_cut)
         for name in read:
             readers.setdefault(name, set()).add(new_mod)
         routes_by_module[new_mod] = [r for st in f.units for r in planner.routes.get(st.index, [])]

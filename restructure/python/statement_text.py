@@ -129,9 +129,19 @@ def source_statements(module: cst.Module, source: str) -> SourceStatements | Non
     return SourceStatements(module, texts)
 
 
-def module_code(module: cst.Module, known: SourceStatements | None) -> str:
-    """``module.code``, with the text of each statement ``known`` has cut from the source."""
+class BodiesCut(Exception):
+    """A function whose body was cut from the parse (:meth:`ParsedFiles.functions_cut`)
+    would have to be generated from its nodes: the step needs the whole parse."""
+
+
+def module_code(module: cst.Module, known: SourceStatements | None, functions_cut: bool = False) -> str:
+    """``module.code``, with the text of each statement ``known`` has cut from the source.
+
+    ``functions_cut``: the source's functions were parsed with their bodies cut, so each
+    function must come from ``known``; raises :class:`BodiesCut` when one would not."""
     if known is None or not module.has_trailing_newline:
+        if functions_cut:
+            raise BodiesCut("the statements' texts could not be cut from the source")
         return module.code
     state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
     for line in module.header:
@@ -139,6 +149,8 @@ def module_code(module: cst.Module, known: SourceStatements | None) -> str:
     for node in module.body:
         text = known.text_of(node, module)
         if text is None:
+            if functions_cut and isinstance(node, cst.FunctionDef):
+                raise BodiesCut(f"function {node.name.value} would be generated from its nodes")
             node._codegen(state)
         else:
             state.add_token(text)
