@@ -23,10 +23,12 @@ of a longer one (``services/<svc>/app/main.py`` names ``app/main.py``) or, for a
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from restructure.plan import Plan
 from restructure.relocation import RelocationMap, module_of
@@ -94,19 +96,36 @@ def find_migration_document(text: str, pairs: set[tuple[str, str]]) -> Finding |
     present = sorted((old, new) for old, new in pairs if old in text and _tail(new) in text)
     if not present:
         return None
-    lines = 0
+    on_lines = _pairs_by_line(text, present)
     named: dict[str, tuple[str, str]] = {}  # relocation -> the first pair that names it
-    tails = [(old, new, _tail(new)) for old, new in present]
-    for line in text.splitlines():
-        on_line = [(o, n) for o, n, tail in tails if o in line and tail in line and _names_pair(line, o, n)]
-        if on_line:
-            lines += 1
-            for old, new in on_line:
-                named.setdefault(_key(old), (old, new))
+    for index in sorted(on_lines):
+        for old, new in on_lines[index]:
+            named.setdefault(_key(old), (old, new))
+    lines = len(on_lines)
     if lines < MIN_PAIR_LINES or len(named) < MIN_RELOCATIONS:
         return None
     old, new = next((pair for pair in named.values() if "/" in pair[0]), next(iter(named.values())))
     return Finding(lines, len(named), f"`{old}` -> `{new}`")
+
+
+def _pairs_by_line(text: str, present: list[tuple[str, str]]) -> dict[int, list[tuple[str, str]]]:
+    """Line index (of ``text.splitlines()``) -> the pairs of ``present`` that line names, in
+    ``present``'s order. Each pair's old end is looked up where it occurs in the text, not on
+    every line: a plan copy has hundreds of lines and the plan a hundred pairs, and every
+    phase asks (the old end holds no line break, so each occurrence lies on one line)."""
+    plain = text.splitlines()
+    ends = list(accumulate(len(line) for line in text.splitlines(keepends=True)))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for old, new in present:
+        tail = _tail(new)
+        position = text.find(old)
+        while position != -1:
+            index = bisect.bisect_right(ends, position)
+            line = plain[index]
+            if tail in line and _names_pair(line, old, new):
+                found.setdefault(index, []).append((old, new))
+            position = text.find(old, ends[index])  # the next line holding it
+    return found
 
 
 def _tail(form: str) -> str:
