@@ -110,22 +110,37 @@ def find_migration_document(text: str, pairs: set[tuple[str, str]]) -> Finding |
 
 def _pairs_by_line(text: str, present: list[tuple[str, str]]) -> dict[int, list[tuple[str, str]]]:
     """Line index (of ``text.splitlines()``) -> the pairs of ``present`` that line names, in
-    ``present``'s order. Each pair's old end is looked up where it occurs in the text, not on
-    every line: a plan copy has hundreds of lines and the plan a hundred pairs, and every
-    phase asks (the old end holds no line break, so each occurrence lies on one line)."""
-    plain = text.splitlines()
-    ends = list(accumulate(len(line) for line in text.splitlines(keepends=True)))
+    ``present``'s order."""
     found: dict[int, list[tuple[str, str]]] = {}
-    for old, new in present:
-        tail = _tail(new)
-        position = text.find(old)
-        while position != -1:
-            index = bisect.bisect_right(ends, position)
-            line = plain[index]
-            if tail in line and _names_pair(line, old, new):
-                found.setdefault(index, []).append((old, new))
-            position = text.find(old, ends[index])  # the next line holding it
+    for pair in present:
+        for index in _pair_lines(text, *pair):
+            found.setdefault(index, []).append(pair)
     return found
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _pair_lines(text: str, old: str, new: str) -> tuple[int, ...]:
+    """The indexes of the lines of ``text.splitlines()`` that name the pair. The old end is
+    looked up where it occurs in the text, not on every line (a plan copy has hundreds of
+    lines and the plan a hundred pairs; the old end holds no line break, so each occurrence
+    lies on one line). Cached: every phase asks about the plan's pairs in the same documents."""
+    plain, ends = _lines(text)
+    tail = _tail(new)
+    found: list[int] = []
+    position = text.find(old)
+    while position != -1:
+        index = bisect.bisect_right(ends, position)
+        line = plain[index]
+        if tail in line and _names_pair(line, old, new):
+            found.append(index)
+        position = text.find(old, ends[index])  # the next line holding it
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=64)
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """``text.splitlines()`` and the offset in ``text`` where each of those lines ends."""
+    return text.splitlines(), list(accumulate(len(line) for line in text.splitlines(keepends=True)))
 
 
 def _tail(form: str) -> str:
