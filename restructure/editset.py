@@ -418,10 +418,10 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 if path not in destinations:
                     counter.tick(f"delete {path}")
                     (root / path).unlink()
+            # deleted tracked files leave the index with the staging below: ``git add -A`` of a
+            # path gone from disk stages its removal, as ``git rm --cached`` would (which checks
+            # nothing for a file no longer on disk); one git command instead of two
             removed = [p for p in changes.deletes if p in tracked and p not in destinations]
-            if removed:
-                with counter.git(f"git rm --cached ({len(removed)} paths)") as started:
-                    repo.remove_from_index(removed, started=started)
             for rel in touched_dirs:
                 if _prunable(root, rel):
                     counter.tick(f"rmdir {rel}")
@@ -435,9 +435,9 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 for p in changes.writes
                 if moved_from.get(p, p) in tracked or (p not in moved_from and backup.files.get(p) is None)
             )
-            if staged:
-                with counter.git(f"git add ({len(staged)} paths)") as started:
-                    repo.add(staged, force=True, started=started)
+            if staged or removed:
+                with counter.git(f"git add ({len(staged)} paths, {len(removed)} removed)") as started:
+                    repo.add(sorted(staged + removed), force=True, started=started)
             if commit_message is not None:
                 renamed = [(s, d) for s, d in changes.moves if s in tracked]
                 if any(d in changes.writes or _empty(backup.files.get(s)) for s, d in renamed):

@@ -13,7 +13,7 @@ runs on a scratch git copy, every phase of its plan in the plan's order with ``-
   tree says "nothing to change" for every phase, and ``invoke status`` reads every phase done;
 * in a middle phase (the writing phase nearest the middle of those that write something and
   run a step of the kind the row injects), a fault at a file write and at each git step
-  (``git mv``, ``git rm --cached``, ``git add``, ``git commit``), Ctrl-C while the commit runs,
+  (``git mv``, ``git add`` staging new files and removals, ``git commit``), Ctrl-C while the commit runs,
   and a pre-commit hook that refuses, leave the work tree, file modes, the index, HEAD and its
   branch exactly as they were. Before each, a file the phase moves is made executable (and
   committed): a rollback that writes bytes back without the mode fails the row.
@@ -46,7 +46,7 @@ pytestmark = pytest.mark.slow
 NAMES = sorted(d.name for d in FIXTURES.iterdir() if (d / "services").is_dir())
 
 # the git steps of the transaction, as the fault-injection hook names them (``editset.apply``)
-GIT_STEPS = ["move", "git rm --cached", "git add", "git commit"]
+GIT_STEPS = ["move", "git add", "git commit"]
 # the kinds of step a fault is injected at: a file write, then every git step
 FAULT_KINDS = ["write", *GIT_STEPS]
 
