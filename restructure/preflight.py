@@ -194,10 +194,10 @@ def scratch_copy(target: GitRepo) -> Iterator[Path]:
     holder = Path(tempfile.mkdtemp(prefix="restructure-preflight-"))
     scratch = holder / target.root.name
     try:
-        _git(holder, "clone", "-q", "--shared", "--no-checkout", str(target.root), str(scratch))
-        for key, value in (("user.name", "restructure pre-flight"), ("user.email", "preflight@localhost"),
-                           ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull)):  # fmt: skip
-            _git(scratch, "config", key, value)
+        config = (("user.name", "restructure pre-flight"), ("user.email", "preflight@localhost"),
+                  ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull))  # fmt: skip
+        settings = [arg for key, value in config for arg in ("-c", f"{key}={value}")]  # written to the clone's config
+        _git(holder, "clone", "-q", "--shared", "--no-checkout", *settings, str(target.root), str(scratch))
         head = target.head()
         if head:
             _git(scratch, "read-tree", head)

@@ -170,6 +170,7 @@ def _state(scratch: Path) -> dict[str, object]:
         "parent tree": out("rev-parse", "--verify", "-q", "HEAD~1^{tree}"),
         "on a branch": out("symbolic-ref", "-q", "HEAD"),
         "commits": out("rev-list", "--count", "HEAD"),
+        "config": sorted(out("config", "--local", "--list").splitlines()),
     }
 
 
