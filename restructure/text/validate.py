@@ -1,6 +1,6 @@
 """Re-parse a file's new text by its type before anything is written.
 
-Python is parsed with LibCST and compiled; YAML, TOML, INI, JSON and Dockerfiles with
+Python is parsed (the run's shared ``ast`` parse) and compiled; YAML, TOML, INI, JSON and Dockerfiles with
 their parsers; shell scripts with ``bash -n``. Markdown has no parser that could fail.
 """
 
@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 import yaml
 
+from restructure.python import syntax
 from restructure.text import dockerfile
 from restructure.text.yaml_load import SAFE
 
@@ -50,7 +51,10 @@ def check(path: str, text: str) -> None:
     kind = file_kind(path)
     try:
         if kind == "python":
-            compile(text, path, "exec", dont_inherit=True)
+            # the tree is the run's shared parse of the text (later steps and phases read it);
+            # compiling it finds what the compiler refuses beyond the grammar (a misplaced
+            # ``from __future__``, ``return`` outside a function) as compiling the text would
+            compile(syntax.parse(text), path, "exec", dont_inherit=True)
         elif kind in {"yaml", "compose"}:
             documents = SAFE.load_all(text)
             if kind == "compose" and documents and not isinstance(documents[0], dict):
