@@ -875,7 +875,26 @@ def run_phase(
 ) -> PhaseReport:
     """Run one phase: plan it on the in-memory tree, check it, then write it as one
     transaction (``dry_run``: print it instead). ``keep`` receives the changes the phase
-    writes, before they are written (the pre-flight keeps them to replay on the target)."""
+    writes, before they are written (the pre-flight keeps them to replay on the target).
+    When it ends, what was derived from its trees is released (:func:`trees.release_derived`)."""
+    try:
+        return _run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, refused, keep)
+    finally:
+        trees.release_derived()
+
+
+def _run_phase(
+    repo_path: Path | str,
+    number: int,
+    plan_path: Path | str | None,
+    dry_run: bool,
+    commit: bool,
+    allow_dirty: bool,
+    echo: Callable[[str], None],
+    plan: Plan | None,
+    refused: dict[str, str] | None,
+    keep: Callable[[Changes], None] | None,
+) -> PhaseReport:
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
     phase = plan.phase(number)

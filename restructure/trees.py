@@ -9,8 +9,10 @@ directories, so a module can be looked up without touching the disk again.
 from __future__ import annotations
 
 import bisect
+import itertools
 import posixpath
 import subprocess
+import weakref
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,6 +50,9 @@ class FileTree:
     # what other modules derive from this tree alone (the images its Dockerfiles build), kept
     # with it: a tree's paths never change, and its texts are read once
     derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        _LIVE[next(_NUMBERS)] = self
 
     def derive(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """``make()``, once per ``key`` for this tree (see ``derived``)."""
@@ -88,6 +93,28 @@ class FileTree:
         """The paths sorted: the paths under a directory are one slice of it (a Dockerfile's
         ``COPY dir`` asks for them, for every image of every tree a phase looks at)."""
         return sorted(self.paths)
+
+
+# Every tree not yet freed (weakly: a tree no one holds leaves on its own).
+_LIVE: weakref.WeakValueDictionary[int, FileTree] = weakref.WeakValueDictionary()
+_NUMBERS = itertools.count()
+
+
+def release_derived() -> int:
+    """Drop what was derived from every tree built so far; returns how many trees held some.
+
+    What a tree derives holds the tree (an image's space reads it), so a tree and its images
+    form a reference cycle that only the garbage collector frees: a phase's trees, their
+    texts and images stayed in memory until a collection walked them. A phase calls this
+    when it ends (its trees are not used after it; one that is reads its files again and
+    derives anew): refcounting then frees them at once, and the collector can run seldom
+    (:mod:`restructure.gc_tuning`)."""
+    released = 0
+    for tree in list(_LIVE.values()):
+        if tree.derived:
+            tree.derived.clear()
+            released += 1
+    return released
 
 
 def directories(paths: Iterable[str]) -> frozenset[str]:

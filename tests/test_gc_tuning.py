@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,24 @@ def test_a_run_that_ends_the_process_leaves_its_objects_frozen() -> None:
     done = subprocess.run([sys.executable, "-c", ENDING_SCRIPT], capture_output=True, text=True, check=True)
     assert "frozen after: True" in done.stdout
     assert "young threshold kept: True" in done.stdout
+
+
+def test_a_phase_leaves_no_tree_for_the_collector(tmp_path: Path) -> None:
+    """A tree and the images derived from it hold each other; the phase releases them when it
+    ends, so refcounting frees its trees (and their texts) without a collection. The only
+    tree left is the one the import-roots inference keeps for the next phase, with nothing
+    derived from it."""
+    from restructure import engine
+    from restructure.trees import FileTree
+    from tests.conftest import MONOREPO, make_git_copy
+
+    repo = make_git_copy(MONOREPO, tmp_path / "repo")
+    gc.collect()
+    gc.disable()
+    try:
+        engine.run_phase(repo, 1, dry_run=True, echo=lambda _text: None)
+        alive = [o for o in gc.get_objects() if isinstance(o, FileTree)]
+    finally:
+        gc.enable()
+    assert len(alive) <= 1, f"{len(alive)} trees wait for the collector"
+    assert all(not tree.derived for tree in alive)
