@@ -930,7 +930,9 @@ def _run_phase(
             raise
         # the tree is half-built after a failed step: what breaks now may follow from it
         report.problems.append(f"{exc} (may follow from the failure above)")
-    if not report.failed:
+    # a phase that changes nothing cannot break a reference (the gate would compare the tree
+    # with itself): a re-run of a finished phase, a phase with notes only
+    if not report.failed and not (changes is not None and changes.empty):
         more = reference_gate(ctx, original, [s for s in scopes if s.service not in refused])
         if more:  # refuse those services in the pre-flight, run the phase for the others
             echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
