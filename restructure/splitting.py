@@ -145,7 +145,7 @@ def _write_generated(
         state(ctx).generated.add(path)
         if modules and path in modules:
             if outlines:
-                ctx.parsed.remember_outline(path, text, modules[path])
+                ctx.parsed.remember_outline(path, text, modules[path], functions_cut=True)
             else:
                 ctx.parsed.remember(path, text, modules[path])
 

@@ -146,3 +146,20 @@ def test_the_whole_parse_is_given_when_the_phase_has_it() -> None:
     whole = parsed.parse("pkg/router.py", source)
     assert parsed.functions_cut("pkg/router.py", source) == (whole, False)
     assert parsed.counts["pkg/router.py"] == 1
+
+
+def test_a_file_built_from_a_cut_parse_splits_again_without_a_parse() -> None:
+    """A schema extraction leaves the router it read (rebuilt from the cut parse) for the
+    split that follows in the same phase: the module it was built as serves that split."""
+    parsed = ParsedFiles()
+    source = HEAD + ROUTES
+    module, cut = parsed.functions_cut("pkg/router.py", source)
+    spec = SplitSpec.from_args(GROUPS)
+    first = split_module(source, "pkg/router.py", "pkg/routers", spec, init=False, module=module, functions_cut=cut)
+    text, built = first.files["a.py"], first.modules["a.py"]
+    parsed.remember_outline("pkg/routers/a.py", text, built, functions_cut=True)
+    again, cut_again = parsed.functions_cut("pkg/routers/a.py", text)
+    assert (again, cut_again) == (built, True)
+    assert parsed.counts["pkg/routers/a.py"] == 0
+    args = {"groups": {"a": {"paths": ["/a"]}}, "helpers": "_shared"}
+    assert _split(text, args, again, True) == _split(text, args, cst.parse_module(text), False)

@@ -21,6 +21,7 @@ class ParsedFiles:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, cst.Module]] = {}
         self._outlines: dict[str, tuple[str, cst.Module]] = {}
+        self._functions_cut: dict[str, tuple[str, cst.Module]] = {}
         self.counts: Counter[str] = Counter()
         self.fragments = 0  # statements the reference pass parsed on their own
 
@@ -62,6 +63,9 @@ class ParsedFiles:
         kept as its outline). True when bodies were cut."""
         if self.has(path, text):
             return self._parsed[path][1], False
+        cached = self._functions_cut.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1], True
         cut = outline(text, classes=False)
         if cut is None:
             return self.parse(path, text), False
@@ -70,13 +74,17 @@ class ParsedFiles:
         except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
             return self.parse(path, text), False
         self.counts[path] += 1
-        self._outlines[path] = (text, module)
+        self._outlines[path] = self._functions_cut[path] = (text, module)
         return module, True
 
-    def remember_outline(self, path: str, text: str, module: cst.Module) -> None:
+    def remember_outline(self, path: str, text: str, module: cst.Module, functions_cut: bool = False) -> None:
         """``module`` reads like ``text`` at module level and in every definition's head (a
-        file a step built from statements some of whose bodies were cut)."""
+        file a step built from statements some of whose bodies were cut); with
+        ``functions_cut``, it holds every class whole and only the functions' bodies are cut
+        (built from a :meth:`functions_cut` parse): a later split of the file uses it."""
         self._outlines[path] = (text, module)
+        if functions_cut:
+            self._functions_cut[path] = (text, module)
 
     def has(self, path: str, text: str) -> bool:
         """True when ``text`` at ``path`` is already parsed in this phase."""
