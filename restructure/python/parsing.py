@@ -39,34 +39,28 @@ class ParsedFiles:
         (:mod:`restructure.python.outline`): the whole parse when the phase has it, else the
         parse of the outline (counted as a parse of the file). Never given out as the file's
         module: the bodies are cut."""
-        if self.has(path, text):
-            return self._parsed[path][1]
-        cached = self._outlines.get(path)
-        if cached is not None and cached[0] == text:
-            return cached[1]
-        cut = outline(text)
-        if cut is None:
-            return self.parse(path, text)
-        try:
-            module = cst.parse_module(cut)
-        except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
-            return self.parse(path, text)
-        self.counts[path] += 1
-        self._outlines[path] = (text, module)
-        return module
+        return self._cut(path, text, self._outlines, classes=True)[0]
 
     def functions_cut(self, path: str, text: str) -> tuple[cst.Module, bool]:
         """A module for a step that needs every top-level statement and the whole of each
         class, but of a top-level function only its head (its text is cut from the source,
         :mod:`restructure.python.statement_text`): the whole parse when the phase has it, else
         the parse of the text with the functions' bodies cut (counted as a parse of the file;
-        kept as its outline). True when bodies were cut."""
+        kept as its outline too). True when bodies were cut."""
+        return self._cut(path, text, self._functions_cut, classes=False)
+
+    def _cut(
+        self, path: str, text: str, kept: dict[str, tuple[str, cst.Module]], classes: bool
+    ) -> tuple[cst.Module, bool]:
+        """The whole parse when the phase has it (or when nothing can be cut), else the parse
+        of the outline (``classes``: class bodies cut too), kept in ``kept`` and as the
+        file's outline. True when bodies were cut."""
         if self.has(path, text):
             return self._parsed[path][1], False
-        cached = self._functions_cut.get(path)
+        cached = kept.get(path)
         if cached is not None and cached[0] == text:
             return cached[1], True
-        cut = outline(text, classes=False)
+        cut = outline(text, classes=classes)
         if cut is None:
             return self.parse(path, text), False
         try:
@@ -74,7 +68,7 @@ class ParsedFiles:
         except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
             return self.parse(path, text), False
         self.counts[path] += 1
-        self._outlines[path] = self._functions_cut[path] = (text, module)
+        kept[path] = self._outlines[path] = (text, module)
         return module, True
 
     def remember_outline(self, path: str, text: str, module: cst.Module, functions_cut: bool = False) -> None:
