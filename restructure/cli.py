@@ -12,6 +12,7 @@ from pathlib import Path
 from restructure import conventions, engine, preflight
 from restructure.gc_tuning import fewer_collections
 from restructure.gitrepo import GitError, GitRepo
+from restructure.net_changes import NotComposable
 from restructure.plan import Plan, PlanError, load_plan
 
 
@@ -57,12 +58,15 @@ def _run_phases(
         if not dry_run and not allow_dirty:
             GitRepo.open(repo).require_clean()
         checks: dict[int, preflight.PhaseCheck] = {}
+        together = not commit and not allow_dirty
         if len(numbers) > 1 and (dry_run or not keep_going):
-            checks = {c.number: c for c in _preflight(repo, numbers, loaded, dry_run).phases}
+            checks = {c.number: c for c in _preflight(repo, numbers, loaded, dry_run, together).phases}
             if dry_run:
                 return
         # a dirty tree was committed as the scratch copy's baseline: its trees are not ours
         replay = bool(checks) and not allow_dirty
+        if replay and together and _write_together(repo, numbers, checks):
+            return
         for index, number in enumerate(numbers):
             # after the first phase the tree holds our own uncommitted changes
             dirty_ok = allow_dirty or (index > 0 and not commit)
@@ -71,7 +75,8 @@ def _run_phases(
                 if check is not None and check.report is not None:
                     seconds = check.report.seconds
                     engine.apply_prepared(repo, check.report, check.changes, commit, seconds=seconds)
-                    replay = _same_tree(repo, check.tree, number, commit)
+                    if check.tree:  # recorded for every phase, or (written together) for the last only
+                        replay = _same_tree(repo, check.tree, number, commit)
                 else:
                     engine.run_phase(repo, number, dry_run=dry_run, commit=commit, allow_dirty=dirty_ok, plan=loaded)
             except KeyboardInterrupt as exc:
@@ -88,6 +93,33 @@ def _run_phases(
         raise UserError(f"{len(failed)} phase(s) failed: " + " | ".join(failed))
 
 
+def _write_together(repo: str, numbers: list[int], checks: dict[int, preflight.PhaseCheck]) -> bool:
+    """Without commits only the end result is ever seen: the phases the pre-flight passed are
+    written as one transaction (:func:`engine.apply_prepared_together`), then the tree is
+    checked against the pre-flight's after the last of them. False, with nothing written, when
+    the phases move files in a cycle (:class:`~restructure.net_changes.NotComposable`): they are
+    written one by one then."""
+    prepared = [(checks[n].report, checks[n].changes) for n in numbers]
+    if any(report is None for report, _ in prepared):  # the pre-flight passed: each phase has its report
+        raise UserError(f"pre-flight: a phase of {', '.join(map(str, numbers))} has no report; nothing written")
+    target = GitRepo.open(repo)
+    try:
+        engine.apply_prepared_together(repo, prepared, target.tracked_files())  # type: ignore[arg-type]
+    except NotComposable as exc:
+        print(f"note: {exc}: the phases are written one by one")
+        return False
+    except KeyboardInterrupt as exc:
+        raise UserError("interrupted: nothing was written, the work tree is as it was") from exc
+    except (engine.PhaseError, GitError) as exc:
+        raise UserError(f"writing phase {', '.join(map(str, numbers))}: {_one_line(exc)}") from exc
+    if target.tree_id(committed=False) != checks[numbers[-1]].tree:
+        print(
+            f"note: after phase {numbers[-1]} the staged tree differs from the pre-flight's (a content filter or "
+            "line-ending setting of this repository's own git config?); git diff --cached shows what is staged"
+        )
+    return True
+
+
 def _same_tree(repo: str, expected: str, number: int, committed: bool) -> bool:
     """Whether the target holds, after phase ``number``, the tree the pre-flight had after it
     (its HEAD when the phase committed, else its index); when not, the later phases are
@@ -101,11 +133,14 @@ def _same_tree(repo: str, expected: str, number: int, committed: bool) -> bool:
     return now == expected
 
 
-def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool) -> preflight.Preflight:
+def _preflight(repo: str, numbers: list[int], plan: Plan, dry_run: bool, together: bool) -> preflight.Preflight:
     """Refuse before the first write when any phase would fail; a dry run also prints every
     phase's report and the diff of the whole run. The passing pre-flight is returned: its
-    phases' changes are written on the target as they are."""
-    result = preflight.run(repo, numbers, plan, with_diff=dry_run, echo=print if dry_run else None)
+    phases' changes are written on the target as they are (``together``: as one transaction,
+    checked against the tree after the last phase only)."""
+    every_tree = not together and not dry_run  # a dry run writes nothing: no tree to check
+    echo = print if dry_run else None
+    result = preflight.run(repo, numbers, plan, with_diff=dry_run, echo=echo, every_tree=every_tree)
     if dry_run:
         print(result.diff if result.diff else "(no changes)")
     print(result.to_text())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from restructure import build_context, check_references, docs, drift, images, operations, splitting, trees
+from restructure import build_context, check_references, docs, drift, images, net_changes, operations, splitting, trees
 from restructure import roots as roots_module
 from restructure.disk import read_bytes
 from restructure.editset import Changes, VirtualTree, apply, diff_tree
@@ -993,6 +993,30 @@ def apply_prepared(
     started = time.perf_counter() - seconds
     report.dry_run, report.commit, report.renames_commit = False, None, None
     return _write(GitRepo.open(repo_path), report, changes, commit, echo, started)
+
+
+def apply_prepared_together(
+    repo_path: Path | str,
+    prepared: list[tuple[PhaseReport, Changes | None]],
+    original: list[str],
+    echo: Callable[[str], None] = print,
+) -> list[PhaseReport]:
+    """Write several phases the pre-flight ran on a copy of this very tree, without commits,
+    as one transaction (:func:`restructure.net_changes.compose`): every file is written and
+    staged once, and a failure leaves the tree as it was before the first of them. Each
+    phase's report is then written and printed as its own run would."""
+    started = time.perf_counter()
+    repo = GitRepo.open(repo_path)
+    net = net_changes.compose((changes for _, changes in prepared if changes is not None), original)
+    if not net.empty:
+        apply(repo, net, None)
+    share = (time.perf_counter() - started) / max(len(prepared), 1)
+    for report, _ in prepared:
+        report.dry_run, report.commit, report.renames_commit = False, None, None
+        report.seconds += share
+        report.write_json(repo.state_dir() / "reports")
+        echo(report.to_text())
+    return [report for report, _ in prepared]
 
 
 @dataclass

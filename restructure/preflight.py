@@ -115,10 +115,13 @@ def run(
     plan: Plan,
     with_diff: bool = False,
     echo: Callable[[str], None] | None = None,
+    every_tree: bool = True,
 ) -> Preflight:
     """Run ``numbers`` on a scratch copy of ``repo_path``; the target is left as it is.
 
-    ``echo`` receives each phase's report as the engine prints it (a dry run shows them)."""
+    ``echo`` receives each phase's report as the engine prints it (a dry run shows them).
+    ``every_tree``: record the tree after every phase (phases written one by one, each checked
+    against it), or only after the last (phases written together: only the end is seen)."""
     target = GitRepo.open(repo_path)
     result = Preflight(target.root)
     with scratch_copy(target) as scratch, target_formatter.copy_of(scratch, target.root):
@@ -141,7 +144,8 @@ def run(
             if check.report is not None:
                 check.problems.extend(_unknown_services(check.report))
             check.problems = [_in_target(p, scratch, target.root) for p in check.problems]
-            check.tree = _git(scratch, "write-tree").strip()  # the phase's changes are staged
+            if every_tree or number == numbers[-1]:
+                check.tree = _git(scratch, "write-tree").strip()  # the phase's changes are staged
             if check.report is not None and not check.problems:  # shown as a dry run: nothing committed here
                 check.report.commit, check.report.dry_run = None, True
                 printed = [check.report.to_text()]
@@ -195,7 +199,8 @@ def scratch_copy(target: GitRepo) -> Iterator[Path]:
     scratch = holder / target.root.name
     try:
         config = (("user.name", "restructure pre-flight"), ("user.email", "preflight@localhost"),
-                  ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull))  # fmt: skip
+                  ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull),
+                  ("core.bigFileThreshold", "1"))  # fmt: skip
         settings = [arg for key, value in config for arg in ("-c", f"{key}={value}")]  # written to the clone's config
         _git(holder, "clone", "-q", "--shared", "--no-checkout", *settings, str(target.root), str(scratch))
         head = target.head()

@@ -138,7 +138,8 @@ def _by_definition(target: GitRepo, dest: Path) -> Path:
     scratch = dest / target.root.name
     subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(target.root), str(scratch)], check=True)
     for key, value in (("user.name", "restructure pre-flight"), ("user.email", "preflight@localhost"),
-                       ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull)):  # fmt: skip
+                       ("commit.gpgsign", "false"), ("core.hooksPath", os.devnull),
+                       ("core.bigFileThreshold", "1")):  # fmt: skip
         git(scratch, "config", key, value)
     head = target.head()
     if head:
