@@ -38,8 +38,17 @@ them, on the target (:func:`restructure.engine.apply_prepared`: the same transac
 target's own hooks and identity) instead of planning every phase a second time; after each
 phase the target's tree must be the scratch tree after it (same git tree id), or the rest of
 the phases run again for real on what the target now holds (a commit hook that rewrote a
-file, say). A dry run is exactly the pre-flight plus the diff between the scratch baseline
-and its index after the last phase.
+file, say). Without ``--commit`` nothing between the phases is ever seen (no commit, no
+hook): their changes are composed and written as one transaction
+(:func:`restructure.engine.apply_prepared_together`), and only the tree after the last phase
+is recorded here and checked there. A dry run is exactly the pre-flight plus the diff between
+the scratch baseline and its index after the last phase.
+
+The scratch copy stages with ``core.bigFileThreshold=1``: ``git add`` then streams the blobs
+of one call into one pack file instead of a loose object (and a fan-out directory) each.
+Creating files is what costs on some file systems, and the scratch copy is thrown away; the
+objects, trees and diffs are the same (the diff of a dry run is made with git's default
+threshold: over it, a diff shows a text file as "Binary files differ").
 """
 
 from __future__ import annotations
@@ -59,6 +68,9 @@ from restructure.gitrepo import GitError, GitRepo
 from restructure.plan import Plan, load_plan
 from restructure.python import target_formatter
 from restructure.report import NOT_FOUND, PhaseReport
+
+#: git's default ``core.bigFileThreshold`` (512 MiB)
+GIT_BIG_FILE = "512m"
 
 
 @dataclass
@@ -154,7 +166,8 @@ def run(
                 echo(check.text)
             result.phases.append(check)
         if with_diff:
-            result.diff = _git(scratch, "diff", "-M", "--cached", base)
+            # git's own threshold again: over the scratch copy's, a diff shows "Binary files differ"
+            result.diff = _git(scratch, "-c", f"core.bigFileThreshold={GIT_BIG_FILE}", "diff", "-M", "--cached", base)
     return result
 
 

@@ -179,6 +179,7 @@ def test_a_plan_that_passes_runs_for_real_and_dry_run_shows_the_whole_diff(tmp_p
     # one diff for the whole run: phase 2's split of the file phase 1's tree holds
     assert f"rename from {SERVICE}/app/main.py" in dry.stdout
     assert f"+++ b/{SERVICE}/models/order.py" in dry.stdout and f"--- a/{SERVICE}/models.py" in dry.stdout
+    assert "Binary files" not in dry.stdout  # the scratch copy's git threshold is not the diff's
     assert "committed" not in dry.stdout and "pre-flight: phases 1-2 pass" in dry.stdout
     done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan), "--commit")
     assert done.returncode == 0, done.stderr
