@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import functools
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,10 +46,28 @@ def fewer_collections(process_ends: bool = False) -> Iterator[None]:
         yield
     finally:
         if process_ends:
+            _outlive_teardown()
             gc.freeze()
         else:
             gc.set_threshold(*saved)
             gc.unfreeze()  # back among the collected: a test process runs many phases
+
+
+def _outlive_teardown() -> None:
+    """Keep what the tool's modules hold (their caches: the stdlib parse tree of every file
+    read, the reference sites of every text) out of the interpreter's teardown, for a process
+    that ends now: tearing the modules down deallocated those trees one object at a time,
+    0.065 of the 4.3 CPU seconds of ``invoke all`` on the fixture, to return memory the
+    process's exit returns to the system at once. The values are held by a reference cycle
+    that is frozen with everything else, so no collection frees it either."""
+    package = __name__.partition(".")[0]
+    kept: list[object] = [
+        value
+        for name, module in list(sys.modules.items())
+        if name == package or name.startswith(package + ".")
+        for value in vars(module).values()
+    ]
+    kept.append(kept)
 
 
 @functools.cache  # registered once per process

@@ -86,3 +86,29 @@ def test_a_phase_leaves_no_tree_for_the_collector(tmp_path: Path) -> None:
         gc.enable()
     assert len(alive) <= 1, f"{len(alive)} trees wait for the collector"
     assert all(not tree.derived for tree in alive)
+
+
+HELD_SCRIPT = """
+import sys
+import restructure.python.syntax as syntax
+from restructure.gc_tuning import fewer_collections
+class Noisy:
+    def __del__(self):
+        sys.stdout.write("deallocated at teardown\\n")
+syntax._RECENT.trees["held"] = Noisy()  # what a module of the tool caches
+with fewer_collections(process_ends={ends}):
+    pass
+print("run over")
+"""
+
+
+@pytest.mark.parametrize("ends", [True, False])
+def test_a_process_that_ends_leaves_the_tools_caches_to_the_system(ends: bool) -> None:
+    """Tearing the modules down deallocated every cached parse tree one object at a time; when
+    the process ends right after the run, the caches outlive the teardown (the system frees
+    the memory with the process). A run inside a longer process (the tests) keeps the usual
+    teardown."""
+    script = HELD_SCRIPT.replace("{ends}", str(ends))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "run over" in done.stdout
+    assert ("deallocated at teardown" in done.stdout) is not ends
