@@ -293,44 +293,6 @@ def path_affinity(path: str, candidates: Sequence[str]) -> PathMatch | None:
     return None
 
 
-def table_names(node: cst.ClassDef) -> set[str]:
-    """``__tablename__`` of a model class (one at most)."""
-    found: set[str] = set()
-    for stmt in node.body.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if (
-                    isinstance(small, cst.Assign)
-                    and any(isinstance(t.target, cst.Name) and t.target.value == "__tablename__" for t in small.targets)
-                    and isinstance(small.value, cst.SimpleString)
-                ):
-                    value = small.value.evaluated_value
-                    if isinstance(value, str):
-                        found.add(value)
-    return found
-
-
-class _ForeignKeys(cst.CSTVisitor):
-    """Tables a model class points at with ``ForeignKey("table.column")``."""
-
-    def __init__(self) -> None:
-        self.tables: set[str] = set()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
-        if name == "ForeignKey" and node.args and isinstance(node.args[0].value, cst.SimpleString):
-            value = node.args[0].value.evaluated_value
-            if isinstance(value, str) and "." in value:
-                self.tables.add(value.rsplit(".", 1)[0].rsplit(".", 1)[-1])
-
-
-def foreign_tables(node: cst.ClassDef) -> set[str]:
-    visitor = _ForeignKeys()
-    node.visit(visitor)
-    return visitor.tables
-
-
 class Placer:
     """Places every unit of a split module; :attr:`group_of` and :attr:`decisions` are the result."""
 
@@ -357,7 +319,7 @@ class Placer:
         self._sections = sections(units) if headings is None else headings
         for st in units:
             if isinstance(st.node, cst.ClassDef):
-                for table in table_names(st.node):
+                for table in st.tables:
                     self._tables.setdefault(table, st.index)
 
     # ------------------------------------------------------------------ driver
@@ -586,7 +548,7 @@ class Placer:
         while progress:
             progress = False
             for st in self.units:
-                if st.index in self.group_of or not isinstance(st.node, cst.ClassDef) or not table_names(st.node):
+                if st.index in self.group_of or not st.tables:
                     continue
                 links = self._links(st)
                 groups = {g for g, _ in links}
@@ -601,7 +563,7 @@ class Placer:
         """(group, why) for every placed model this model refers to or is referred to by."""
         out: list[tuple[str, str]] = []
         assert isinstance(st.node, cst.ClassDef)
-        for table in sorted(foreign_tables(st.node)):
+        for table in sorted(st.foreign_tables):
             index = self._tables.get(table)
             if index is not None and index in self.group_of and index != st.index:
                 out.append((self.group_of[index], f"ForeignKey to {table} ({self.label(self.by_index[index])})"))
@@ -803,7 +765,7 @@ def _router_scorer(router_words: tuple[str, ...]) -> Callable[[str], Match | Non
 
 
 def _is_model(st: Statement) -> bool:
-    return isinstance(st.node, cst.ClassDef) and bool(table_names(st.node))
+    return bool(st.tables)
 
 
 class PlacementError(ValueError):

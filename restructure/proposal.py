@@ -39,7 +39,7 @@ import yaml
 
 import restructure
 from restructure.gitrepo import GitError, GitRepo
-from restructure.placement import finer_split, foreign_tables, table_names
+from restructure.placement import finer_split
 from restructure.plan import DEFAULT_PLAN, load_plan
 from restructure.python.merge import schema_classes
 from restructure.python.routes import function_routes, router_objects
@@ -114,7 +114,7 @@ def model_groups(module: cst.Module) -> tuple[dict[str, list[str]], bool]:
     models: list[str] = []
     for st in classes:
         assert isinstance(st.node, cst.ClassDef)
-        for table in table_names(st.node):
+        for table in st.tables:
             tables[table] = st.node.name.value
             models.append(st.node.name.value)
     points_at: dict[str, set[str]] = {}
@@ -122,7 +122,7 @@ def model_groups(module: cst.Module) -> tuple[dict[str, list[str]], bool]:
         assert isinstance(st.node, cst.ClassDef)
         name = st.node.name.value
         if name in models:
-            points_at[name] = {tables[t] for t in foreign_tables(st.node) if t in tables and tables[t] != name}
+            points_at[name] = {tables[t] for t in st.foreign_tables if t in tables and tables[t] != name}
     parents = set().union(*points_at.values()) if points_at else set()
     roots = [m for m in models if m in parents or not points_at.get(m)]
     # an entity named after another model (``CoachAgreementVersion``, ``CoachAgreement``) is that model's

@@ -104,11 +104,12 @@ def _syntax_error(ctx: PhaseContext, path: str, exc: cst.ParserSyntaxError) -> S
     return StructureError(f"{origin}:{exc.raw_line}: Python syntax error ({exc.message}); fix it first")
 
 
-def _parse_functions_cut(ctx: PhaseContext, path: str, text: str) -> tuple[cst.Module, bool]:
-    """The parse a split needs (:meth:`ParsedFiles.functions_cut`): top-level functions move
-    as text cut from the source, so their bodies need no parse; True when they were cut."""
+def _parse_bodies_cut(ctx: PhaseContext, path: str, text: str) -> tuple[cst.Module, bool]:
+    """The parse a split needs (:meth:`ParsedFiles.bodies_cut`): top-level functions and
+    classes move as text cut from the source, so their bodies need no parse; True when they
+    were cut."""
     try:
-        return ctx.parsed.functions_cut(path, text)
+        return ctx.parsed.bodies_cut(path, text)
     except cst.ParserSyntaxError as exc:
         raise _syntax_error(ctx, path, exc) from exc
 
@@ -118,15 +119,15 @@ def _split_parsed(
     src: str,
     text: str,
     module: cst.Module,
-    functions_cut: bool,
+    bodies_cut: bool,
     run: Callable[[cst.Module, bool], SplitResult],
 ) -> tuple[SplitResult, bool]:
-    """``run`` (a split of ``src``) on ``module``, the parse :func:`_parse_functions_cut`
-    gave; when a function would have to be generated rather than cut from the source
+    """``run`` (a split of ``src``) on ``module``, the parse :func:`_parse_bodies_cut`
+    gave; when a function or class would have to be generated rather than cut from the source
     (:class:`BodiesCut`), on the whole parse. Returns the result and whether it was built
     from the cut parse (its modules are then outlines)."""
     try:
-        return run(module, functions_cut), functions_cut
+        return run(module, bodies_cut), bodies_cut
     except BodiesCut:
         return run(_parse(ctx, src, text), False), False
 
@@ -145,7 +146,7 @@ def _write_generated(
         state(ctx).generated.add(path)
         if modules and path in modules:
             if outlines:
-                ctx.parsed.remember_outline(path, text, modules[path], functions_cut=True)
+                ctx.parsed.remember_outline(path, text, modules[path])
             else:
                 ctx.parsed.remember(path, text, modules[path])
 
@@ -156,7 +157,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not tree.exists(src):
         return drift.split_done_before(tree, scope, args)  # by the tool, or by hand (maybe differently)
     text = tree.read(src)
-    module, functions_cut = _parse_functions_cut(ctx, src, text)
+    module, bodies_cut = _parse_bodies_cut(ctx, src, text)
     spec = SplitSpec.from_args(args, scope.service)
     old_module = module_of(src) or ""
     patches = _patch_strings(ctx, old_module, skip={src})
@@ -170,11 +171,11 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     bindings = import_bindings(module)
     importers = _importers(ctx, old_module, skip={src}) if bindings else Importers()
     try:
-        result, functions_cut = _split_parsed(
-            ctx, src, text, module, functions_cut,
+        result, bodies_cut = _split_parsed(
+            ctx, src, text, module, bodies_cut,
             lambda module, cut: split_module(
                 text, src, into, spec, init=False, module=module, repo_imports=set(importers.names),
-                style=style(ctx, init_path, src), functions_cut=cut,
+                style=style(ctx, init_path, src), bodies_cut=cut,
             ),
         )  # fmt: skip
     except SplitError as exc:
@@ -186,7 +187,7 @@ def split(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tuple[str, s
     if not reexport and not tree.exists(init_path):
         texts[init_path] = f'"""The {package_name} of the service (split from {PurePosixPath(src).name})."""\n'
     tree.delete(src)
-    _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()}, functions_cut)
+    _write_generated(ctx, texts, {f"{into}/{name}": m for name, m in result.modules.items()}, bodies_cut)
     reexported: set[str] = set()
     if reexport:
         state(ctx).reexports.setdefault(into, []).extend(result.reexports)
@@ -325,7 +326,7 @@ def _model_entities(ctx: PhaseContext, package_dir: str) -> dict[str, str]:
         rel = path[len(package_dir) + 1 :]
         if "/" in rel or not rel.endswith(".py") or rel == "__init__.py":
             continue
-        for kind, name in top_level_names(_parse(ctx, path, ctx.tree.read(path))):
+        for kind, name in top_level_names(_parse(ctx, path, ctx.tree.read(path), outline=True)):
             if kind == "class":
                 found.setdefault(name, rel[:-3])
     return found
@@ -520,7 +521,7 @@ def _package_homes(ctx: PhaseContext, package_dir: str, skip: set[str]) -> dict[
         rel = path[len(package_dir) + 1 :]
         if "/" in rel or not rel.endswith(".py") or path in skip or rel == "__init__.py":
             continue
-        module = _parse(ctx, path, ctx.tree.read(path))
+        module = _parse(ctx, path, ctx.tree.read(path), outline=True)  # module-level names only
         for name in merging.defined_names(module):
             homes.setdefault(name, f"{package_module}.{rel[:-3]}")
     return homes
@@ -535,7 +536,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     if tree.exists(into):
         raise StructureError(f"{src}: cannot extract schemas into {into}: it exists; use a merge step instead")
     text = tree.read(src)
-    module, functions_cut = _parse_functions_cut(ctx, src, text)
+    module, bodies_cut = _parse_bodies_cut(ctx, src, text)
     schema_classes = merging.schema_classes(module)
     if not schema_classes:
         return ALREADY_DONE, "no inline schema classes"
@@ -544,10 +545,10 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     spec.groups.setdefault(src_group, type(spec.groups[into_group])())
     directory = str(PurePosixPath(src).parent)
     try:
-        result, functions_cut = _split_parsed(
-            ctx, src, text, module, functions_cut,
+        result, bodies_cut = _split_parsed(
+            ctx, src, text, module, bodies_cut,
             lambda module, cut: split_module(
-                text, src, directory, spec, init=False, module=module, style=style(ctx, src, src), functions_cut=cut
+                text, src, directory, spec, init=False, module=module, style=style(ctx, src, src), bodies_cut=cut
             ),
         )  # fmt: skip
     except SplitError as exc:
@@ -555,7 +556,7 @@ def extract_schemas(ctx: PhaseContext, scope: Scope, args: dict[str, Any]) -> tu
     texts = {f"{directory}/{name}": body for name, body in result.files.items()}
     # the module the classes left is split or kept by later steps; the new one is final
     _check_honest(ctx, src, {into: texts[into]} if into in texts else {}, [])
-    _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()}, functions_cut)
+    _write_generated(ctx, texts, {f"{directory}/{name}": m for name, m in result.modules.items()}, bodies_cut)
     old_module = module_of(src) or ""
     for name, home in result.homes.items():
         if home != old_module:

@@ -160,6 +160,30 @@ class PeriodLog(Base):
         id="foreign-key-only-model-goes-with-its-entity",
     ),
     pytest.param(
+        MODELS_HEAD
+        + """
+class Member(Base):
+    __tablename__ = "members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class Coach(Base):
+    __tablename__ = "coaches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class PeriodLog(Base):
+    __tablename__ = "period_logs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey(column="members.id"))
+""",
+        {"groups": ["member", "coach"]},
+        "PeriodLog",
+        "member",
+        "related",
+        id="foreign-key-given-by-keyword-places-the-model-too",
+    ),
+    pytest.param(
         ROUTER_HEAD
         + """
 

@@ -1,12 +1,13 @@
-"""A split parses its source with the top-level functions' bodies cut, and writes the same files.
+"""A split parses its source with the top-level definitions' bodies cut, and writes the same files.
 
-:meth:`ParsedFiles.functions_cut` gives a split the LibCST parse of its source with every
-top-level function's body replaced by ``...`` (classes stay whole: placement reads their
-``__tablename__`` and foreign keys). Each function then moves as the text cut from the
-source. Each row is a source shaped by one hazard for that cut; the split on the cut parse
-must give exactly the files, homes and routes of the split on the whole parse, or refuse
-with :class:`BodiesCut` (the engine then splits on the whole parse); ``cut`` says which the
-row expects, so that the table cannot pass by refusing everything.
+:meth:`ParsedFiles.bodies_cut` gives a split the LibCST parse of its source with the body of
+every top-level function and class replaced by ``...`` (what placement reads of a class body,
+its ``__tablename__`` and foreign keys, comes from the stdlib parse). Each definition then
+moves as the text cut from the source. Each row is a source shaped by one hazard for that cut;
+the split on the cut parse must give exactly the files, homes, routes and placements (with
+their evidence) of the split on the whole parse, or refuse with :class:`BodiesCut` (the engine
+then splits on the whole parse); ``cut`` says which the row expects, so that the table cannot
+pass by refusing everything.
 """
 
 from __future__ import annotations
@@ -102,13 +103,24 @@ ROWS = [
     ),
     Row("no newline at the end of the file (no texts cut: refused)", (HEAD + ROUTES).rstrip("\n"), cut=False),
     Row(
-        "classes stay whole: a model's table and foreign key place it",
+        "class bodies cut: a model's table and foreign key still place it",
         "from sqlalchemy import ForeignKey\n\nfrom pkg.db import Base\n\n\nclass Order(Base):\n"
         '    __tablename__ = "orders"\n\n    def total(self) -> int:\n        return 1\n\n\n'
         'class Customer(Base):\n    __tablename__ = "customers"\n\n\n'
         'class Shipment(Base):\n    __tablename__ = "shipments"\n    order_id = ForeignKey("orders.id")\n\n\n'
         "def order_count() -> int:\n    # counts\n    return 0\n",
         args={"groups": ["order", "customer"]},
+    ),
+    Row(
+        "a foreign key given by keyword, a schema with a nested class and comments in its body",
+        "from pydantic import BaseModel\nfrom sqlalchemy import ForeignKey\n\nfrom pkg.db import Base\n\n\n"
+        'class Order(Base):\n    __tablename__ = "orders"\n\n\nclass Line(Base):\n'
+        '    __tablename__ = "lines"\n    order_id = ForeignKey(column="orders.id")  # by keyword\n\n\n'
+        "class OrderOut(BaseModel):\n    # the public view\n    id: int\n\n    class Config:\n"
+        "        orm_mode = True\n    # a comment after the last statement, indented\n\n\n"
+        "class Failure(Exception): pass\n\n\n"
+        "@dataclass\nclass Totals:\n    count: int = 0\n",
+        args={"groups": ["order", "line"]},
     ),
     Row(
         "a body with a semicolon line, a backslash continuation and a with block",
@@ -120,7 +132,7 @@ ROWS = [
 
 def _split(source: str, args: dict[str, object], module: cst.Module, cut: bool) -> object:
     result = split_module(
-        source, "pkg/router.py", "pkg/routers", SplitSpec.from_args(args), init=False, module=module, functions_cut=cut
+        source, "pkg/router.py", "pkg/routers", SplitSpec.from_args(args), init=False, module=module, bodies_cut=cut
     )
     placements = [(d.line(), d.evidence) for d in result.placements]
     return (result.files, result.homes, result.routes, result.routers, result.readers, result.public, placements)
@@ -131,7 +143,7 @@ def test_a_split_on_the_cut_parse_writes_what_the_whole_parse_writes(row: Row) -
     args = row.args or GROUPS
     whole = _split(row.source, args, cst.parse_module(row.source), False)
     parsed = ParsedFiles()
-    module, cut = parsed.functions_cut("pkg/router.py", row.source)
+    module, cut = parsed.bodies_cut("pkg/router.py", row.source)
     assert cut  # every row has a function body to cut
     if not row.cut:
         with pytest.raises(BodiesCut):
@@ -144,7 +156,7 @@ def test_the_whole_parse_is_given_when_the_phase_has_it() -> None:
     parsed = ParsedFiles()
     source = HEAD + ROUTES
     whole = parsed.parse("pkg/router.py", source)
-    assert parsed.functions_cut("pkg/router.py", source) == (whole, False)
+    assert parsed.bodies_cut("pkg/router.py", source) == (whole, False)
     assert parsed.counts["pkg/router.py"] == 1
 
 
@@ -153,12 +165,12 @@ def test_a_file_built_from_a_cut_parse_splits_again_without_a_parse() -> None:
     split that follows in the same phase: the module it was built as serves that split."""
     parsed = ParsedFiles()
     source = HEAD + ROUTES
-    module, cut = parsed.functions_cut("pkg/router.py", source)
+    module, cut = parsed.bodies_cut("pkg/router.py", source)
     spec = SplitSpec.from_args(GROUPS)
-    first = split_module(source, "pkg/router.py", "pkg/routers", spec, init=False, module=module, functions_cut=cut)
+    first = split_module(source, "pkg/router.py", "pkg/routers", spec, init=False, module=module, bodies_cut=cut)
     text, built = first.files["a.py"], first.modules["a.py"]
-    parsed.remember_outline("pkg/routers/a.py", text, built, functions_cut=True)
-    again, cut_again = parsed.functions_cut("pkg/routers/a.py", text)
+    parsed.remember_outline("pkg/routers/a.py", text, built)
+    again, cut_again = parsed.bodies_cut("pkg/routers/a.py", text)
     assert (again, cut_again) == (built, True)
     assert parsed.counts["pkg/routers/a.py"] == 0
     args = {"groups": {"a": {"paths": ["/a"]}}, "helpers": "_shared"}

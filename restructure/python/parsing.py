@@ -21,7 +21,6 @@ class ParsedFiles:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[str, cst.Module]] = {}
         self._outlines: dict[str, tuple[str, cst.Module]] = {}
-        self._functions_cut: dict[str, tuple[str, cst.Module]] = {}
         self.counts: Counter[str] = Counter()
         self.fragments = 0  # statements the reference pass parsed on their own
 
@@ -39,28 +38,20 @@ class ParsedFiles:
         (:mod:`restructure.python.outline`): the whole parse when the phase has it, else the
         parse of the outline (counted as a parse of the file). Never given out as the file's
         module: the bodies are cut."""
-        return self._cut(path, text, self._outlines, classes=True)[0]
+        return self.bodies_cut(path, text)[0]
 
-    def functions_cut(self, path: str, text: str) -> tuple[cst.Module, bool]:
-        """A module for a step that needs every top-level statement and the whole of each
-        class, but of a top-level function only its head (its text is cut from the source,
-        :mod:`restructure.python.statement_text`): the whole parse when the phase has it, else
-        the parse of the text with the functions' bodies cut (counted as a parse of the file;
-        kept as its outline too). True when bodies were cut."""
-        return self._cut(path, text, self._functions_cut, classes=False)
-
-    def _cut(
-        self, path: str, text: str, kept: dict[str, tuple[str, cst.Module]], classes: bool
-    ) -> tuple[cst.Module, bool]:
-        """The whole parse when the phase has it (or when nothing can be cut), else the parse
-        of the outline (``classes``: class bodies cut too), kept in ``kept`` and as the
-        file's outline. True when bodies were cut."""
+    def bodies_cut(self, path: str, text: str) -> tuple[cst.Module, bool]:
+        """The outline for a step that needs every top-level statement but of a definition only
+        its head (a split: each function and class moves as its text cut from the source,
+        :mod:`restructure.python.statement_text`; what it reads of a class body, its table and
+        foreign keys, comes from the stdlib parse): the whole parse when the phase has it, else
+        the parse of the outline, kept for the file. True when bodies were cut."""
         if self.has(path, text):
             return self._parsed[path][1], False
-        cached = kept.get(path)
+        cached = self._outlines.get(path)
         if cached is not None and cached[0] == text:
             return cached[1], True
-        cut = outline(text, classes=classes)
+        cut = outline(text)
         if cut is None:
             return self.parse(path, text), False
         try:
@@ -68,17 +59,14 @@ class ParsedFiles:
         except cst.ParserSyntaxError:  # pragma: no cover - the outline of a parsing text parses
             return self.parse(path, text), False
         self.counts[path] += 1
-        kept[path] = self._outlines[path] = (text, module)
+        self._outlines[path] = (text, module)
         return module, True
 
-    def remember_outline(self, path: str, text: str, module: cst.Module, functions_cut: bool = False) -> None:
+    def remember_outline(self, path: str, text: str, module: cst.Module) -> None:
         """``module`` reads like ``text`` at module level and in every definition's head (a
-        file a step built from statements some of whose bodies were cut); with
-        ``functions_cut``, it holds every class whole and only the functions' bodies are cut
-        (built from a :meth:`functions_cut` parse): a later split of the file uses it."""
+        file a step built from statements whose bodies were cut, :meth:`bodies_cut`): a later
+        step of the phase, a split of the file included, uses it."""
         self._outlines[path] = (text, module)
-        if functions_cut:
-            self._functions_cut[path] = (text, module)
 
     def has(self, path: str, text: str) -> bool:
         """True when ``text`` at ``path`` is already parsed in this phase."""

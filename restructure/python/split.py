@@ -211,7 +211,7 @@ def split_module(
     module: cst.Module | None = None,
     style: ImportStyle | None = None,
     repo_imports: set[str] | None = None,
-    functions_cut: bool = False,
+    bodies_cut: bool = False,
 ) -> SplitResult:
     """Split ``source`` (the file at ``old_path``) into files under ``package_dir``.
 
@@ -226,9 +226,9 @@ def split_module(
     comment in or above one of them goes above the next statement that moves
     (:func:`carry_comments`), and the old module's header comments head every new file.
 
-    ``functions_cut``: ``module`` is the parse of ``source`` with its top-level functions'
-    bodies cut (:meth:`ParsedFiles.functions_cut`): every function then moves as the text
-    cut from ``source``; raises :class:`BodiesCut` when one would not (the caller parses
+    ``bodies_cut``: ``module`` is the parse of ``source`` with its top-level functions' and
+    classes' bodies cut (:meth:`ParsedFiles.bodies_cut`): every function and class then moves
+    as the text cut from ``source``; raises :class:`BodiesCut` when one would not (the caller parses
     the whole file and splits again). The result's :attr:`SplitResult.modules` are then
     outlines of the new files, not their parses.
     """
@@ -261,8 +261,8 @@ def split_module(
     kept = {st.index for f in files.values() for st in f.units}
     kept |= {routers[r].statement for f in files.values() for r in f.routers}
     known = source_statements(module, source)  # before comments are carried: cut from the source as parsed
-    if functions_cut and any(isinstance(st.node, cst.FunctionDef) and st.index not in kept for st in ms.statements):
-        raise BodiesCut("a function that does not move would give its comments to the next statement")
+    if bodies_cut and any(is_definition(st.node) and st.index not in kept for st in ms.statements):
+        raise BodiesCut("a definition that does not move would give its comments to the next statement")
     left = carry_comments(ms.statements, kept)
     last_group = planner.group_of[max(st.index for st in planner.units)] if planner.units else None
     out: dict[str, str] = {}
@@ -281,7 +281,7 @@ def split_module(
         if group == last_group and (left or ms.module.footer):
             new_module = new_module.with_changes(footer=[*new_module.footer, *left, *ms.module.footer])
         modules[f"{group}.py"] = new_module
-        out[f"{group}.py"] = module_code(new_module, known, functions_cut)
+        out[f"{group}.py"] = module_code(new_module, known, bodies_cut)
         for name in read:
             readers.setdefault(name, set()).add(new_mod)
         routes_by_module[new_mod] = [r for st in f.units for r in planner.routes.get(st.index, [])]

@@ -130,17 +130,17 @@ def source_statements(module: cst.Module, source: str) -> SourceStatements | Non
 
 
 class BodiesCut(Exception):
-    """A function whose body was cut from the parse (:meth:`ParsedFiles.functions_cut`)
+    """A function or class whose body was cut from the parse (:meth:`ParsedFiles.bodies_cut`)
     would have to be generated from its nodes: the step needs the whole parse."""
 
 
-def module_code(module: cst.Module, known: SourceStatements | None, functions_cut: bool = False) -> str:
+def module_code(module: cst.Module, known: SourceStatements | None, bodies_cut: bool = False) -> str:
     """``module.code``, with the text of each statement ``known`` has cut from the source.
 
-    ``functions_cut``: the source's functions were parsed with their bodies cut, so each
-    function must come from ``known``; raises :class:`BodiesCut` when one would not."""
+    ``bodies_cut``: the source's functions and classes were parsed with their bodies cut, so
+    each must come from ``known``; raises :class:`BodiesCut` when one would not."""
     if known is None or not module.has_trailing_newline:
-        if functions_cut:
+        if bodies_cut:
             raise BodiesCut("the statements' texts could not be cut from the source")
         return module.code
     state = CodegenState(default_indent=module.default_indent, default_newline=module.default_newline)
@@ -149,8 +149,8 @@ def module_code(module: cst.Module, known: SourceStatements | None, functions_cu
     for node in module.body:
         text = known.text_of(node, module)
         if text is None:
-            if functions_cut and isinstance(node, cst.FunctionDef):
-                raise BodiesCut(f"function {node.name.value} would be generated from its nodes")
+            if bodies_cut and isinstance(node, cst.FunctionDef | cst.ClassDef):
+                raise BodiesCut(f"{node.name.value} would be generated from its nodes")
             node._codegen(state)
         else:
             state.add_token(text)

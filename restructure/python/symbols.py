@@ -16,6 +16,7 @@ variable that shadows a module-level name is not mistaken for a use of it.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -50,6 +51,10 @@ class Statement:
     defines: list[str] = field(default_factory=list)
     uses: set[str] = field(default_factory=set)
     hint_uses: set[str] = field(default_factory=set)
+    # a model class: its ``__tablename__`` (one at most), and the tables its ``ForeignKey``s
+    # point at; read from the stdlib parse, so that a parse with class bodies cut serves a split
+    tables: set[str] = field(default_factory=set)
+    foreign_tables: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str | None:
@@ -211,9 +216,12 @@ def analyse(module: cst.Module, source: str | None = None) -> ModuleSymbols:
     position = 0
     for index, node in enumerate(module.body):
         parts = names[position : position + ast_statement_count(node)]
+        first = tree.body[position]
         position += len(parts)
         kind = _statement_kind(node)
         st = Statement(index, node, kind, parts[0].line)
+        if isinstance(first, ast.ClassDef):
+            st.tables, st.foreign_tables = model_tables(first), foreign_key_tables(first)
         if kind == "import":
             assert isinstance(node, cst.SimpleStatementLine)
             for small in node.body:
@@ -248,6 +256,36 @@ def analyse(module: cst.Module, source: str | None = None) -> ModuleSymbols:
             st.uses.discard(st.defines[0]) if st.defines else None
     docstring = module.get_docstring(clean=False)
     return ModuleSymbols(module, statements, imports, futures, docstring)
+
+
+def model_tables(node: ast.ClassDef) -> set[str]:
+    """``__tablename__`` of a model class (one at most): a string assigned in the class body."""
+    found: set[str] = set()
+    for stmt in node.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in stmt.targets)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            found.add(stmt.value.value)
+    return found
+
+
+def foreign_key_tables(node: ast.ClassDef) -> set[str]:
+    """Tables a model class points at with ``ForeignKey("table.column")`` (or
+    ``ForeignKey("schema.table.column")``), anywhere in the class."""
+    tables: set[str] = set()
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        first = call.args[0] if call.args else call.keywords[0].value if call.keywords else None
+        value = first.value if isinstance(first, ast.Constant) else None
+        if name == "ForeignKey" and isinstance(value, str) and "." in value:
+            tables.add(value.rsplit(".", 1)[0].rsplit(".", 1)[-1])
+    return tables
 
 
 def is_docstring(st: Statement) -> bool:
