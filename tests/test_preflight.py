@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -220,6 +221,28 @@ def test_the_pre_flights_changes_are_written_as_a_phase_by_phase_run_writes_them
         for data in (ours, theirs):
             data.pop("seconds"), data.pop("commit")
         assert ours == theirs, name
+
+
+def test_without_commit_the_phases_are_written_all_or_nothing(tmp_path: Path) -> None:
+    """Without ``--commit`` the passing phases are written as one transaction. A failure
+    injected at a step that only the joint write has (each phase alone has fewer steps, so the
+    pre-flight passes) must leave no phase written: the tree byte for byte as before, no
+    report, and an error naming the phases. Written phase by phase, phase 1 would have stayed."""
+    plan = _two_phase_plan(tmp_path)
+    for step in range(1, 40):
+        repo = make_repo(tmp_path / f"repo-{step}", FILES)
+        before = repo_state(repo)
+        done = subprocess.run(
+            [sys.executable, "-m", "invoke", "-r", str(ROOT), "all", "--repo", str(repo), "--plan", str(plan)],
+            cwd=repo, capture_output=True, text=True, env={**os.environ, "RESTRUCTURE_FAULT_AT_WRITE": str(step)},
+        )  # fmt: skip
+        assert done.returncode != 0 and "InjectedFault" in done.stderr, done.stdout + done.stderr
+        if "apply_prepared_together" in done.stderr:  # not in a phase of the pre-flight
+            break
+    else:
+        pytest.fail("no step of the joint write lies beyond every single phase's steps")
+    assert repo_state(repo) == before
+    assert not (repo / ".git" / "restructure" / "reports").exists(), "no phase reported as written"
 
 
 HOOK = """#!/bin/sh
