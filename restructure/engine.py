@@ -872,13 +872,16 @@ def run_phase(
     plan: Plan | None = None,
     refused: dict[str, str] | None = None,
     keep: Callable[[Changes], None] | None = None,
+    paths: list[str] | None = None,
 ) -> PhaseReport:
     """Run one phase: plan it on the in-memory tree, check it, then write it as one
     transaction (``dry_run``: print it instead). ``keep`` receives the changes the phase
     writes, before they are written (the pre-flight keeps them to replay on the target).
+    ``paths``: the work tree's files as :meth:`GitRepo.tracked_files` lists them, when the
+    caller knows them (the pre-flight carries them from one phase to the next).
     When it ends, what was derived from its trees is released (:func:`trees.release_derived`)."""
     try:
-        return _run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, refused, keep)
+        return _run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, refused, keep, paths)
     finally:
         trees.release_derived()
 
@@ -894,6 +897,7 @@ def _run_phase(
     plan: Plan | None,
     refused: dict[str, str] | None,
     keep: Callable[[Changes], None] | None,
+    paths: list[str] | None = None,
 ) -> PhaseReport:
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
@@ -902,7 +906,7 @@ def _run_phase(
     if not dry_run and not allow_dirty:
         repo.require_clean()
     report = PhaseReport(phase.number, phase.title, dry_run=dry_run)
-    tree = VirtualTree.from_paths(repo.root, repo.tracked_files())
+    tree = VirtualTree.from_paths(repo.root, repo.tracked_files() if paths is None else paths)
     original = list(tree.files)
     ctx = PhaseContext(plan, repo, tree, report, phase_scope=phase.scope)
     ctx.extra["original_paths"] = original
@@ -937,7 +941,7 @@ def _run_phase(
         if more:  # refuse those services in the pre-flight, run the phase for the others
             echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
             again = {**refused, **more}
-            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again, keep)
+            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again, keep, paths)
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments

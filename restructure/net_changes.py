@@ -91,3 +91,13 @@ def _vacated_first(moves: list[tuple[str, str]]) -> list[tuple[str, str]]:
         for source in ready:
             ordered.append((source, pending.pop(source)))
     return ordered
+
+
+def files_after(paths: Iterable[str], changes: Changes) -> list[str]:
+    """The files of a work tree (``paths``, as :meth:`GitRepo.tracked_files` lists them) after
+    ``changes`` are written there: what the next phase would read from git again. Valid where
+    every file the changes move is tracked: a user's untracked file moved into a git-ignored
+    directory would drop out of git's list (the caller asks git then)."""
+    files = set(paths) - set(changes.deletes) - {source for source, _ in changes.moves}
+    files |= {dest for _, dest in changes.moves} | set(changes.writes)
+    return sorted(files)
