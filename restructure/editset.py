@@ -293,6 +293,15 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def _write_in_place(path: Path, text: str) -> None:
+    """Rewrite an existing regular file's bytes (its mode stays); anything else as
+    :func:`_atomic_write` does it."""
+    if path.is_file() and not path.is_symlink():
+        path.write_text(text, encoding="utf-8")
+    else:
+        _atomic_write(path, text)
+
+
 def _parents(paths: list[str]) -> list[str]:
     found: set[str] = set()
     for path in paths:
@@ -357,7 +366,7 @@ def renames_message(commit_message: str) -> str:
     )
 
 
-def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> list[str]:
+def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None, throwaway: bool = False) -> list[str]:
     """Write ``changes`` as one transaction: moves (the index as ``git mv`` moves it, then the
     files), new contents, deletions, empty directories, staging, and the commit when
     ``commit_message`` is given.
@@ -370,6 +379,11 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
     refuses the commit, Ctrl-C, a failure injected for tests), the work tree, file modes and
     symlinks, the index, HEAD and its branch are put back exactly as they were; a commit
     already made is undone. Returns the commits made, oldest first (none without a message).
+
+    ``throwaway``: the work tree is the pre-flight's scratch copy, which no one else reads and
+    which is deleted afterwards: a file that exists is rewritten in place rather than replaced
+    by a new file renamed over it (creating a file is the costly part of a write on some file
+    systems: 0.03 to 1 ms here). The rollback is the same.
     """
     root = repo.root
     backup = _Backup(root)
@@ -413,7 +427,10 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None) ->
                 repo.rename_on_disk(source, dest)
             for path, text in sorted(changes.writes.items()):
                 counter.tick(f"write {path}")
-                _atomic_write(root / path, text)
+                if throwaway:
+                    _write_in_place(root / path, text)
+                else:
+                    _atomic_write(root / path, text)
             for path in changes.deletes:
                 if path not in destinations:
                     counter.tick(f"delete {path}")

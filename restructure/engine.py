@@ -873,15 +873,19 @@ def run_phase(
     refused: dict[str, str] | None = None,
     keep: Callable[[Changes], None] | None = None,
     paths: list[str] | None = None,
+    throwaway: bool = False,
 ) -> PhaseReport:
     """Run one phase: plan it on the in-memory tree, check it, then write it as one
     transaction (``dry_run``: print it instead). ``keep`` receives the changes the phase
     writes, before they are written (the pre-flight keeps them to replay on the target).
     ``paths``: the work tree's files as :meth:`GitRepo.tracked_files` lists them, when the
     caller knows them (the pre-flight carries them from one phase to the next).
+    ``throwaway``: the repository is the pre-flight's scratch copy (see :func:`editset.apply`).
     When it ends, what was derived from its trees is released (:func:`trees.release_derived`)."""
     try:
-        return _run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, refused, keep, paths)
+        return _run_phase(
+            repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, refused, keep, paths, throwaway
+        )
     finally:
         trees.release_derived()
 
@@ -898,6 +902,7 @@ def _run_phase(
     refused: dict[str, str] | None,
     keep: Callable[[Changes], None] | None,
     paths: list[str] | None = None,
+    throwaway: bool = False,
 ) -> PhaseReport:
     started = time.perf_counter()
     plan = plan or load_plan(plan_path)
@@ -941,7 +946,9 @@ def _run_phase(
         if more:  # refuse those services in the pre-flight, run the phase for the others
             echo("\n".join(f"{name}: refused before any write: {why}" for name, why in sorted(more.items())))
             again = {**refused, **more}
-            return run_phase(repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again, keep, paths)
+            return run_phase(
+                repo_path, number, plan_path, dry_run, commit, allow_dirty, echo, plan, again, keep, paths, throwaway
+            )
     report.python_files_parsed = ctx.parsed.files
     report.python_parses_max_per_file = ctx.parsed.most_per_file
     report.python_fragments_parsed = ctx.parsed.fragments
@@ -958,7 +965,7 @@ def _run_phase(
             raise PhaseFailed(report)
     if keep is not None and changes is not None and not dry_run:
         keep(changes)
-    return _write(repo, report, changes, commit, echo, started, dry_run)
+    return _write(repo, report, changes, commit, echo, started, dry_run, throwaway)
 
 
 def _write(
@@ -969,10 +976,11 @@ def _write(
     echo: Callable[[str], None],
     started: float,
     dry_run: bool = False,
+    throwaway: bool = False,
 ) -> PhaseReport:
     if not dry_run and changes is not None and not changes.empty:
         # the commit is part of the transaction: a refused hook undoes the whole phase
-        made = apply(repo, changes, commit_message(report) if commit else None)
+        made = apply(repo, changes, commit_message(report) if commit else None, throwaway)
         report.commit = made[-1] if made else None
         report.renames_commit = made[0] if len(made) > 1 else None
     report.seconds = time.perf_counter() - started

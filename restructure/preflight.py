@@ -148,6 +148,7 @@ def run(
                 check.report = engine.run_phase(
                     scratch, number, commit=False, allow_dirty=True, echo=printed.append, plan=scratch_plan,
                     keep=lambda changes, check=check: setattr(check, "changes", changes), paths=files.paths,
+                    throwaway=True,
                 )  # fmt: skip
                 files.written(check.changes)
             except engine.PhaseFailed as exc:  # nothing was written

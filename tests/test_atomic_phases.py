@@ -93,9 +93,11 @@ def recording() -> Iterator[Recorded]:
         recorded.writes.append(what)
         tick(self, what)
 
-    def applying(repo: GitRepo, changes: Changes, commit_message: str | None = None) -> str | None:
+    def applying(
+        repo: GitRepo, changes: Changes, commit_message: str | None = None, throwaway: bool = False
+    ) -> str | None:
         recorded.changes.append(changes)
-        return apply(repo, changes, commit_message)
+        return apply(repo, changes, commit_message, throwaway)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(FAULT, raising=False)
