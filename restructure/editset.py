@@ -366,7 +366,9 @@ def renames_message(commit_message: str) -> str:
     )
 
 
-def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None, throwaway: bool = False) -> list[str]:
+def apply(
+    repo: GitRepo, changes: Changes, commit_message: str | None = None, throwaway: bool = False, what: str = "phase"
+) -> list[str]:
     """Write ``changes`` as one transaction: moves (the index as ``git mv`` moves it, then the
     files), new contents, deletions, empty directories, staging, and the commit when
     ``commit_message`` is given.
@@ -383,7 +385,8 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None, th
     ``throwaway``: the work tree is the pre-flight's scratch copy, which no one else reads and
     which is deleted afterwards: a file that exists is rewritten in place rather than replaced
     by a new file renamed over it (creating a file is the costly part of a write on some file
-    systems: 0.03 to 1 ms here). The rollback is the same.
+    systems: 0.03 to 1 ms here). The rollback is the same. ``what`` names the transaction in
+    the error that says it was undone ("phases" for several written together).
     """
     root = repo.root
     backup = _Backup(root)
@@ -468,7 +471,8 @@ def apply(repo: GitRepo, changes: Changes, commit_message: str | None = None, th
         except GitError as exc:
             with _sigint_ignored():
                 backup.restore(repo)
-            undone = "the phase was undone: work tree, index and HEAD are as they were"
+            verb = "were" if what.endswith("s") else "was"
+            undone = f"the {what} {verb} undone: work tree, index and HEAD are as they were"
             raise GitError(f"{str(exc).rstrip('.')}; {undone}") from exc
         except BaseException:
             with _sigint_ignored():

@@ -1021,7 +1021,7 @@ def apply_prepared_together(
     repo = GitRepo.open(repo_path)
     net = net_changes.compose((changes for _, changes in prepared if changes is not None), original)
     if not net.empty:
-        apply(repo, net, None)
+        apply(repo, net, None, what="phases" if len(prepared) > 1 else "phase")
     share = (time.perf_counter() - started) / max(len(prepared), 1)
     for report, _ in prepared:
         report.dry_run, report.commit, report.renames_commit = False, None, None

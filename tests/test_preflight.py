@@ -245,6 +245,21 @@ def test_without_commit_the_phases_are_written_all_or_nothing(tmp_path: Path) ->
     assert not (repo / ".git" / "restructure" / "reports").exists(), "no phase reported as written"
 
 
+def test_a_joint_write_that_git_refuses_says_every_phase_was_undone(tmp_path: Path) -> None:
+    """Another git command holds the index lock: the joint write fails at its ``git add``, the
+    error names the phases and says they were undone, and the tree is as it was."""
+    plan = _two_phase_plan(tmp_path)
+    repo = make_repo(tmp_path / "repo", FILES)
+    before = repo_state(repo)
+    (repo / ".git" / "index.lock").write_text("")
+    done = _invoke(repo, "all", "--repo", str(repo), "--plan", str(plan))
+    (repo / ".git" / "index.lock").unlink()
+    assert done.returncode != 0
+    assert "writing phase 1, 2:" in done.stderr and "index.lock" in done.stderr, done.stderr
+    assert "the phases were undone" in done.stderr, done.stderr
+    assert repo_state(repo) == before
+
+
 HOOK = """#!/bin/sh
 # a formatter run as a pre-commit hook: it rewrites the staged main.py and stages it again
 for f in $(git diff --cached --name-only --diff-filter=AR); do
