@@ -19,10 +19,10 @@ from restructure.python import syntax
 from restructure.python.statement_text import source_lines
 
 
-def outline(text: str, classes: bool = True) -> str | None:
-    """``text`` with the bodies of its top-level definitions cut to ``...`` (with ``classes``
-    False, of its functions only); None when it does not parse, or when ``ast`` and the line
-    split could count lines differently (a lone ``\\r``) or there is nothing to cut."""
+def outline(text: str) -> str | None:
+    """``text`` with the bodies of its top-level definitions cut to ``...``; None when it does
+    not parse, or when ``ast`` and the line split could count lines differently (a lone
+    ``\\r``) or there is nothing to cut."""
     if text.count("\r") != text.count("\r\n"):
         return None
     try:
@@ -32,7 +32,7 @@ def outline(text: str, classes: bool = True) -> str | None:
     lines = source_lines(text)
     out: list[str] = []
     done = 0  # lines of ``text`` already copied or cut
-    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, *((ast.ClassDef,) if classes else ()))
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     for node in tree.body:
         if not isinstance(node, kinds) or node.end_lineno is None:
             continue
